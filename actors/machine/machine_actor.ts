@@ -1,0 +1,66 @@
+import type { ActorBehavior } from "../../engine/actor/behavior.ts";
+import type { EventBus } from "../../engine/bus.ts";
+import type { EngineMetrics } from "../../engine/metrics.ts";
+import type { MachineRef, SeriesPoint } from "../../engine/telemetry.ts";
+import { handleMachineMessage, type MachineMessage } from "./machine_handler.ts";
+import {
+  DEFAULT_MACHINE_OPTIONS,
+  type MachineOptions,
+  type MachineSnapshot,
+  type MachineState,
+  newMachineState,
+  restoreMachine,
+  snapshotMachine,
+  type ThresholdTable,
+} from "./machine_state.ts";
+
+/** Where a machine actor sends its points; may push back by returning a promise. */
+export interface PointSink {
+  write(points: readonly SeriesPoint[]): void | Promise<void>;
+}
+
+/** What a machine actor is wired to. */
+export interface MachineActorDeps {
+  readonly sink: PointSink;
+  readonly bus: EventBus;
+  readonly metrics: EngineMetrics;
+  /** The configured thresholds of a machine (read when its actor starts). */
+  readonly thresholds: (ref: MachineRef) => ThresholdTable;
+  readonly options?: MachineOptions;
+}
+
+/**
+ * The machine actor: {@link handleMachineMessage} plus its effects. Events go
+ * to the bus before the points are handed to the store writer, so a writer
+ * applying backpressure delays this actor's next message, not the live view
+ * of this one.
+ *
+ * @example
+ * ```ts
+ * const registry = new ActorRegistry(machineBehavior({ sink: writer, bus, metrics, thresholds }), options);
+ * registry.tell({ factory: "f", machine: "m" }, { kind: "telemetry", ts: Date.now(), metrics: { temp: 21 } });
+ * ```
+ */
+export function machineBehavior(
+  deps: MachineActorDeps,
+): ActorBehavior<MachineState, MachineMessage, MachineSnapshot> {
+  const options = deps.options ?? DEFAULT_MACHINE_OPTIONS;
+  return {
+    init(ctx, snapshot) {
+      const thresholds = deps.thresholds(ctx.ref);
+      return snapshot === undefined
+        ? newMachineState(ctx.ref, thresholds)
+        : restoreMachine(ctx.ref, snapshot, thresholds, options);
+    },
+    receive(state, message, ctx) {
+      const { points, events } = handleMachineMessage(state, message, ctx.clock.now(), options);
+      for (const event of events) {
+        if (event.type === "anomaly") deps.metrics.anomalies.inc({ reason: event.reason });
+        deps.bus.publish(event);
+      }
+      if (points.length > 0) return deps.sink.write(points);
+    },
+    snapshot: snapshotMachine,
+    sheddable: (message) => message.kind !== "thresholds",
+  };
+}

@@ -1,0 +1,129 @@
+import type { MachineStatus } from "../../engine/events.ts";
+import type { MachineRef } from "../../engine/telemetry.ts";
+import { RollingWindow, type RollingWindowOptions, type WindowSnapshot } from "./rolling_window.ts";
+import {
+  DEFAULT_SIGMA_OPTIONS,
+  type MetricThresholds,
+  type SigmaDetectorOptions,
+} from "./sigma_detector.ts";
+
+/** Tunables of every machine actor. */
+export interface MachineOptions {
+  readonly window: RollingWindowOptions;
+  readonly detector: SigmaDetectorOptions;
+  /** No telemetry for this long makes a machine `stale`. */
+  readonly staleAfterMs: number;
+  /** A machine stays `anomalous` this long after its latest anomaly. */
+  readonly anomalyHoldMs: number;
+}
+
+export const DEFAULT_MACHINE_OPTIONS: MachineOptions = {
+  window: { maxCount: 120, maxAgeMs: 10 * 60_000 },
+  detector: DEFAULT_SIGMA_OPTIONS,
+  staleAfterMs: 30_000,
+  anomalyHoldMs: 30_000,
+};
+
+/** Per-metric thresholds of one machine, metric name → limits. */
+export type ThresholdTable = Readonly<Record<string, MetricThresholds>>;
+
+/** What a machine actor keeps of one metric. */
+export interface MetricState {
+  readonly window: RollingWindow;
+  lastTs: number;
+  lastValue: number;
+  lastAnomalous: boolean;
+  twoState: boolean;
+}
+
+/** The whole state of one machine actor. Only its actor touches it. */
+export interface MachineState {
+  readonly ref: MachineRef;
+  readonly metrics: Map<string, MetricState>;
+  status: MachineStatus;
+  /** Receive time (engine clock) of the latest telemetry; -Infinity before any. */
+  lastReceivedAt: number;
+  /** Engine-clock time of the latest anomaly; -Infinity before any. */
+  lastAnomalyAt: number;
+  thresholds: ThresholdTable;
+}
+
+/** What survives passivation and restarts: JSON-serialisable. */
+export interface MachineSnapshot {
+  readonly version: 1;
+  readonly status: MachineStatus;
+  readonly lastReceivedAt: number | null;
+  readonly lastAnomalyAt: number | null;
+  readonly metrics: Record<string, {
+    readonly window: WindowSnapshot;
+    readonly lastTs: number;
+    readonly lastValue: number;
+    readonly lastAnomalous: boolean;
+    readonly twoState: boolean;
+  }>;
+}
+
+/** A machine seen for the first time. */
+export function newMachineState(ref: MachineRef, thresholds: ThresholdTable): MachineState {
+  return {
+    ref,
+    metrics: new Map(),
+    status: "normal",
+    lastReceivedAt: -Infinity,
+    lastAnomalyAt: -Infinity,
+    thresholds,
+  };
+}
+
+/** A fresh metric slot. */
+export function newMetricState(options: MachineOptions): MetricState {
+  return {
+    window: new RollingWindow(options.window),
+    lastTs: -Infinity,
+    lastValue: NaN,
+    lastAnomalous: false,
+    twoState: true,
+  };
+}
+
+export function snapshotMachine(state: MachineState): MachineSnapshot {
+  const metrics: Record<string, MachineSnapshot["metrics"][string]> = {};
+  for (const [name, m] of state.metrics) {
+    metrics[name] = {
+      window: m.window.toSnapshot(),
+      lastTs: m.lastTs,
+      lastValue: m.lastValue,
+      lastAnomalous: m.lastAnomalous,
+      twoState: m.twoState,
+    };
+  }
+  return {
+    version: 1,
+    status: state.status,
+    lastReceivedAt: Number.isFinite(state.lastReceivedAt) ? state.lastReceivedAt : null,
+    lastAnomalyAt: Number.isFinite(state.lastAnomalyAt) ? state.lastAnomalyAt : null,
+    metrics,
+  };
+}
+
+export function restoreMachine(
+  ref: MachineRef,
+  snapshot: MachineSnapshot,
+  thresholds: ThresholdTable,
+  options: MachineOptions,
+): MachineState {
+  const state = newMachineState(ref, thresholds);
+  state.status = snapshot.status === "quarantined" ? "normal" : snapshot.status;
+  state.lastReceivedAt = snapshot.lastReceivedAt ?? -Infinity;
+  state.lastAnomalyAt = snapshot.lastAnomalyAt ?? -Infinity;
+  for (const [name, m] of Object.entries(snapshot.metrics)) {
+    state.metrics.set(name, {
+      window: RollingWindow.fromSnapshot(options.window, m.window),
+      lastTs: m.lastTs,
+      lastValue: m.lastValue,
+      lastAnomalous: m.lastAnomalous,
+      twoState: m.twoState,
+    });
+  }
+  return state;
+}

@@ -1,0 +1,181 @@
+/** Options of a {@link RollingWindow}. */
+export interface RollingWindowOptions {
+  /** Most values kept; the oldest leaves when a new one arrives past it. */
+  readonly maxCount: number;
+  /** Values older than the newest by more than this leave the window. */
+  readonly maxAgeMs: number;
+}
+
+/** What a window says about its values; all O(1) to read. */
+export interface WindowStats {
+  readonly count: number;
+  readonly mean: number;
+  /** Sample variance (n − 1); 0 with fewer than two values. */
+  readonly variance: number;
+  readonly stddev: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A window's contents, for snapshots: `[ts, value]` oldest first. */
+export type WindowSnapshot = Array<[number, number]>;
+
+/**
+ * A sliding window of one metric's values, bounded by count and by age, with
+ * running mean, variance, min and max in O(1) amortised per value.
+ *
+ * Mean and variance use Welford's update with its inverse for removals; the
+ * inverse accumulates rounding error, so the sums are recomputed from the
+ * values once per `maxCount` removals, which keeps the cost O(1) amortised.
+ * Min and max use monotonic deques.
+ *
+ * @example
+ * ```ts
+ * const w = new RollingWindow({ maxCount: 300, maxAgeMs: 300_000 });
+ * w.push(1_000, 20.5);
+ * w.push(2_000, 21.5);
+ * w.stats().mean; // 21
+ * ```
+ */
+export class RollingWindow {
+  readonly #maxCount: number;
+  readonly #maxAgeMs: number;
+  // Ring buffer of the window's values.
+  readonly #ts: Float64Array;
+  readonly #values: Float64Array;
+  #head = 0;
+  #count = 0;
+  #mean = 0;
+  #m2 = 0;
+  #removalsSinceRecompute = 0;
+  // Monotonic deques hold absolute sequence numbers of ring entries.
+  #seqOfHead = 0;
+  #minDeque: number[] = [];
+  #maxDeque: number[] = [];
+
+  constructor(options: RollingWindowOptions) {
+    if (!Number.isInteger(options.maxCount) || options.maxCount < 1) {
+      throw new RangeError(
+        `Cannot create rolling window: 'maxCount' must be a positive integer: current value is ${options.maxCount}`,
+      );
+    }
+    if (!(options.maxAgeMs > 0)) {
+      throw new RangeError(
+        `Cannot create rolling window: 'maxAgeMs' must be > 0: current value is ${options.maxAgeMs}`,
+      );
+    }
+    this.#maxCount = options.maxCount;
+    this.#maxAgeMs = options.maxAgeMs;
+    this.#ts = new Float64Array(options.maxCount);
+    this.#values = new Float64Array(options.maxCount);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Timestamp of the newest value, or -Infinity when empty. */
+  get newestTs(): number {
+    return this.#count === 0 ? -Infinity : this.#ts[this.#index(this.#count - 1)];
+  }
+
+  /** Adds a value; values must arrive in time order (callers keep late ones out). */
+  push(ts: number, value: number): void {
+    if (this.#count === this.#maxCount) this.#removeOldest();
+    const seq = this.#seqOfHead + this.#count;
+    const at = this.#index(this.#count);
+    this.#ts[at] = ts;
+    this.#values[at] = value;
+    this.#count++;
+    const delta = value - this.#mean;
+    this.#mean += delta / this.#count;
+    this.#m2 += delta * (value - this.#mean);
+    this.#pushDeque(this.#minDeque, seq, (old) => old >= value);
+    this.#pushDeque(this.#maxDeque, seq, (old) => old <= value);
+    this.evictOlderThan(ts - this.#maxAgeMs);
+  }
+
+  /** Drops values with a timestamp before `cutoff`. */
+  evictOlderThan(cutoff: number): void {
+    while (this.#count > 0 && this.#ts[this.#head] < cutoff) this.#removeOldest();
+  }
+
+  stats(): WindowStats {
+    const n = this.#count;
+    const variance = n > 1 ? Math.max(0, this.#m2 / (n - 1)) : 0;
+    return {
+      count: n,
+      mean: n > 0 ? this.#mean : NaN,
+      variance,
+      stddev: Math.sqrt(variance),
+      min: n > 0 ? this.#values[this.#ringOf(this.#minDeque[0])] : NaN,
+      max: n > 0 ? this.#values[this.#ringOf(this.#maxDeque[0])] : NaN,
+    };
+  }
+
+  /** The window's values, oldest first. */
+  toSnapshot(): WindowSnapshot {
+    const out: WindowSnapshot = [];
+    for (let i = 0; i < this.#count; i++) {
+      const at = this.#index(i);
+      out.push([this.#ts[at], this.#values[at]]);
+    }
+    return out;
+  }
+
+  /** A window with the given options holding the snapshot's values. */
+  static fromSnapshot(options: RollingWindowOptions, snapshot: WindowSnapshot): RollingWindow {
+    const window = new RollingWindow(options);
+    for (const [ts, value] of snapshot) window.push(ts, value);
+    return window;
+  }
+
+  #index(offset: number): number {
+    return (this.#head + offset) % this.#maxCount;
+  }
+
+  #ringOf(seq: number): number {
+    return this.#index(seq - this.#seqOfHead);
+  }
+
+  #pushDeque(deque: number[], seq: number, dominated: (old: number) => boolean): void {
+    while (deque.length > 0 && dominated(this.#values[this.#ringOf(deque[deque.length - 1])])) {
+      deque.pop();
+    }
+    deque.push(seq);
+  }
+
+  #removeOldest(): void {
+    const value = this.#values[this.#head];
+    const seq = this.#seqOfHead;
+    if (this.#minDeque[0] === seq) this.#minDeque.shift();
+    if (this.#maxDeque[0] === seq) this.#maxDeque.shift();
+    this.#head = (this.#head + 1) % this.#maxCount;
+    this.#seqOfHead++;
+    this.#count--;
+    if (this.#count === 0) {
+      this.#mean = 0;
+      this.#m2 = 0;
+      this.#removalsSinceRecompute = 0;
+      return;
+    }
+    const delta = value - this.#mean;
+    this.#mean -= delta / this.#count;
+    this.#m2 -= delta * (value - this.#mean);
+    if (++this.#removalsSinceRecompute >= this.#maxCount) this.#recompute();
+  }
+
+  #recompute(): void {
+    let mean = 0;
+    let m2 = 0;
+    for (let i = 0; i < this.#count; i++) {
+      const value = this.#values[this.#index(i)];
+      const delta = value - mean;
+      mean += delta / (i + 1);
+      m2 += delta * (value - mean);
+    }
+    this.#mean = mean;
+    this.#m2 = m2;
+    this.#removalsSinceRecompute = 0;
+  }
+}

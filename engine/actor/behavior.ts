@@ -1,0 +1,49 @@
+import type { Clock } from "../clock.ts";
+import type { MachineRef } from "../telemetry.ts";
+
+/** What a behavior may use while it handles a message. */
+export interface ActorContext {
+  readonly ref: MachineRef;
+  readonly clock: Clock;
+}
+
+/**
+ * What one kind of actor does. The registry owns the actors' lifecycle; a
+ * behavior only builds, updates and snapshots state. `receive` handles one
+ * message to completion (the registry never calls it concurrently for one
+ * actor); a thrown error or rejected promise is a crash, handled by the
+ * supervisor.
+ *
+ * @example
+ * ```ts
+ * const counter: ActorBehavior<{ n: number }, "inc", number> = {
+ *   init: (_ctx, snapshot) => ({ n: snapshot ?? 0 }),
+ *   receive: (state) => { state.n++; },
+ *   snapshot: (state) => state.n,
+ *   sheddable: () => true,
+ * };
+ * ```
+ */
+export interface ActorBehavior<State, Message, Snapshot> {
+  /** Fresh state, or state restored from the last saved snapshot. */
+  init(ctx: ActorContext, snapshot: Snapshot | undefined): State;
+  /** Handles one message; may mutate `state`, which no one else sees. */
+  receive(state: State, message: Message, ctx: ActorContext): void | Promise<void>;
+  /** A JSON-serialisable copy of what is needed to resume. */
+  snapshot(state: State): Snapshot;
+  /**
+   * Whether `message` may be shed when the mailbox is full (telemetry may;
+   * configuration changes may not, and are queued past the bound).
+   */
+  sheddable(message: Message): boolean;
+}
+
+/**
+ * Where actor snapshots are kept between passivation and reactivation, and
+ * across restarts of the engine.
+ */
+export interface SnapshotStore<Snapshot> {
+  load(key: string): Snapshot | undefined;
+  save(key: string, snapshot: Snapshot): void;
+  delete(key: string): void;
+}

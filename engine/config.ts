@@ -1,0 +1,203 @@
+/**
+ * Start-up configuration from the environment and command-line flags
+ * (DESIGN "Config"). Flags win over the environment. Anything malformed or
+ * unknown stops start-up with one message listing every problem.
+ */
+
+/** InfluxDB connection (all four settings or none). */
+export interface InfluxConfig {
+  readonly url: string;
+  readonly token: string;
+  readonly org: string;
+  readonly bucket: string;
+}
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly simulator: boolean;
+  /** External broker; undefined → embedded broker on `mqttPort`. */
+  readonly mqttUrl: string | undefined;
+  readonly mqttPort: number;
+  readonly influx: InfluxConfig | undefined;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly jwtSecret: string | undefined;
+  readonly llmUrl: string | undefined;
+}
+
+/** Thrown when the configuration cannot be used; `problems` lists each. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+interface Setting {
+  readonly env: string;
+  readonly flag: string;
+  readonly help: string;
+}
+
+/** Every setting Millwright reads, for `--help` and the README. */
+export const SETTINGS: readonly Setting[] = [
+  { env: "HOST", flag: "host", help: "address to bind HTTP and the embedded broker (127.0.0.1)" },
+  { env: "PORT", flag: "port", help: "HTTP port (8000)" },
+  {
+    env: "DATA_DIR",
+    flag: "data-dir",
+    help: "where the store, metadata and dead letters live (./data)",
+  },
+  { env: "SIMULATOR", flag: "simulator", help: "on | off: publish a demo factory (on)" },
+  {
+    env: "MQTT_URL",
+    flag: "mqtt-url",
+    help: "external broker, mqtt://host:port (unset: embedded broker)",
+  },
+  { env: "MQTT_PORT", flag: "mqtt-port", help: "embedded broker port (1883)" },
+  { env: "INFLUX_URL", flag: "influx-url", help: "InfluxDB 2 URL (unset: embedded store)" },
+  { env: "INFLUX_TOKEN", flag: "influx-token", help: "InfluxDB API token" },
+  { env: "INFLUX_ORG", flag: "influx-org", help: "InfluxDB organisation" },
+  { env: "INFLUX_BUCKET", flag: "influx-bucket", help: "InfluxDB bucket" },
+  { env: "ADMIN_EMAIL", flag: "admin-email", help: "first administrator's e-mail" },
+  { env: "ADMIN_PASSWORD", flag: "admin-password", help: "first administrator's password" },
+  {
+    env: "JWT_SECRET",
+    flag: "jwt-secret",
+    help: "token signing secret (else generated in DATA_DIR)",
+  },
+  { env: "LLM_URL", flag: "llm-url", help: "OpenAI-compatible endpoint (optional)" },
+];
+
+/**
+ * Reads the configuration.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig(Deno.env.toObject(), Deno.args);
+ * ```
+ * @throws {ConfigError} listing every malformed or unknown setting.
+ */
+export function parseConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  args: readonly string[],
+): Config {
+  const problems: string[] = [];
+  const flags = parseFlags(args, problems);
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("MILLWRIGHT_")) {
+      problems.push(
+        `unknown environment variable ${name}; known settings: ${
+          SETTINGS.map((s) => s.env).join(", ")
+        }`,
+      );
+    }
+  }
+  const raw = (setting: string): string | undefined => {
+    const s = SETTINGS.find((x) => x.env === setting)!;
+    const value = flags.get(s.flag) ?? env[s.env];
+    return value === undefined || value === "" ? undefined : value;
+  };
+
+  const port = (name: string, fallback: number): number => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n > 65535) {
+      problems.push(`${name} must be a port number 0-65535 (0 picks a free port): current value is '${value}'`);
+      return fallback;
+    }
+    return n;
+  };
+  const url = (name: string, schemes: readonly string[]): string | undefined => {
+    const value = raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (!schemes.includes(parsed.protocol)) {
+        problems.push(`${name} must use ${schemes.join(" or ")}: current value is '${value}'`);
+      }
+    } catch {
+      problems.push(`${name} is not a URL: current value is '${value}'`);
+    }
+    return value;
+  };
+
+  const simulatorRaw = (raw("SIMULATOR") ?? "on").toLowerCase();
+  if (!["on", "off", "true", "false", "1", "0"].includes(simulatorRaw)) {
+    problems.push(`SIMULATOR must be 'on' or 'off': current value is '${raw("SIMULATOR")}'`);
+  }
+  const influxParts = ["INFLUX_URL", "INFLUX_TOKEN", "INFLUX_ORG", "INFLUX_BUCKET"];
+  const influxSet = influxParts.filter((n) => raw(n) !== undefined);
+  const influxUrl = url("INFLUX_URL", ["http:", "https:"]);
+  let influx: InfluxConfig | undefined;
+  if (influxSet.length > 0 && influxSet.length < influxParts.length) {
+    problems.push(
+      `InfluxDB needs all of ${influxParts.join(", ")}; missing ${
+        influxParts.filter((n) => !influxSet.includes(n)).join(", ")
+      }`,
+    );
+  } else if (influxSet.length === influxParts.length) {
+    influx = {
+      url: influxUrl!,
+      token: raw("INFLUX_TOKEN")!,
+      org: raw("INFLUX_ORG")!,
+      bucket: raw("INFLUX_BUCKET")!,
+    };
+    problems.push(
+      "INFLUX_URL is set, but this version has only the embedded store (the InfluxDB writer is not built yet); unset the INFLUX_* settings",
+    );
+  }
+  const adminEmail = raw("ADMIN_EMAIL");
+  if (adminEmail !== undefined && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) {
+    problems.push(`ADMIN_EMAIL is not an e-mail address: current value is '${adminEmail}'`);
+  }
+  const jwtSecret = raw("JWT_SECRET");
+  if (jwtSecret !== undefined && new TextEncoder().encode(jwtSecret).length < 32) {
+    problems.push("JWT_SECRET must be at least 32 bytes (256 bits)");
+  }
+
+  const config: Config = {
+    host: raw("HOST") ?? "127.0.0.1",
+    port: port("PORT", 8000),
+    dataDir: raw("DATA_DIR") ?? "./data",
+    simulator: ["on", "true", "1"].includes(simulatorRaw),
+    mqttUrl: url("MQTT_URL", ["mqtt:", "mqtts:", "tcp:", "ws:", "wss:"]),
+    mqttPort: port("MQTT_PORT", 1883),
+    influx,
+    adminEmail,
+    adminPassword: raw("ADMIN_PASSWORD"),
+    jwtSecret,
+    llmUrl: url("LLM_URL", ["http:", "https:"]),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseFlags(args: readonly string[], problems: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  const known = new Set(SETTINGS.map((s) => s.flag));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (match === null) {
+      problems.push(`unexpected argument '${arg}'; settings are passed as --name=value`);
+      continue;
+    }
+    const [, name, inline] = match;
+    if (!known.has(name)) {
+      problems.push(
+        `unknown flag --${name}; known flags: ${[...known].map((f) => `--${f}`).join(", ")}`,
+      );
+      continue;
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined) problems.push(`flag --${name} needs a value`);
+    else flags.set(name, value);
+  }
+  return flags;
+}

@@ -1,0 +1,236 @@
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { EventBus } from "./bus.ts";
+import type { Clock, TimerHandle } from "./clock.ts";
+import type { EngineEvent, MachineStatus } from "./events.ts";
+import type { LatestValue, MachineDirectory, MachineView } from "./machine_view.ts";
+
+/** Options of {@link LiveDirectory}. */
+export interface LiveDirectoryOptions {
+  readonly clock: Clock;
+  /** Values kept in memory per metric for sparklines and first paint. */
+  readonly recentValues?: number;
+  /** How often changed views are written to the database. */
+  readonly persistEveryMs?: number;
+}
+
+interface MutableView {
+  factory: string;
+  machine: string;
+  status: MachineStatus;
+  firstSeen: number;
+  lastSeen: number;
+  metrics: string[];
+  latest: Record<string, LatestValue>;
+  anomalyTimes: number[];
+}
+
+class RecentValues {
+  readonly #ts: Float64Array;
+  readonly #values: Float64Array;
+  #next = 0;
+  #count = 0;
+
+  constructor(capacity: number) {
+    this.#ts = new Float64Array(capacity);
+    this.#values = new Float64Array(capacity);
+  }
+
+  push(ts: number, value: number): void {
+    this.#ts[this.#next] = ts;
+    this.#values[this.#next] = value;
+    this.#next = (this.#next + 1) % this.#ts.length;
+    this.#count = Math.min(this.#count + 1, this.#ts.length);
+  }
+
+  toArray(): Array<readonly [number, number]> {
+    const out: Array<readonly [number, number]> = [];
+    const start = (this.#next - this.#count + this.#ts.length) % this.#ts.length;
+    for (let i = 0; i < this.#count; i++) {
+      const at = (start + i) % this.#ts.length;
+      out.push([this.#ts[at], this.#values[at]]);
+    }
+    return out;
+  }
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The machine catalogue as a read model of bus events: every machine the
+ * engine has heard of, its status and latest values, and a short in-memory
+ * history per metric. It is written by events only, so it never reaches into
+ * an actor, and persisted to the metadata database so a restarted engine
+ * lists its machines before they speak again.
+ *
+ * @example
+ * ```ts
+ * const directory = new LiveDirectory(db, bus, { clock: systemClock });
+ * directory.machines("demo").map((m) => m.status);
+ * ```
+ */
+export class LiveDirectory implements MachineDirectory {
+  readonly #clock: Clock;
+  readonly #recentCapacity: number;
+  readonly #persistEveryMs: number;
+  readonly #views = new Map<string, Map<string, MutableView>>();
+  readonly #recent = new Map<string, RecentValues>();
+  readonly #dirty = new Set<MutableView>();
+  readonly #upsert: StatementSync;
+  readonly #unsubscribe: () => void;
+  #timer: TimerHandle | undefined;
+
+  constructor(db: DatabaseSync, bus: EventBus, options: LiveDirectoryOptions) {
+    this.#clock = options.clock;
+    this.#recentCapacity = options.recentValues ?? 300;
+    this.#persistEveryMs = options.persistEveryMs ?? 5_000;
+    this.#upsert = db.prepare(
+      "INSERT INTO machines (factory, machine, view) VALUES (?, ?, ?) " +
+        "ON CONFLICT (factory, machine) DO UPDATE SET view = excluded.view",
+    );
+    for (const row of db.prepare("SELECT view FROM machines").all() as Array<{ view: string }>) {
+      const view = JSON.parse(row.view) as MutableView;
+      this.#factory(view.factory).set(view.machine, view);
+    }
+    this.#unsubscribe = bus.subscribe((event) => this.#apply(event));
+    this.#schedulePersist();
+  }
+
+  factories(): string[] {
+    return [...this.#views.keys()].sort();
+  }
+
+  machines(factory: string): MachineView[] {
+    const machines = this.#views.get(factory);
+    if (machines === undefined) return [];
+    return [...machines.values()]
+      .sort((a, b) => a.machine.localeCompare(b.machine))
+      .map((view) => this.#freeze(view));
+  }
+
+  machine(factory: string, machine: string): MachineView | undefined {
+    const view = this.#views.get(factory)?.get(machine);
+    return view === undefined ? undefined : this.#freeze(view);
+  }
+
+  recent(
+    factory: string,
+    machine: string,
+    metric: string,
+  ): ReadonlyArray<readonly [number, number]> {
+    return this.#recent.get(`${factory}/${machine}/${metric}`)?.toArray() ?? [];
+  }
+
+  /** Writes changed views now. */
+  persist(): void {
+    for (const view of this.#dirty) {
+      this.#upsert.run(view.factory, view.machine, JSON.stringify(view));
+    }
+    this.#dirty.clear();
+  }
+
+  /** Stops listening and writes what changed. */
+  close(): void {
+    this.#unsubscribe();
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.persist();
+  }
+
+  #apply(event: EngineEvent): void {
+    const view = this.#view(event.factory, event.machine, event.ts);
+    switch (event.type) {
+      case "telemetry": {
+        view.lastSeen = Math.max(view.lastSeen, event.ts);
+        for (const metric in event.values) {
+          const value = event.values[metric];
+          view.latest[metric] = {
+            ts: event.ts,
+            value,
+            anomalous: event.anomalous.includes(metric),
+          };
+          if (!view.metrics.includes(metric)) view.metrics.push(metric);
+          const key = `${event.factory}/${event.machine}/${metric}`;
+          let ring = this.#recent.get(key);
+          if (ring === undefined) {
+            ring = new RecentValues(this.#recentCapacity);
+            this.#recent.set(key, ring);
+          }
+          ring.push(event.ts, value);
+        }
+        break;
+      }
+      case "registered":
+        for (const metric of event.metrics) {
+          if (!view.metrics.includes(metric)) view.metrics.push(metric);
+        }
+        break;
+      case "anomaly": {
+        view.anomalyTimes.push(event.ts);
+        const cutoff = this.#clock.now() - HOUR_MS;
+        while (view.anomalyTimes.length > 0 && view.anomalyTimes[0] < cutoff) {
+          view.anomalyTimes.shift();
+        }
+        break;
+      }
+      case "status":
+        view.status = event.status;
+        break;
+      case "supervision":
+        if (event.decision === "restore" && view.status === "quarantined") view.status = "normal";
+        break;
+    }
+    this.#dirty.add(view);
+  }
+
+  #view(factory: string, machine: string, ts: number): MutableView {
+    const machines = this.#factory(factory);
+    let view = machines.get(machine);
+    if (view === undefined) {
+      view = {
+        factory,
+        machine,
+        status: "normal",
+        firstSeen: ts,
+        lastSeen: ts,
+        metrics: [],
+        latest: {},
+        anomalyTimes: [],
+      };
+      machines.set(machine, view);
+    }
+    return view;
+  }
+
+  #factory(factory: string): Map<string, MutableView> {
+    let machines = this.#views.get(factory);
+    if (machines === undefined) {
+      machines = new Map();
+      this.#views.set(factory, machines);
+    }
+    return machines;
+  }
+
+  #freeze(view: MutableView): MachineView {
+    const cutoff = this.#clock.now() - HOUR_MS;
+    return {
+      factory: view.factory,
+      machine: view.machine,
+      status: view.status,
+      firstSeen: view.firstSeen,
+      lastSeen: view.lastSeen,
+      metrics: [...view.metrics],
+      latest: { ...view.latest },
+      anomaliesLastHour: view.anomalyTimes.filter((t) => t >= cutoff).length,
+    };
+  }
+
+  #schedulePersist(): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      try {
+        this.persist();
+      } finally {
+        this.#schedulePersist();
+      }
+    }, this.#persistEveryMs);
+  }
+}

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { EventBus } from "./bus.ts";
+import { FakeClock } from "./fake_clock.ts";
+import { LiveDirectory } from "./live_directory.ts";
+import { openMetadataDb } from "./metadata/metadata_db.ts";
+
+const m = { factory: "demo", machine: "cnc-01" };
+
+Deno.test("LiveDirectory follows telemetry, anomalies and status from the bus", () => {
+  const clock = new FakeClock(10_000);
+  const bus = new EventBus();
+  const directory = new LiveDirectory(openMetadataDb(":memory:"), bus, { clock, recentValues: 2 });
+  bus.publish({ type: "registered", ...m, ts: 9_000, metrics: [] });
+  bus.publish({ type: "registered", ...m, ts: 9_000, metrics: ["rpm", "vib"] });
+  for (const [ts, rpm] of [[9_000, 1], [9_500, 2], [10_000, 3]]) {
+    bus.publish({
+      type: "telemetry",
+      ...m,
+      ts,
+      values: { rpm },
+      anomalous: rpm === 3 ? ["rpm"] : [],
+    });
+  }
+  bus.publish({
+    type: "anomaly",
+    ...m,
+    ts: 10_000,
+    metric: "rpm",
+    value: 3,
+    reason: "sigma",
+    score: 4,
+    expected: { low: 0, high: 2.5 },
+  });
+  bus.publish({
+    type: "status",
+    ...m,
+    ts: 10_000,
+    status: "anomalous",
+    previous: "normal",
+    reason: "x",
+  });
+  const view = directory.machine("demo", "cnc-01")!;
+  assert.deepEqual(view.metrics, ["rpm", "vib"]);
+  assert.deepEqual(view.latest.rpm, { ts: 10_000, value: 3, anomalous: true });
+  assert.equal(view.status, "anomalous");
+  assert.equal(view.anomaliesLastHour, 1);
+  assert.equal(view.firstSeen, 9_000);
+  assert.equal(view.lastSeen, 10_000);
+  assert.deepEqual(directory.recent("demo", "cnc-01", "rpm"), [[9_500, 2], [10_000, 3]]);
+  clock.tick(3_600_001);
+  assert.equal(directory.machine("demo", "cnc-01")!.anomaliesLastHour, 0);
+  directory.close();
+});
+
+Deno.test("LiveDirectory lists machines again after a restart", () => {
+  const db = openMetadataDb(":memory:");
+  const clock = new FakeClock(0);
+  const bus = new EventBus();
+  const first = new LiveDirectory(db, bus, { clock, persistEveryMs: 1000 });
+  bus.publish({ type: "telemetry", ...m, ts: 5, values: { rpm: 7 }, anomalous: [] });
+  bus.publish({
+    type: "telemetry",
+    factory: "demo",
+    machine: "a-01",
+    ts: 5,
+    values: { x: 1 },
+    anomalous: [],
+  });
+  clock.tick(1000);
+  first.close();
+  const second = new LiveDirectory(db, new EventBus(), { clock });
+  assert.deepEqual(second.factories(), ["demo"]);
+  assert.deepEqual(second.machines("demo").map((v) => v.machine), ["a-01", "cnc-01"]);
+  assert.equal(second.machine("demo", "cnc-01")!.latest.rpm.value, 7);
+  assert.equal(second.machine("demo", "nope"), undefined);
+  second.close();
+});

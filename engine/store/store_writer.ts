@@ -1,0 +1,144 @@
+import type { Clock, TimerHandle } from "../clock.ts";
+import type { EngineMetrics } from "../metrics.ts";
+import type { SeriesPoint } from "../telemetry.ts";
+import type { TimeSeriesStore } from "./time_series_store.ts";
+
+/** Options of {@link StoreWriter}. */
+export interface StoreWriterOptions {
+  readonly clock: Clock;
+  readonly metrics: EngineMetrics;
+  /** Points per store write. */
+  readonly batchSize?: number;
+  /** Longest a point waits in the buffer before a write is started. */
+  readonly flushEveryMs?: number;
+  /** Buffered points past which writers are made to wait (backpressure). */
+  readonly capacity?: number;
+  /** Called when a store write fails; the batch stays buffered and is retried. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Batches points on their way to a {@link TimeSeriesStore}. `write` returns
+ * at once while the buffer is below capacity and otherwise returns a promise
+ * that resolves when a flush made room: producers (machine actors) slow down
+ * instead of points being dropped. A failed store write keeps its batch at the
+ * front of the buffer and is retried on the next flush.
+ *
+ * @example
+ * ```ts
+ * const writer = new StoreWriter(store, { clock: systemClock, metrics });
+ * await writer.write(points); // usually resolves without waiting
+ * await writer.close(); // flushes what is buffered
+ * ```
+ */
+export class StoreWriter {
+  readonly #store: TimeSeriesStore;
+  readonly #clock: Clock;
+  readonly #metrics: EngineMetrics;
+  readonly #batchSize: number;
+  readonly #flushEveryMs: number;
+  readonly #capacity: number;
+  readonly #onError: (error: unknown) => void;
+  #buffer: SeriesPoint[] = [];
+  #waiters: Array<() => void> = [];
+  #timer: TimerHandle | undefined;
+  #flushing: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(store: TimeSeriesStore, options: StoreWriterOptions) {
+    this.#store = store;
+    this.#clock = options.clock;
+    this.#metrics = options.metrics;
+    this.#batchSize = positiveInteger("batchSize", options.batchSize ?? 5_000);
+    this.#flushEveryMs = positiveInteger("flushEveryMs", options.flushEveryMs ?? 250);
+    this.#capacity = positiveInteger("capacity", options.capacity ?? 100_000);
+    this.#onError = options.onError ??
+      ((error) => console.error("store write failed; will retry", error));
+    options.metrics.beforeCollect(() =>
+      options.metrics.storePendingPoints.set(this.#buffer.length)
+    );
+  }
+
+  /** Points buffered and not yet written. */
+  get pending(): number {
+    return this.#buffer.length;
+  }
+
+  /** Buffers points; the promise (if any) resolves once there is room again. */
+  write(points: readonly SeriesPoint[]): void | Promise<void> {
+    if (this.#closed) throw new Error("Cannot write: the store writer is closed");
+    for (const p of points) this.#buffer.push(p);
+    if (this.#buffer.length >= this.#batchSize) {
+      void this.flush();
+    } else if (this.#timer === undefined) {
+      this.#timer = this.#clock.setTimeout(() => {
+        this.#timer = undefined;
+        void this.flush();
+      }, this.#flushEveryMs);
+    }
+    if (this.#buffer.length < this.#capacity) return;
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Writes everything buffered so far; resolves when it is in the store or failed. */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    if (this.#buffer.length === 0) return;
+    this.#flushing = this.#writeAll();
+    try {
+      await this.#flushing;
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  /** Flushes and refuses further writes; the store itself stays open. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  async #writeAll(): Promise<void> {
+    while (this.#buffer.length > 0) {
+      const batch = this.#buffer.slice(0, this.#batchSize);
+      const started = performance.now();
+      try {
+        await this.#store.write(batch);
+      } catch (error) {
+        this.#onError(error);
+        this.#scheduleRetry();
+        return;
+      }
+      this.#metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
+      this.#metrics.storePointsWritten.inc(batch.length);
+      this.#buffer = this.#buffer.slice(batch.length);
+      this.#releaseWaiters();
+    }
+  }
+
+  #releaseWaiters(): void {
+    if (this.#buffer.length >= this.#capacity) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #scheduleRetry(): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      void this.flush();
+    }, Math.max(this.#flushEveryMs, 1_000));
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot create store writer: '${name}' must be a positive integer: current value is ${value}`,
+    );
+  }
+  return value;
+}
