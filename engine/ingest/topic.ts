@@ -1,0 +1,47 @@
+import { ID_PATTERN, type MachineRef } from "../telemetry.ts";
+import { type Rejection, truncateRaw } from "./rejection.ts";
+
+/**
+ * Reads the machine from an MQTT telemetry topic,
+ * `factories/{factory}/machines/{machine}/telemetry` (DESIGN "Public
+ * contracts"), or says why it cannot: `bad_topic` for another shape,
+ * `bad_id` for an id outside `[A-Za-z0-9_.-]{1,64}`.
+ *
+ * @example
+ * ```ts
+ * parseTelemetryTopic("factories/demo/machines/press-01/telemetry");
+ * // { factory: "demo", machine: "press-01" }
+ * const result = parseTelemetryTopic("factories/demo/telemetry");
+ * if ("reason" in result) console.log(result.reason); // "bad_topic"
+ * ```
+ */
+export function parseTelemetryTopic(topic: string): MachineRef | Rejection {
+  const parts = topic.split("/");
+  if (
+    parts.length !== 5 || parts[0] !== "factories" || parts[2] !== "machines" ||
+    parts[4] !== "telemetry"
+  ) {
+    return {
+      reason: "bad_topic",
+      message: `topic '${
+        truncateRaw(topic)
+      }' is not of the form factories/{factory}/machines/{machine}/telemetry`,
+      raw: truncateRaw(topic),
+    };
+  }
+  const factory = parts[1];
+  const machine = parts[3];
+  const factoryOk = ID_PATTERN.test(factory);
+  const machineOk = ID_PATTERN.test(machine);
+  if (factoryOk && machineOk) return { factory, machine };
+  const bad = factoryOk ? `machine id '${machine}'` : `factory id '${factory}'`;
+  return {
+    reason: "bad_id",
+    message: `topic '${
+      truncateRaw(topic)
+    }' has an invalid ${bad}: ids must match [A-Za-z0-9_.-]{1,64}`,
+    raw: truncateRaw(topic),
+    ...(factoryOk ? { factory } : {}),
+    ...(machineOk ? { machine } : {}),
+  };
+}

@@ -1,0 +1,182 @@
+import type { Clock } from "./clock.ts";
+import {
+  type DeadLetterFile,
+  decodeJsonTelemetry,
+  decodeLineProtocol,
+  type DecodeResult,
+  parseTelemetryTopic,
+  type Rejection,
+} from "./ingest/mod.ts";
+import type { EngineMetrics } from "./metrics.ts";
+import type { MachineRef, TelemetryPoint } from "./telemetry.ts";
+
+/** What the registry answered for one point. */
+export type DeliveryResult = "accepted" | "shed" | "quarantined" | "stopped";
+
+/** Hands a validated point to its machine's actor. */
+export type DeliverPoint = (point: TelemetryPoint) => DeliveryResult;
+
+/** Options of {@link Ingestor}. */
+export interface IngestorOptions {
+  readonly clock: Clock;
+  readonly metrics: EngineMetrics;
+  readonly deadLetter: DeadLetterFile;
+  /** Largest payload accepted (default 256 KiB). */
+  readonly maxBytes?: number;
+  /** How far ahead of the receive time a timestamp may be (default 5 min). */
+  readonly maxFutureMs?: number;
+}
+
+/** Where an HTTP payload came from and how to read it. */
+export interface HttpIngestRequest {
+  readonly body: string;
+  readonly contentType: string;
+  /** Machine of points that do not name one (query parameters). */
+  readonly defaults: Partial<MachineRef>;
+  readonly precision?: "ns" | "us" | "ms" | "s";
+}
+
+/** Why a point did not go in: failed validation, or refused by its machine's actor. */
+export type IngestRefusal = Rejection["reason"] | Exclude<DeliveryResult, "accepted">;
+
+/** One point (or payload) that did not go in. */
+export interface RefusedPoint {
+  readonly reason: IngestRefusal;
+  readonly message: string;
+  readonly index?: number;
+  readonly factory?: string;
+  readonly machine?: string;
+}
+
+/** The answer to an HTTP ingest: how many points went in, and each that did not and why. */
+export interface IngestReport {
+  readonly accepted: number;
+  readonly rejected: readonly RefusedPoint[];
+}
+
+const DELIVERY_MESSAGES: Record<Exclude<DeliveryResult, "accepted">, string> = {
+  shed: "the machine's mailbox is full; the point was shed",
+  quarantined: "the machine is quarantined after repeated failures; the point was refused",
+  stopped: "the engine is shutting down; the point was refused",
+};
+
+/**
+ * The ingest path shared by MQTT and HTTP: decode, validate, count, route.
+ * Every rejected point is counted by reason and written to the dead-letter
+ * file; nothing here throws on bad input.
+ *
+ * @example
+ * ```ts
+ * const ingestor = new Ingestor((p) => registry.tell(p, toMessage(p)), { clock, metrics, deadLetter });
+ * ingestor.ingestMqtt("factories/demo/machines/press-01/telemetry", payload);
+ * ```
+ */
+export class Ingestor {
+  readonly #deliver: DeliverPoint;
+  readonly #clock: Clock;
+  readonly #metrics: EngineMetrics;
+  readonly #deadLetter: DeadLetterFile;
+  readonly #maxBytes: number;
+  readonly #maxFutureMs: number;
+  readonly #decoder = new TextDecoder();
+  #open = true;
+
+  constructor(deliver: DeliverPoint, options: IngestorOptions) {
+    this.#deliver = deliver;
+    this.#clock = options.clock;
+    this.#metrics = options.metrics;
+    this.#deadLetter = options.deadLetter;
+    this.#maxBytes = options.maxBytes ?? 256 * 1024;
+    this.#maxFutureMs = options.maxFutureMs ?? 5 * 60_000;
+  }
+
+  /** Refuses all further input (graceful shutdown). */
+  close(): void {
+    this.#open = false;
+  }
+
+  /** Takes one MQTT publish of a device. */
+  ingestMqtt(topic: string, payload: Uint8Array): void {
+    this.#metrics.ingestMessages.inc({ source: "mqtt" });
+    const receivedAt = this.#clock.now();
+    const ref = parseTelemetryTopic(topic);
+    if ("reason" in ref) {
+      this.#reject("mqtt", [ref], () => this.#preview(payload));
+      return;
+    }
+    const result = decodeJsonTelemetry(payload, ref, {
+      receivedAt,
+      maxBytes: this.#maxBytes,
+      maxFutureMs: this.#maxFutureMs,
+    });
+    this.#route("mqtt", result, () => this.#preview(payload));
+  }
+
+  /** Takes one HTTP ingest request (JSON or InfluxDB line protocol). */
+  ingestHttp(request: HttpIngestRequest): IngestReport {
+    this.#metrics.ingestMessages.inc({ source: "http" });
+    const options = {
+      receivedAt: this.#clock.now(),
+      maxBytes: this.#maxBytes,
+      maxFutureMs: this.#maxFutureMs,
+    };
+    const lineProtocol = /^text\/plain|line-protocol/i.test(request.contentType);
+    const result = lineProtocol
+      ? decodeLineProtocol(request.body, request.defaults, {
+        ...options,
+        precision: request.precision,
+      })
+      : decodeJsonTelemetry(request.body, request.defaults, options);
+    return this.#route("http", result, () => request.body.slice(0, 200));
+  }
+
+  #route(source: string, result: DecodeResult, raw: () => string): IngestReport {
+    const rejected: RefusedPoint[] = result.rejections.map(
+      ({ reason, message, index, factory, machine }) => ({
+        reason,
+        message,
+        index,
+        factory,
+        machine,
+      }),
+    );
+    let accepted = 0;
+    result.points.forEach((point, index) => {
+      const delivery = this.#open ? this.#deliver(point) : "stopped";
+      if (delivery === "accepted") {
+        accepted++;
+      } else {
+        // Shed, quarantined and stopped points are counted by the registry; here they are only reported.
+        rejected.push({
+          reason: delivery,
+          message: DELIVERY_MESSAGES[delivery],
+          index,
+          factory: point.factory,
+          machine: point.machine,
+        });
+      }
+    });
+    if (accepted > 0) this.#metrics.ingestPoints.inc({ source }, accepted);
+    this.#reject(source, result.rejections, raw);
+    return { accepted, rejected };
+  }
+
+  #reject(source: string, rejections: readonly Rejection[], raw: () => string): void {
+    for (const r of rejections) {
+      this.#metrics.ingestRejected.inc({ reason: r.reason });
+      this.#deadLetter.append({
+        at: this.#clock.now(),
+        source,
+        reason: r.reason,
+        message: r.message,
+        raw: r.raw ?? raw(),
+        factory: r.factory,
+        machine: r.machine,
+      });
+    }
+  }
+
+  #preview(payload: Uint8Array): string {
+    return this.#decoder.decode(payload.subarray(0, 200));
+  }
+}

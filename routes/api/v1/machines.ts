@@ -1,0 +1,158 @@
+import { Hono } from "hono";
+import { ID_PATTERN, type MachineRef } from "../../../engine/telemetry.ts";
+import type { Limits } from "../../../engine/metadata/threshold_table.ts";
+import { type Aggregate, AGGREGATES } from "../../../engine/store/time_series_store.ts";
+import type { AppDeps } from "../../../web/app_deps.ts";
+import { HttpError } from "../../../web/http_error.ts";
+import { parseDurationParam, parseTimeParam } from "../../../web/time_param.ts";
+
+/** Raw points one history request may return per series. */
+export const MAX_HISTORY_POINTS = 100_000;
+
+/**
+ * `GET /factories/{f}/machines`, `GET …/machines/{m}`, `GET …/machines/{m}/history`,
+ * `GET|PUT …/machines/{m}/thresholds`.
+ *
+ * @example
+ * ```ts
+ * app.route("/api/v1", machinesApi(deps));
+ * ```
+ */
+export function machinesApi(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.get("/factories/:factory/machines", (c) => {
+    const factory = c.req.param("factory");
+    const machines = deps.directory.machines(factory);
+    if (machines.length === 0 && !deps.directory.factories().includes(factory)) {
+      throw new HttpError(404, `No factory '${factory}' is known`);
+    }
+    return c.json({
+      factory,
+      machines: machines.map((m) => ({ ...m, actor: deps.actorState(m) })),
+    });
+  });
+
+  app.get("/factories/:factory/machines/:machine", (c) => {
+    const ref = machineOf(deps, c.req.param("factory"), c.req.param("machine"));
+    const view = deps.directory.machine(ref.factory, ref.machine)!;
+    return c.json({ ...view, actor: deps.actorState(ref), thresholds: deps.thresholds.get(ref) });
+  });
+
+  app.get("/factories/:factory/machines/:machine/history", async (c) => {
+    const ref = machineOf(deps, c.req.param("factory"), c.req.param("machine"));
+    const now = deps.clock.now();
+    const metrics = c.req.queries("metric")?.flatMap((m) => m.split(",")).filter((m) => m !== "") ??
+      [];
+    for (const metric of metrics) {
+      if (!ID_PATTERN.test(metric)) {
+        throw new HttpError(
+          400,
+          `'metric' must match ${ID_PATTERN.source}: current value is '${metric}'`,
+        );
+      }
+    }
+    const to = parseTimeParam("to", c.req.query("to"), now);
+    const from = parseTimeParam("from", c.req.query("from"), to - 3_600_000);
+    if (from > to) throw new HttpError(400, `'from' (${from}) is after 'to' (${to})`);
+    const everyParam = c.req.query("every");
+    const every = everyParam === undefined ? undefined : parseDurationParam("every", everyParam);
+    const aggParam = c.req.query("agg");
+    if (aggParam !== undefined && !AGGREGATES.includes(aggParam as Aggregate)) {
+      throw new HttpError(
+        400,
+        `'agg' must be one of ${AGGREGATES.join(", ")}: current value is '${aggParam}'`,
+      );
+    }
+    if (aggParam !== undefined && every === undefined) {
+      throw new HttpError(400, "'agg' needs 'every' (the bucket width, e.g. every=1m)");
+    }
+    const series = await deps.store.queryRange({
+      ...ref,
+      metrics,
+      from,
+      to,
+      every,
+      agg: aggParam as Aggregate | undefined,
+      limit: MAX_HISTORY_POINTS + 1,
+    });
+    const truncated = series.some((s) => s.points.length > MAX_HISTORY_POINTS);
+    return c.json({
+      ...ref,
+      from,
+      to,
+      every: every ?? null,
+      agg: every === undefined ? null : aggParam ?? "mean",
+      truncated,
+      series: series.map((s) => ({
+        metric: s.metric,
+        points: s.points.slice(0, MAX_HISTORY_POINTS),
+      })),
+    });
+  });
+
+  app.get("/factories/:factory/machines/:machine/thresholds", (c) => {
+    const ref = machineOf(deps, c.req.param("factory"), c.req.param("machine"));
+    return c.json(deps.thresholds.get(ref));
+  });
+
+  app.put("/factories/:factory/machines/:machine/thresholds", async (c) => {
+    const ref = machineOf(deps, c.req.param("factory"), c.req.param("machine"));
+    const body = await c.req.json().catch((error) => {
+      throw new HttpError(400, "The body is not JSON", { cause: error });
+    });
+    const table = parseThresholds(body);
+    deps.thresholds.set(ref, table);
+    return c.json(table);
+  });
+
+  return app;
+}
+
+function machineOf(deps: AppDeps, factory: string, machine: string): MachineRef {
+  if (deps.directory.machine(factory, machine) === undefined) {
+    throw new HttpError(404, `No machine '${machine}' in factory '${factory}' is known`);
+  }
+  return { factory, machine };
+}
+
+function parseThresholds(body: unknown): Record<string, Limits> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'Thresholds must be an object like {"temp": {"low": 5, "high": 80}}');
+  }
+  const table: Record<string, Limits> = {};
+  for (const [metric, limits] of Object.entries(body)) {
+    if (!ID_PATTERN.test(metric)) {
+      throw new HttpError(400, `Metric name '${metric}' must match ${ID_PATTERN.source}`);
+    }
+    if (typeof limits !== "object" || limits === null) {
+      throw new HttpError(
+        400,
+        `Thresholds of '${metric}' must be an object with 'low' and/or 'high'`,
+      );
+    }
+    const { low, high, ...rest } = limits as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) {
+      throw new HttpError(
+        400,
+        `Thresholds of '${metric}' have unknown fields: ${Object.keys(rest).join(", ")}`,
+      );
+    }
+    for (const [name, value] of [["low", low], ["high", high]] as const) {
+      if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value))) {
+        throw new HttpError(
+          400,
+          `'${metric}.${name}' must be a finite number: current value is ${JSON.stringify(value)}`,
+        );
+      }
+    }
+    if (typeof low === "number" && typeof high === "number" && low > high) {
+      throw new HttpError(400, `'${metric}.low' (${low}) is above '${metric}.high' (${high})`);
+    }
+    table[metric] = {
+      ...(low === undefined ? {} : { low: low as number }),
+      ...(high === undefined ? {} : { high: high as number }),
+    };
+  }
+  return table;
+}

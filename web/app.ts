@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import { ingestApi } from "../routes/api/v1/ingest.ts";
+import { liveApi } from "../routes/api/v1/live.ts";
+import { machinesApi } from "../routes/api/v1/machines.ts";
+import { operationsApi } from "../routes/api/v1/operations.ts";
+import type { AppDeps } from "./app_deps.ts";
+import { handleError, HttpError } from "./http_error.ts";
+import { OPENAPI_DOCUMENT } from "./openapi.ts";
+
+/**
+ * The whole web app: `/api/v1/*`, `/api/docs` and, when given, the pages.
+ *
+ * @example
+ * ```ts
+ * const app = createApp(deps, await createPages(pageDeps));
+ * Deno.serve({ port: 8000 }, app.fetch);
+ * ```
+ */
+export function createApp(deps: AppDeps, pages?: Hono): Hono {
+  const app = new Hono();
+  app.onError(handleError);
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "same-origin");
+  });
+  const api = new Hono();
+  api.route("/", machinesApi(deps));
+  api.route("/", ingestApi(deps));
+  api.route("/", operationsApi(deps));
+  api.route("/", liveApi(deps));
+  app.route("/api/v1", api);
+  app.get("/api/docs", (c) => c.json(OPENAPI_DOCUMENT));
+  app.all("/api/*", (c) => {
+    throw new HttpError(404, `No API route ${c.req.method} ${c.req.path}; see /api/docs`);
+  });
+  if (pages !== undefined) app.route("/", pages);
+  return app;
+}

@@ -1,0 +1,36 @@
+import type { Clock } from "../engine/clock.ts";
+import type { HttpIngestRequest, IngestReport } from "../engine/ingestor.ts";
+import type { MachineDirectory } from "../engine/machine_view.ts";
+import type { Limits } from "../engine/metadata/threshold_table.ts";
+import type { EngineMetrics } from "../engine/metrics.ts";
+import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
+import type { MachineRef } from "../engine/telemetry.ts";
+import type { LiveHub } from "./live_hub.ts";
+
+/** Lifecycle of a machine's actor, as the API reports it. */
+export type ActorState = "running" | "restarting" | "passivated" | "quarantined" | "absent";
+
+/** What `GET /api/v1/health` reports. */
+export interface HealthReport {
+  readonly status: "ok" | "degraded" | "stopping";
+  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>>;
+}
+
+/** Everything the web app reads or drives; built in main.ts (or a test). */
+export interface AppDeps {
+  readonly clock: Clock;
+  readonly metrics: EngineMetrics;
+  readonly directory: MachineDirectory;
+  readonly store: TimeSeriesStore;
+  readonly hub: LiveHub;
+  readonly ingest: (request: HttpIngestRequest) => IngestReport;
+  readonly actorState: (ref: MachineRef) => ActorState;
+  readonly thresholds: {
+    get(ref: MachineRef): Readonly<Record<string, Limits>>;
+    /** Saves and applies to the running actor at once. */
+    set(ref: MachineRef, table: Readonly<Record<string, Limits>>): void;
+  };
+  readonly health: () => HealthReport;
+  /** Where the web layer may cache built assets. */
+  readonly cacheDir: string;
+}

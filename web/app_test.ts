@@ -1,0 +1,214 @@
+import assert from "node:assert/strict";
+import { EventBus } from "../engine/bus.ts";
+import { FakeClock } from "../engine/fake_clock.ts";
+import type { HttpIngestRequest, IngestReport } from "../engine/ingestor.ts";
+import { LiveDirectory } from "../engine/live_directory.ts";
+import { openMetadataDb } from "../engine/metadata/metadata_db.ts";
+import { ThresholdTable } from "../engine/metadata/threshold_table.ts";
+import { EngineMetrics } from "../engine/metrics.ts";
+import { SqliteStore } from "../engine/store/sqlite_store.ts";
+import { createApp } from "./app.ts";
+import type { AppDeps } from "./app_deps.ts";
+import { LiveHub } from "./live_hub.ts";
+import { OPENAPI_DOCUMENT } from "./openapi.ts";
+
+function setup() {
+  const clock = new FakeClock(1_800_000_000_000);
+  const bus = new EventBus();
+  const metrics = new EngineMetrics();
+  const db = openMetadataDb(":memory:");
+  const directory = new LiveDirectory(db, bus, { clock });
+  const store = new SqliteStore({ path: ":memory:" });
+  const table = new ThresholdTable(db);
+  const ingested: HttpIngestRequest[] = [];
+  const applied: unknown[] = [];
+  let report: IngestReport = { accepted: 1, rejected: [] };
+  const deps: AppDeps = {
+    clock,
+    metrics,
+    directory,
+    store,
+    hub: new LiveHub(bus, { clock, metrics }),
+    ingest: (request) => {
+      ingested.push(request);
+      return report;
+    },
+    actorState: () => "running",
+    thresholds: {
+      get: (ref) => table.get(ref),
+      set: (ref, t) => {
+        table.set(ref, t);
+        applied.push(t);
+      },
+    },
+    health: () => ({ status: "ok", checks: {} }),
+    cacheDir: "/nonexistent",
+  };
+  bus.publish({
+    type: "telemetry",
+    factory: "demo",
+    machine: "press-01",
+    ts: clock.now(),
+    values: { oil: 40 },
+    anomalous: [],
+  });
+  const app = createApp(deps);
+  return {
+    app,
+    store,
+    ingested,
+    applied,
+    setReport: (r: IngestReport) => report = r,
+    clock,
+    close: () => directory.close(),
+  };
+}
+
+Deno.test("GET machines lists a factory's machines with status and latest values", async () => {
+  const { app, close } = setup();
+  const response = await app.request("/api/v1/factories/demo/machines");
+  assert.equal(response.status, 200);
+  const body = await response.json();
+  assert.equal(body.machines.length, 1);
+  assert.equal(body.machines[0].machine, "press-01");
+  assert.equal(body.machines[0].latest.oil.value, 40);
+  assert.equal(body.machines[0].actor, "running");
+  assert.equal((await app.request("/api/v1/factories/nowhere/machines")).status, 404);
+  close();
+});
+
+Deno.test("GET machine answers 404 with a message for an unknown machine", async () => {
+  const { app, close } = setup();
+  const response = await app.request("/api/v1/factories/demo/machines/nope");
+  assert.equal(response.status, 404);
+  assert.match((await response.json()).error.message, /No machine 'nope' in factory 'demo'/);
+  close();
+});
+
+Deno.test("GET history returns raw points and buckets, and names a bad parameter", async () => {
+  const { app, store, clock, close } = setup();
+  const t0 = clock.now() - 10_000;
+  await store.write([0, 1, 2, 3].map((i) => ({
+    factory: "demo",
+    machine: "press-01",
+    metric: "oil",
+    ts: t0 + i * 1000,
+    value: i,
+  })));
+  const raw =
+    await (await app.request(`/api/v1/factories/demo/machines/press-01/history?metric=oil`)).json();
+  assert.deepEqual(raw.series[0].points, [[t0, 0], [t0 + 1000, 1], [t0 + 2000, 2], [t0 + 3000, 3]]);
+  const iso = new Date(t0 + 1000).toISOString();
+  const ranged = await (await app.request(
+    `/api/v1/factories/demo/machines/press-01/history?metric=oil&from=${iso}&to=${t0 + 2000}`,
+  )).json();
+  assert.deepEqual(ranged.series[0].points, [[t0 + 1000, 1], [t0 + 2000, 2]]);
+  const bucketed = await (await app.request(
+    `/api/v1/factories/demo/machines/press-01/history?metric=oil&every=1h&agg=max`,
+  )).json();
+  assert.equal(bucketed.series[0].points.length, 1);
+  assert.equal(bucketed.series[0].points[0][1], 3);
+  for (
+    const [query, expected] of [
+      ["from=yesterday", /'from'.*'yesterday'/],
+      ["agg=median&every=1m", /'agg' must be one of/],
+      ["agg=max", /'agg' needs 'every'/],
+      ["every=soon", /'every'/],
+      ["metric=bad%20name", /'metric'/],
+      [`from=${t0}&to=${t0 - 1}`, /is after/],
+    ] as const
+  ) {
+    const response = await app.request(`/api/v1/factories/demo/machines/press-01/history?${query}`);
+    assert.equal(response.status, 400, query);
+    assert.match((await response.json()).error.message, expected);
+  }
+  close();
+});
+
+Deno.test("PUT thresholds validates, saves and applies to the actor", async () => {
+  const { app, applied, close } = setup();
+  const put = (body: unknown) =>
+    app.request("/api/v1/factories/demo/machines/press-01/thresholds", {
+      method: "PUT",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    });
+  assert.equal((await put({ oil: { low: 10, high: 70 } })).status, 200);
+  assert.deepEqual(applied, [{ oil: { low: 10, high: 70 } }]);
+  const saved = await (await app.request("/api/v1/factories/demo/machines/press-01/thresholds"))
+    .json();
+  assert.deepEqual(saved, { oil: { low: 10, high: 70 } });
+  for (
+    const [body, expected] of [
+      [{ oil: { low: 80, high: 70 } }, /is above/],
+      [{ oil: { high: "hot" } }, /'oil.high' must be a finite number/],
+      [{ oil: { max: 1 } }, /unknown fields: max/],
+      [[1], /must be an object/],
+    ] as const
+  ) {
+    const response = await put(body);
+    assert.equal(response.status, 400);
+    assert.match((await response.json()).error.message, expected);
+  }
+  assert.equal(applied.length, 1, "refused bodies change nothing");
+  close();
+});
+
+Deno.test("POST ingest passes the body and machine parameters, and answers per point", async () => {
+  const { app, ingested, setReport, close } = setup();
+  const ok = await app.request("/api/v1/ingest?factory=demo&machine=press-01", {
+    method: "POST",
+    body: '{"metrics":{"oil":41}}',
+    headers: { "content-type": "application/json" },
+  });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(ingested[0].defaults, { factory: "demo", machine: "press-01" });
+  assert.equal(ingested[0].body, '{"metrics":{"oil":41}}');
+  setReport({ accepted: 0, rejected: [{ reason: "bad_json", message: "not JSON" }] });
+  const none = await app.request("/api/v1/ingest", { method: "POST", body: "{" });
+  assert.equal(none.status, 422);
+  assert.equal((await none.json()).rejected[0].reason, "bad_json");
+  const badQuery = await app.request("/api/v1/ingest?factory=a/b", { method: "POST", body: "" });
+  assert.equal(badQuery.status, 400);
+  const badPrecision = await app.request("/api/v1/ingest?precision=h", {
+    method: "POST",
+    body: "",
+  });
+  assert.equal(badPrecision.status, 400);
+  close();
+});
+
+Deno.test("health, metrics, docs and unknown API paths answer as documented", async () => {
+  const { app, close } = setup();
+  assert.equal((await app.request("/api/v1/health")).status, 200);
+  const metrics = await app.request("/api/v1/metrics");
+  assert.match(metrics.headers.get("content-type")!, /text\/plain/);
+  assert.match(await metrics.text(), /millwright_ingest_rejected_total/);
+  const docs = await (await app.request("/api/docs")).json();
+  assert.equal(docs.openapi, "3.1.0");
+  const missing = await app.request("/api/v1/nope");
+  assert.equal(missing.status, 404);
+  assert.match((await missing.json()).error.message, /see \/api\/docs/);
+  const live = await app.request("/api/v1/live?factory=demo");
+  assert.equal(live.status, 400, "plain GET on the WebSocket endpoint");
+  close();
+});
+
+Deno.test("every documented API path is served", async () => {
+  const { app, close } = setup();
+  for (const path of Object.keys(OPENAPI_DOCUMENT.paths)) {
+    const concrete = path.replace("{factory}", "demo").replace("{machine}", "press-01");
+    const methods = Object.keys(
+      OPENAPI_DOCUMENT.paths[path as keyof typeof OPENAPI_DOCUMENT.paths],
+    );
+    for (const method of methods) {
+      const response = await app.request(`/api/v1${concrete}?factory=demo`, {
+        method: method.toUpperCase(),
+        body: method === "get" ? undefined : "{}",
+      });
+      await response.body?.cancel();
+      assert.notEqual(response.status, 404, `${method} ${path}`);
+    }
+  }
+  close();
+});

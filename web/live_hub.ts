@@ -1,0 +1,234 @@
+import type { EventBus } from "../engine/bus.ts";
+import type { Clock, TimerHandle } from "../engine/clock.ts";
+import type { EngineEvent, TelemetryEvent } from "../engine/events.ts";
+import type { EngineMetrics } from "../engine/metrics.ts";
+
+/** The part of a WebSocket the hub needs. */
+export interface LiveSocket {
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+  /** Bytes queued by the runtime and not yet sent. */
+  readonly bufferedAmount: number;
+}
+
+/** Which events a client wants: one factory, optionally one machine of it. */
+export interface LiveFilter {
+  readonly factory: string;
+  readonly machine?: string;
+}
+
+/** Options of {@link LiveHub}. */
+export interface LiveHubOptions {
+  readonly clock: Clock;
+  readonly metrics: EngineMetrics;
+  /** Events queued per client before it is closed as too slow. */
+  readonly maxQueue?: number;
+  /** Socket buffer size above which the hub stops sending and queues. */
+  readonly highWaterBytes?: number;
+  /** A client over the high-water mark this long is closed. */
+  readonly slowCloseMs?: number;
+  /** How often a backed-up client is retried. */
+  readonly retryEveryMs?: number;
+}
+
+/** WebSocket close code for a client that could not keep up (RFC 6455 "try again later"). */
+export const CLOSE_TOO_SLOW = 1013;
+
+type Queued = EngineEvent & { coalesced?: number };
+
+class LiveClient {
+  readonly socket: LiveSocket;
+  readonly filter: LiveFilter;
+  readonly queue: Queued[] = [];
+  /** Index in `queue` of the unsent telemetry event of each machine, for coalescing. */
+  readonly telemetryAt = new Map<string, number>();
+  backedUpSince: number | undefined;
+  timer: TimerHandle | undefined;
+  closed = false;
+
+  constructor(socket: LiveSocket, filter: LiveFilter) {
+    this.socket = socket;
+    this.filter = filter;
+  }
+
+  wants(event: EngineEvent): boolean {
+    return event.factory === this.filter.factory &&
+      (this.filter.machine === undefined || event.machine === this.filter.machine);
+  }
+}
+
+/**
+ * Fans bus events out to live WebSocket clients without ever slowing the
+ * bus. A client that keeps up gets every event as it happens. While a
+ * client's socket buffer is above the high-water mark its events queue, and
+ * telemetry of a machine already queued is merged into the queued event
+ * (latest values win, counted as `coalesced`). A client whose queue passes its
+ * bound, or that stays backed up too long, is closed with code 1013.
+ *
+ * @example
+ * ```ts
+ * const hub = new LiveHub(bus, { clock: systemClock, metrics });
+ * const client = hub.connect(socket, { factory: "demo" });
+ * socket.onclose = () => hub.disconnect(client);
+ * ```
+ */
+export class LiveHub {
+  readonly #clock: Clock;
+  readonly #metrics: EngineMetrics;
+  readonly #maxQueue: number;
+  readonly #highWater: number;
+  readonly #slowCloseMs: number;
+  readonly #retryEveryMs: number;
+  readonly #byFactory = new Map<string, Set<LiveClient>>();
+  readonly #unsubscribe: () => void;
+
+  constructor(bus: EventBus, options: LiveHubOptions) {
+    this.#clock = options.clock;
+    this.#metrics = options.metrics;
+    this.#maxQueue = options.maxQueue ?? 4_096;
+    this.#highWater = options.highWaterBytes ?? 1 << 20;
+    this.#slowCloseMs = options.slowCloseMs ?? 15_000;
+    this.#retryEveryMs = options.retryEveryMs ?? 50;
+    this.#unsubscribe = bus.subscribe((event) => this.#deliver(event));
+    options.metrics.beforeCollect(() => options.metrics.wsClients.set(this.clientCount));
+  }
+
+  get clientCount(): number {
+    let n = 0;
+    for (const clients of this.#byFactory.values()) n += clients.size;
+    return n;
+  }
+
+  /** Starts sending matching events to `socket`; the first message is a `hello`. */
+  connect(socket: LiveSocket, filter: LiveFilter): LiveClient {
+    const client = new LiveClient(socket, filter);
+    let clients = this.#byFactory.get(filter.factory);
+    if (clients === undefined) {
+      clients = new Set();
+      this.#byFactory.set(filter.factory, clients);
+    }
+    clients.add(client);
+    this.#send(client, JSON.stringify({ type: "hello", serverTime: this.#clock.now(), ...filter }));
+    return client;
+  }
+
+  /** Forgets a client (call from the socket's close handler). */
+  disconnect(client: LiveClient): void {
+    client.closed = true;
+    if (client.timer !== undefined) this.#clock.clearTimeout(client.timer);
+    const clients = this.#byFactory.get(client.filter.factory);
+    clients?.delete(client);
+    if (clients?.size === 0) this.#byFactory.delete(client.filter.factory);
+  }
+
+  /** Closes every client and stops listening to the bus. */
+  close(): void {
+    this.#unsubscribe();
+    for (const clients of [...this.#byFactory.values()]) {
+      for (const client of [...clients]) {
+        this.disconnect(client);
+        client.socket.close(1001, "server shutting down");
+      }
+    }
+  }
+
+  #deliver(event: EngineEvent): void {
+    const clients = this.#byFactory.get(event.factory);
+    if (clients === undefined) return;
+    let text: string | undefined; // serialised once, for the first client that takes it
+    for (const client of clients) {
+      if (!client.wants(event)) continue;
+      if (client.queue.length === 0 && client.socket.bufferedAmount < this.#highWater) {
+        this.#send(client, text ??= JSON.stringify(event));
+      } else {
+        this.#enqueue(client, event);
+      }
+    }
+  }
+
+  #enqueue(client: LiveClient, event: EngineEvent): void {
+    if (event.type === "telemetry") {
+      const at = client.telemetryAt.get(event.machine);
+      if (at !== undefined) {
+        client.queue[at] = merge(
+          client.queue[at] as TelemetryEvent & { coalesced?: number },
+          event,
+        );
+        this.#metrics.wsEventsDropped.inc({ reason: "coalesced" });
+        return;
+      }
+      client.telemetryAt.set(event.machine, client.queue.length);
+    }
+    client.queue.push(event);
+    client.backedUpSince ??= this.#clock.now();
+    if (client.queue.length > this.#maxQueue) {
+      this.#closeSlow(client, `more than ${this.#maxQueue} events queued`);
+      return;
+    }
+    this.#scheduleDrain(client);
+  }
+
+  #scheduleDrain(client: LiveClient): void {
+    if (client.timer !== undefined) return;
+    client.timer = this.#clock.setTimeout(() => {
+      client.timer = undefined;
+      this.#drain(client);
+    }, this.#retryEveryMs);
+  }
+
+  #drain(client: LiveClient): void {
+    if (client.closed) return;
+    let sent = 0;
+    while (sent < client.queue.length && client.socket.bufferedAmount < this.#highWater) {
+      this.#send(client, JSON.stringify(client.queue[sent]));
+      sent++;
+      if (client.closed) return;
+    }
+    client.queue.splice(0, sent);
+    client.telemetryAt.clear();
+    client.queue.forEach((e, i) => {
+      if (e.type === "telemetry") client.telemetryAt.set(e.machine, i);
+    });
+    if (client.queue.length === 0) {
+      client.backedUpSince = undefined;
+      return;
+    }
+    if (this.#clock.now() - client.backedUpSince! > this.#slowCloseMs) {
+      this.#closeSlow(client, `backed up for over ${Math.round(this.#slowCloseMs / 1000)} s`);
+      return;
+    }
+    this.#scheduleDrain(client);
+  }
+
+  #closeSlow(client: LiveClient, why: string): void {
+    this.#metrics.wsEventsDropped.inc({ reason: "closed_slow" }, client.queue.length);
+    this.#metrics.wsClientsClosedSlow.inc();
+    this.disconnect(client);
+    client.socket.close(CLOSE_TOO_SLOW, `client too slow: ${why}`);
+  }
+
+  #send(client: LiveClient, text: string): void {
+    try {
+      client.socket.send(text);
+    } catch (error) {
+      // The socket closed under us; its close handler may not have run yet.
+      this.disconnect(client);
+      if (!(error instanceof Error)) throw error;
+    }
+  }
+}
+
+function merge(
+  queued: TelemetryEvent & { coalesced?: number },
+  next: TelemetryEvent,
+): TelemetryEvent & { coalesced: number } {
+  const anomalous = new Set(queued.anomalous);
+  for (const m of Object.keys(next.values)) anomalous.delete(m);
+  for (const m of next.anomalous) anomalous.add(m);
+  return {
+    ...next,
+    values: { ...queued.values, ...next.values },
+    anomalous: [...anomalous],
+    coalesced: (queued.coalesced ?? 1) + 1,
+  };
+}
