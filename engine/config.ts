@@ -108,7 +108,9 @@ export function parseConfig(
     if (value === undefined) return fallback;
     const n = Number(value);
     if (!/^\d+$/.test(value) || n > 65535) {
-      problems.push(`${name} must be a port number 0-65535 (0 picks a free port): current value is '${value}'`);
+      problems.push(
+        `${name} must be a port number 0-65535 (0 picks a free port): current value is '${value}'`,
+      );
       return fallback;
     }
     return n;

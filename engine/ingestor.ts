@@ -104,10 +104,12 @@ export class Ingestor {
       this.#reject("mqtt", [ref], () => this.#preview(payload));
       return;
     }
+    // A device speaks only for the machine of its topic.
     const result = decodeJsonTelemetry(payload, ref, {
       receivedAt,
       maxBytes: this.#maxBytes,
       maxFutureMs: this.#maxFutureMs,
+      rejectOtherMachines: true,
     });
     this.#route("mqtt", result, () => this.#preview(payload));
   }

@@ -65,6 +65,17 @@ Deno.test("Ingestor rejects a bad topic and bad JSON with counted reasons and de
   await close();
 });
 
+Deno.test("Ingestor refuses MQTT points that name another machine than the topic", async () => {
+  const { ingestor, delivered, metrics, close } = await setup();
+  ingestor.ingestMqtt(
+    "factories/demo/machines/press-01/telemetry",
+    encode({ points: [{ metrics: { x: 1 } }, { machine: "press-02", metrics: { x: 2 } }] }),
+  );
+  assert.deepEqual(delivered.map((p) => [p.machine, p.metrics.x]), [["press-01", 1]]);
+  assert.equal(await metrics.value(metrics.ingestRejected, { reason: "bad_id" }), 1);
+  await close();
+});
+
 Deno.test("Ingestor keeps the good points of an HTTP batch and reports the bad one", async () => {
   const { ingestor, delivered, clock, close } = await setup();
   const report = ingestor.ingestHttp({

@@ -34,5 +34,9 @@ export interface MachineDirectory {
    * Recent values of a machine's metrics held in memory (for sparklines and
    * the first paint of live charts): `[epoch ms, value]` pairs, oldest first.
    */
-  recent(factory: string, machine: string, metric: string): ReadonlyArray<readonly [number, number]>;
+  recent(
+    factory: string,
+    machine: string,
+    metric: string,
+  ): ReadonlyArray<readonly [number, number]>;
 }

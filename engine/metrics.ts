@@ -67,13 +67,15 @@ export class EngineMetrics {
   });
   readonly telemetryShed = new Counter({
     name: "millwright_telemetry_shed_total",
-    help: "Telemetry messages not processed by an actor, by reason (mailbox_full, quarantined, crashed, stopped).",
+    help:
+      "Telemetry messages not processed by an actor, by reason (mailbox_full, quarantined, crashed, stopped).",
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
   readonly supervisionDecisions = new Counter({
     name: "millwright_supervision_decisions_total",
-    help: "Supervision decisions, by decision (spawn, restore, restart, quarantine, passivate, stop).",
+    help:
+      "Supervision decisions, by decision (spawn, restore, restart, quarantine, passivate, stop).",
     labelNames: ["decision"] as const,
     registers: [this.registry],
   });

@@ -48,7 +48,8 @@ Deno.test("SIGTERM drains actors, flushes accepted points and exits 0", async ()
         body: JSON.stringify({ factory: "plant9", machine: `m${m}`, points }),
       });
       assert.equal(response.status, 200);
-      accepted += (await response.json()).accepted;
+      const report = await response.json();
+      accepted += report.accepted;
     }));
     assert.equal(accepted, machines * perMachine);
     const started = Date.now();

@@ -119,10 +119,11 @@ function handleTelemetry(
   }
   state.lastReceivedAt = Math.max(state.lastReceivedAt, now);
   if (judged > 0) events.push({ type: "telemetry", factory, machine, ts, values, anomalous });
-  if (anomalies.length > 0) {
-    state.lastAnomalyAt = now;
-    events.push(...anomalies);
+  for (const anomaly of anomalies) {
+    if (anomaly.reason === "sigma") state.sigmaAnomalyTimes.push(now);
+    else state.lastBreachAt = now;
   }
+  events.push(...anomalies);
   events.push(...updateStatus(state, now, options));
   return { points, events };
 }
@@ -154,13 +155,24 @@ function deriveStatus(
   if (silentFor > options.staleAfterMs) {
     return { status: "stale", reason: `no telemetry for ${Math.round(silentFor / 1000)} s` };
   }
-  if (now - state.lastAnomalyAt < options.anomalyHoldMs) {
+  const since = now - options.anomalyHoldMs;
+  while (state.sigmaAnomalyTimes.length > 0 && state.sigmaAnomalyTimes[0] <= since) {
+    state.sigmaAnomalyTimes.shift();
+  }
+  const breached = state.lastBreachAt > since;
+  const sigmaCount = state.sigmaAnomalyTimes.length;
+  // Once anomalous, one σ-anomaly in the window keeps it so (no flapping at the edge).
+  const sigmaNeeded = state.status === "anomalous" ? 1 : options.sigmaAnomaliesForStatus;
+  if (breached || sigmaCount >= sigmaNeeded) {
     const flagged = [...state.metrics].filter(([, m]) => m.lastAnomalous).map(([n]) => n);
+    const window = `${Math.round(options.anomalyHoldMs / 1000)} s`;
     return {
       status: "anomalous",
       reason: flagged.length > 0
         ? `anomalous ${flagged.join(", ")}`
-        : `anomaly within the last ${Math.round(options.anomalyHoldMs / 1000)} s`,
+        : breached
+        ? `threshold breached within the last ${window}`
+        : `${sigmaCount} anomalies within the last ${window}`,
     };
   }
   return { status: "normal", reason: "telemetry within expected bands" };

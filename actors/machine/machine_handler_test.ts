@@ -52,24 +52,43 @@ Deno.test("handleMachineMessage registers a new machine and its metrics on first
   assert.deepEqual((next.events[0] as { readonly metrics: readonly string[] }).metrics, ["vib"]);
 });
 
-Deno.test("handleMachineMessage flags a spike, marks the machine anomalous, then recovers", () => {
+Deno.test("handleMachineMessage flags a lone spike without flipping the machine", () => {
   const state = newMachineState(ref, {});
   warmUp(state, 0, 30);
   const spike = handleMachineMessage(state, telemetry(30_000, { temp: 40 }), 30_000, options);
-  assert.deepEqual(types(spike.events), ["telemetry", "anomaly", "status"]);
+  assert.deepEqual(types(spike.events), ["telemetry", "anomaly"]);
   const anomaly = spike.events[1] as Extract<EngineEvent, { type: "anomaly" }>;
   assert.equal(anomaly.metric, "temp");
   assert.equal(anomaly.reason, "sigma");
   assert.ok(anomaly.score > 3);
-  assert.deepEqual((spike.events[0] as { readonly anomalous: readonly string[] }).anomalous, ["temp"]);
-  assert.equal(state.status, "anomalous");
+  assert.deepEqual((spike.events[0] as { readonly anomalous: readonly string[] }).anomalous, [
+    "temp",
+  ]);
+  assert.equal(state.status, "normal");
+});
 
+Deno.test("handleMachineMessage marks repeated spikes anomalous, then recovers after the hold", () => {
+  const state = newMachineState(ref, {});
+  warmUp(state, 0, 30);
+  handleMachineMessage(state, telemetry(30_000, { temp: 40 }), 30_000, options);
+  const second = handleMachineMessage(state, telemetry(31_000, { temp: 45 }), 31_000, options);
+  assert.deepEqual(types(second.events), ["telemetry", "anomaly", "status"]);
+  assert.equal(state.status, "anomalous");
   // Still within the hold: no flapping back to normal on the next ordinary point.
-  const calm = handleMachineMessage(state, telemetry(31_000, { temp: 20 }), 31_000, options);
+  const calm = handleMachineMessage(state, telemetry(32_000, { temp: 20 }), 32_000, options);
   assert.deepEqual(types(calm.events), ["telemetry"]);
-  const later = handleMachineMessage(state, { kind: "tick" }, 33_500, options);
+  assert.equal(state.status, "anomalous");
+  const later = handleMachineMessage(state, { kind: "tick" }, 34_001, options);
   assert.equal(state.status, "normal");
   assert.deepEqual(types(later.events), ["status"]);
+});
+
+Deno.test("handleMachineMessage turns a machine anomalous on one threshold breach", () => {
+  const state = newMachineState(ref, { temp: { high: 30 } });
+  warmUp(state, 0, 5);
+  const breach = handleMachineMessage(state, telemetry(5_000, { temp: 31 }), 5_000, options);
+  assert.deepEqual(types(breach.events), ["telemetry", "anomaly", "status"]);
+  assert.equal(state.status, "anomalous");
 });
 
 Deno.test("handleMachineMessage applies configured thresholds from the first value", () => {
@@ -134,7 +153,8 @@ Deno.test("handleMachineMessage never judges a boolean metric by sigma", () => {
 Deno.test("machine snapshot restores windows, status and anomaly hold", () => {
   const state = newMachineState(ref, {});
   warmUp(state, 0, 30);
-  handleMachineMessage(state, telemetry(30_000, { temp: 40 }), 30_000, options);
+  handleMachineMessage(state, telemetry(29_500, { temp: 40 }), 29_500, options);
+  handleMachineMessage(state, telemetry(30_000, { temp: 45 }), 30_000, options);
   const snapshot = JSON.parse(JSON.stringify(snapshotMachine(state)));
   const restored = restoreMachine(ref, snapshot, {}, options);
   assert.equal(restored.status, "anomalous");
@@ -143,7 +163,7 @@ Deno.test("machine snapshot restores windows, status and anomaly hold", () => {
     state.metrics.get("temp")!.window.stats(),
   );
   // The redelivered spike after a restore is still recognised as already seen.
-  const again = handleMachineMessage(restored, telemetry(30_000, { temp: 40 }), 30_100, options);
+  const again = handleMachineMessage(restored, telemetry(30_000, { temp: 45 }), 30_100, options);
   assert.deepEqual(types(again.events), []);
   // And the hold runs out on the original schedule, not from the restore.
   handleMachineMessage(restored, { kind: "tick" }, 33_001, options);

@@ -13,8 +13,14 @@ export interface MachineOptions {
   readonly detector: SigmaDetectorOptions;
   /** No telemetry for this long makes a machine `stale`. */
   readonly staleAfterMs: number;
-  /** A machine stays `anomalous` this long after its latest anomaly. */
+  /** A machine stays `anomalous` this long after the anomaly that made it so. */
   readonly anomalyHoldMs: number;
+  /**
+   * σ-anomalies within `anomalyHoldMs` that make a machine `anomalous`. One
+   * 3σ excursion is expected every ~370 values of pure noise, so a single one
+   * marks the point but does not flip the machine; a threshold breach does.
+   */
+  readonly sigmaAnomaliesForStatus: number;
 }
 
 export const DEFAULT_MACHINE_OPTIONS: MachineOptions = {
@@ -22,6 +28,7 @@ export const DEFAULT_MACHINE_OPTIONS: MachineOptions = {
   detector: DEFAULT_SIGMA_OPTIONS,
   staleAfterMs: 30_000,
   anomalyHoldMs: 30_000,
+  sigmaAnomaliesForStatus: 2,
 };
 
 /** Per-metric thresholds of one machine, metric name → limits. */
@@ -43,8 +50,10 @@ export interface MachineState {
   status: MachineStatus;
   /** Receive time (engine clock) of the latest telemetry; -Infinity before any. */
   lastReceivedAt: number;
-  /** Engine-clock time of the latest anomaly; -Infinity before any. */
-  lastAnomalyAt: number;
+  /** Engine-clock time of the latest threshold breach; -Infinity before any. */
+  lastBreachAt: number;
+  /** Engine-clock times of σ-anomalies within the hold window, oldest first. */
+  sigmaAnomalyTimes: number[];
   thresholds: ThresholdTable;
 }
 
@@ -53,7 +62,8 @@ export interface MachineSnapshot {
   readonly version: 1;
   readonly status: MachineStatus;
   readonly lastReceivedAt: number | null;
-  readonly lastAnomalyAt: number | null;
+  readonly lastBreachAt: number | null;
+  readonly sigmaAnomalyTimes: readonly number[];
   readonly metrics: Record<string, {
     readonly window: WindowSnapshot;
     readonly lastTs: number;
@@ -70,7 +80,8 @@ export function newMachineState(ref: MachineRef, thresholds: ThresholdTable): Ma
     metrics: new Map(),
     status: "normal",
     lastReceivedAt: -Infinity,
-    lastAnomalyAt: -Infinity,
+    lastBreachAt: -Infinity,
+    sigmaAnomalyTimes: [],
     thresholds,
   };
 }
@@ -101,7 +112,8 @@ export function snapshotMachine(state: MachineState): MachineSnapshot {
     version: 1,
     status: state.status,
     lastReceivedAt: Number.isFinite(state.lastReceivedAt) ? state.lastReceivedAt : null,
-    lastAnomalyAt: Number.isFinite(state.lastAnomalyAt) ? state.lastAnomalyAt : null,
+    lastBreachAt: Number.isFinite(state.lastBreachAt) ? state.lastBreachAt : null,
+    sigmaAnomalyTimes: [...state.sigmaAnomalyTimes],
     metrics,
   };
 }
@@ -115,7 +127,8 @@ export function restoreMachine(
   const state = newMachineState(ref, thresholds);
   state.status = snapshot.status === "quarantined" ? "normal" : snapshot.status;
   state.lastReceivedAt = snapshot.lastReceivedAt ?? -Infinity;
-  state.lastAnomalyAt = snapshot.lastAnomalyAt ?? -Infinity;
+  state.lastBreachAt = snapshot.lastBreachAt ?? -Infinity;
+  state.sigmaAnomalyTimes = [...(snapshot.sigmaAnomalyTimes ?? [])];
   for (const [name, m] of Object.entries(snapshot.metrics)) {
     state.metrics.set(name, {
       window: RollingWindow.fromSnapshot(options.window, m.window),

@@ -1,3 +1,5 @@
+import { excerpt } from "./_excerpt.ts";
+
 /**
  * The syntax of one InfluxDB line-protocol line, without any meaning attached:
  * `measurement[,tag=value…] field=value[,field=value…] [timestamp]`.
@@ -70,16 +72,16 @@ export function parseLine(line: string): ParsedLine | LineSyntaxError | undefine
   while (pos < end && line.charCodeAt(pos) === COMMA) {
     const keyStart = pos + 1;
     const keyEnd = scanName(line, keyStart, end, true);
-    if (keyEnd === keyStart) return syntax(`an empty tag key after '${measurement}'`);
+    if (keyEnd === keyStart) return syntax(`an empty tag key after '${excerpt(measurement)}'`);
     const key = unescapeName(line, keyStart, keyEnd);
     if (keyEnd === end || line.charCodeAt(keyEnd) !== EQUALS) {
-      return syntax(`tag '${key}' has no '=value'`);
+      return syntax(`tag '${excerpt(key)}' has no '=value'`);
     }
     const valueStart = keyEnd + 1;
     const valueEnd = scanName(line, valueStart, end, true);
-    if (valueEnd === valueStart) return syntax(`tag '${key}' has an empty value`);
+    if (valueEnd === valueStart) return syntax(`tag '${excerpt(key)}' has an empty value`);
     if (valueEnd < end && line.charCodeAt(valueEnd) === EQUALS) {
-      return syntax(`the value of tag '${key}' has an unescaped '=' (write '\\=')`);
+      return syntax(`the value of tag '${excerpt(key)}' has an unescaped '=' (write '\\=')`);
     }
     tags.push([key, unescapeName(line, valueStart, valueEnd)]);
     pos = valueEnd;
@@ -102,20 +104,20 @@ export function parseLine(line: string): ParsedLine | LineSyntaxError | undefine
     }
     const key = unescapeName(line, keyStart, keyEnd);
     if (keyEnd === end || line.charCodeAt(keyEnd) !== EQUALS) {
-      return syntax(`field '${key}' has no '=value'`);
+      return syntax(`field '${excerpt(key)}' has no '=value'`);
     }
     const valueStart = keyEnd + 1;
     let valueEnd: number;
     let value: LineFieldValue;
     if (valueStart < end && line.charCodeAt(valueStart) === QUOTE) {
       const close = scanString(line, valueStart + 1, end);
-      if (close === end) return syntax(`string field '${key}' has no closing '"'`);
+      if (close === end) return syntax(`string field '${excerpt(key)}' has no closing '"'`);
       value = unescapeString(line, valueStart + 1, close);
       valueEnd = close + 1;
       if (valueEnd < end) {
         const next = line.charCodeAt(valueEnd);
         if (next !== COMMA && next !== SPACE) {
-          return syntax(`unexpected '${line[valueEnd]}' after string field '${key}'`);
+          return syntax(`unexpected '${line[valueEnd]}' after string field '${excerpt(key)}'`);
         }
       }
     } else {
@@ -125,7 +127,7 @@ export function parseLine(line: string): ParsedLine | LineSyntaxError | undefine
         if (c === COMMA || c === SPACE) break;
         valueEnd++;
       }
-      if (valueEnd === valueStart) return syntax(`field '${key}' has an empty value`);
+      if (valueEnd === valueStart) return syntax(`field '${excerpt(key)}' has an empty value`);
       const parsed = parseFieldValue(key, line.slice(valueStart, valueEnd));
       if (typeof parsed === "object") return parsed;
       value = parsed;
@@ -144,8 +146,8 @@ export function parseLine(line: string): ParsedLine | LineSyntaxError | undefine
   if (!TIMESTAMP.test(timestamp)) {
     return syntax(
       timestamp.includes(" ")
-        ? `unexpected text after the timestamp: '${timestamp}'`
-        : `timestamp '${timestamp}' is not an integer`,
+        ? `unexpected text after the timestamp: '${excerpt(timestamp)}'`
+        : `timestamp '${excerpt(timestamp)}' is not an integer`,
     );
   }
   return { measurement, tags, fields, timestamp };
@@ -164,7 +166,10 @@ function parseFieldValue(key: string, token: string): LineFieldValue | LineSynta
   if (FLOAT.test(token)) return Number(token);
   return {
     reason: "bad_value",
-    message: `field '${key}' has value '${token}', which is not a number (1.5, -2e3, 4i, 5u), ` +
+    message:
+      `field '${excerpt(key)}' has value '${
+        excerpt(token)
+      }', which is not a number (1.5, -2e3, 4i, 5u), ` +
       `a boolean (t, true, f, false…) or a "string"`,
   };
 }
@@ -182,7 +187,7 @@ function checkedInteger(
   if (exact < min || exact > max) {
     return {
       reason: "bad_value",
-      message: `field '${key}' value ${digits} is out of range for ${kind} integer`,
+      message: `field '${excerpt(key)}' value ${digits} is out of range for ${kind} integer`,
     };
   }
   return Number(exact);

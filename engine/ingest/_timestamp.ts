@@ -1,4 +1,5 @@
 import type { DecodeLimits } from "./_decode_limits.ts";
+import { excerpt } from "./_excerpt.ts";
 import type { RejectReason } from "./rejection.ts";
 
 /** A timestamp problem: the reason and the human message. */
@@ -72,7 +73,7 @@ const ISO_DATE_TIME =
 export function parseIsoDateTime(text: string): number | string {
   const m = ISO_DATE_TIME.exec(text);
   if (m === null) {
-    return `ts '${text}' is not an ISO-8601 date-time with a zone ` +
+    return `ts '${excerpt(text)}' is not an ISO-8601 date-time with a zone ` +
       `(e.g. 2024-05-01T12:00:00.000Z) nor epoch milliseconds`;
   }
   const year = +m[1], month = +m[2], day = +m[3], hour = +m[4], minute = +m[5];
@@ -85,7 +86,7 @@ export function parseIsoDateTime(text: string): number | string {
     month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 ||
     minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59
   ) {
-    return `ts '${text}' names a date or time that does not exist`;
+    return `ts '${excerpt(text)}' names a date or time that does not exist`;
   }
   const offsetMs = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
   const utc = Date.UTC(year, month - 1, day, hour, minute, second);

@@ -1,5 +1,6 @@
 import { ID_PATTERN, type MachineRef } from "../telemetry.ts";
 import { type DecodeLimits, decodeLimits, utf8ByteLength } from "./_decode_limits.ts";
+import { excerpt } from "./_excerpt.ts";
 import { setMetric } from "./_metric_record.ts";
 import { checkEpochMs, parseIsoDateTime } from "./_timestamp.ts";
 import {
@@ -245,7 +246,7 @@ function decodePoint(value: unknown, index: number | undefined, context: BatchCo
     if (!ID_PATTERN.test(name)) {
       found = {
         reason: "bad_metric_name",
-        message: `metric name '${truncateRaw(name)}' must match ${ID_RULE}`,
+        message: `metric name '${excerpt(name)}' must match ${ID_RULE}`,
       };
     } else if (typeof v === "number") {
       number = v;
@@ -381,7 +382,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   switch (typeof value) {
     case "string":
-      return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value)}`;
+      return `string ${JSON.stringify(excerpt(value, 40))}`;
     case "object":
       return "an object";
     default:

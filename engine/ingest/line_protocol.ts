@@ -1,5 +1,6 @@
 import { ID_PATTERN, type MachineRef, type TelemetryPoint } from "../telemetry.ts";
 import { type DecodeLimits, decodeLimits, utf8ByteLength } from "./_decode_limits.ts";
+import { excerpt } from "./_excerpt.ts";
 import { parseLine } from "./_line_parser.ts";
 import { setMetric } from "./_metric_record.ts";
 import { checkEpochMs } from "./_timestamp.ts";
@@ -149,11 +150,11 @@ function decodeLine(
     let problem: [RejectReason, string] | undefined;
     let number = 0;
     if (!ID_PATTERN.test(name)) {
-      problem = ["bad_metric_name", `field name '${truncateRaw(name)}' must match ${ID_RULE}`];
+      problem = ["bad_metric_name", `field name '${excerpt(name)}' must match ${ID_RULE}`];
     } else if (typeof value === "string") {
       problem = [
         "bad_value",
-        `field '${name}' is a string (${JSON.stringify(truncateRaw(value))}); ` +
+        `field '${name}' is a string (${JSON.stringify(excerpt(value))}); ` +
         `telemetry takes numbers and booleans`,
       ];
     } else if (typeof value === "boolean") {
@@ -185,7 +186,7 @@ function checkId(kind: "factory" | "machine", id: string | undefined): string | 
   if (id === undefined) {
     return `the line names no ${kind}: add a '${kind}' tag or give it with the request`;
   }
-  if (!ID_PATTERN.test(id)) return `${kind} id '${truncateRaw(id)}' must match ${ID_RULE}`;
+  if (!ID_PATTERN.test(id)) return `${kind} id '${excerpt(id)}' must match ${ID_RULE}`;
   return undefined;
 }
 

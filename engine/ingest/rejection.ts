@@ -1,3 +1,4 @@
+import { excerpt } from "./_excerpt.ts";
 import type { TelemetryPoint } from "../telemetry.ts";
 
 /**
@@ -81,9 +82,5 @@ export const RAW_LIMIT = 200;
  * ```
  */
 export function truncateRaw(text: string): string {
-  if (text.length <= RAW_LIMIT) return text;
-  let end = RAW_LIMIT - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
+  return excerpt(text, RAW_LIMIT);
 }

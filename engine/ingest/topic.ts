@@ -1,4 +1,5 @@
 import { ID_PATTERN, type MachineRef } from "../telemetry.ts";
+import { excerpt } from "./_excerpt.ts";
 import { type Rejection, truncateRaw } from "./rejection.ts";
 
 /**
@@ -34,7 +35,7 @@ export function parseTelemetryTopic(topic: string): MachineRef | Rejection {
   const factoryOk = ID_PATTERN.test(factory);
   const machineOk = ID_PATTERN.test(machine);
   if (factoryOk && machineOk) return { factory, machine };
-  const bad = factoryOk ? `machine id '${machine}'` : `factory id '${factory}'`;
+  const bad = factoryOk ? `machine id '${excerpt(machine)}'` : `factory id '${excerpt(factory)}'`;
   return {
     reason: "bad_id",
     message: `topic '${

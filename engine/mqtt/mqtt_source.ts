@@ -79,7 +79,10 @@ export class MqttSource {
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`Cannot connect to the MQTT broker at ${this.#options.url} within 15 s`)),
+        () =>
+          reject(
+            new Error(`Cannot connect to the MQTT broker at ${this.#options.url} within 15 s`),
+          ),
         15_000,
       );
       client.once("connect", (ack) => {
@@ -105,7 +108,9 @@ export class MqttSource {
     const granted = await client.subscribeAsync([...topics], { qos: 1 });
     const refused = granted.filter((g) => g.qos === 128);
     if (refused.length > 0) {
-      throw new Error(`The broker refused the subscription to ${refused.map((g) => g.topic).join(", ")}`);
+      throw new Error(
+        `The broker refused the subscription to ${refused.map((g) => g.topic).join(", ")}`,
+      );
     }
   }
 }

@@ -168,7 +168,9 @@ export class SqliteStore implements TimeSeriesStore {
     let statement = this.#aggregates.get(agg);
     if (statement === undefined) {
       statement = this.#db.prepare(
-        `SELECT (ts / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, ${AGGREGATE_SQL[agg]} AS value FROM points ` +
+        `SELECT (ts / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, ${
+          AGGREGATE_SQL[agg]
+        } AS value FROM points ` +
           "WHERE series_id = ? AND ts BETWEEN ? AND ? GROUP BY bucket ORDER BY bucket LIMIT ?",
       );
       this.#aggregates.set(agg, statement);

@@ -1,0 +1,266 @@
+/**
+ * Millwright's composition root: read the configuration, wire the parts,
+ * start them, and stop them in order on SIGINT/SIGTERM. Nothing else lives
+ * here; every part is built in its own module and passed what it needs.
+ *
+ * @module
+ */
+import { ActorRegistry } from "./engine/actor/mod.ts";
+import { machineBehavior } from "./actors/machine/machine_actor.ts";
+import type { MachineMessage } from "./actors/machine/machine_handler.ts";
+import type { MachineSnapshot, MachineState } from "./actors/machine/machine_state.ts";
+import { EventBus } from "./engine/bus.ts";
+import { type Clock, systemClock, type TimerHandle } from "./engine/clock.ts";
+import { type Config, ConfigError, parseConfig, SETTINGS } from "./engine/config.ts";
+import { DeadLetterFile } from "./engine/ingest/mod.ts";
+import { Ingestor } from "./engine/ingestor.ts";
+import { LiveDirectory } from "./engine/live_directory.ts";
+import { openMetadataDb } from "./engine/metadata/metadata_db.ts";
+import { SnapshotTable } from "./engine/metadata/snapshot_table.ts";
+import { ThresholdTable } from "./engine/metadata/threshold_table.ts";
+import { EngineMetrics } from "./engine/metrics.ts";
+import { EmbeddedBroker } from "./engine/mqtt/embedded_broker.ts";
+import { MqttSource } from "./engine/mqtt/mqtt_source.ts";
+import { SqliteStore } from "./engine/store/sqlite_store.ts";
+import { StoreWriter } from "./engine/store/store_writer.ts";
+import { DemoSimulator } from "./simulator/simulator.ts";
+import { demoMachines, demoThresholds } from "./simulator/demo_factory.ts";
+import { createApp } from "./web/app.ts";
+import type { HealthReport } from "./web/app_deps.ts";
+import { LiveHub } from "./web/live_hub.ts";
+import { createPages } from "./web/pages.ts";
+
+/** Options of {@link startMillwright} beyond the configuration. */
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly log?: (message: string) => void;
+  /** Engine MQTT client id (tests run several engines against one broker). */
+  readonly mqttClientId?: string;
+  /** How often actors re-check their status (stale detection). */
+  readonly tickEveryMs?: number;
+}
+
+/** A running engine. */
+export interface Millwright {
+  /** Base URL of the web app, e.g. http://127.0.0.1:8000. */
+  readonly url: string;
+  /** The broker the engine subscribes to (embedded or external). */
+  readonly mqttUrl: string;
+  readonly metrics: EngineMetrics;
+  readonly bus: EventBus;
+  /** Stops intake, drains actors, flushes and closes everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts broker (unless external), store, engine, web app and simulator.
+ *
+ * @example
+ * ```ts
+ * const mw = await startMillwright(parseConfig(Deno.env.toObject(), Deno.args));
+ * await mw.stop();
+ * ```
+ */
+export async function startMillwright(
+  config: Config,
+  options: StartOptions = {},
+): Promise<Millwright> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? ((message: string) => console.log(message));
+  const stack: Array<() => Promise<void> | void> = [];
+  const cleanUp = async () => {
+    while (stack.length > 0) await stack.pop()!();
+  };
+  try {
+    await Deno.mkdir(config.dataDir, { recursive: true });
+    const metrics = new EngineMetrics();
+    const bus = new EventBus();
+
+    const db = openMetadataDb(`${config.dataDir}/millwright.db`);
+    stack.push(() => db.close());
+    const store = new SqliteStore({ path: `${config.dataDir}/timeseries.db` });
+    stack.push(() => store.close());
+    const deadLetter = new DeadLetterFile(`${config.dataDir}/dead-letter.jsonl`);
+    stack.push(() => deadLetter.close());
+    let deadLettersSeen = { written: 0, dropped: 0 };
+    metrics.beforeCollect(() => {
+      metrics.deadLetters.inc(deadLetter.written - deadLettersSeen.written);
+      metrics.deadLettersDropped.inc(deadLetter.dropped - deadLettersSeen.dropped);
+      deadLettersSeen = { written: deadLetter.written, dropped: deadLetter.dropped };
+    });
+    const directory = new LiveDirectory(db, bus, { clock });
+    stack.push(() => directory.close());
+    const thresholds = new ThresholdTable(db);
+    if (config.simulator) seedDemoThresholds(thresholds);
+
+    const writer = new StoreWriter(store, { clock, metrics });
+    stack.push(() => writer.close());
+    const registry = new ActorRegistry<MachineState, MachineMessage, MachineSnapshot>(
+      machineBehavior({ sink: writer, bus, metrics, thresholds: (ref) => thresholds.get(ref) }),
+      {
+        clock,
+        bus,
+        metrics,
+        snapshots: new SnapshotTable<MachineSnapshot>(db, clock),
+        quarantined: directory.factories().flatMap((f) =>
+          directory.machines(f).filter((m) => m.status === "quarantined")
+        ),
+      },
+    );
+    stack.push(() => registry.drain());
+    const tickEveryMs = options.tickEveryMs ?? 1_000;
+    let tickTimer: TimerHandle | undefined;
+    const tick = () => {
+      registry.broadcast({ kind: "tick" });
+      tickTimer = clock.setTimeout(tick, tickEveryMs);
+    };
+    tickTimer = clock.setTimeout(tick, tickEveryMs);
+    stack.push(() => clock.clearTimeout(tickTimer));
+
+    const ingestor = new Ingestor(
+      (point) => registry.tell(point, { kind: "telemetry", ts: point.ts, metrics: point.metrics }),
+      { clock, metrics, deadLetter },
+    );
+    stack.push(() => ingestor.close());
+
+    let mqttUrl = config.mqttUrl;
+    if (mqttUrl === undefined) {
+      const broker = await EmbeddedBroker.start({ host: config.host, port: config.mqttPort });
+      stack.push(() => broker.close());
+      mqttUrl = broker.url;
+      log(`MQTT broker (embedded) listening on ${config.host}:${broker.port}`);
+    }
+    const source = new MqttSource(
+      { url: mqttUrl, clientId: options.mqttClientId ?? "millwright-engine", log },
+      (topic, payload) => ingestor.ingestMqtt(topic, payload),
+    );
+    await source.start();
+    let stopping = false;
+    stack.push(() => source.stop());
+    log(`Subscribed to ${mqttUrl} (QoS 1, persistent session)`);
+
+    const hub = new LiveHub(bus, { clock, metrics });
+    const cacheDir = `${config.dataDir}/.cache`;
+    const health = (): HealthReport => {
+      const pending = writer.pending;
+      const stats = registry.stats();
+      const checks = {
+        store: { ok: pending < 100_000, detail: `${pending} points waiting to be written` },
+        actors: {
+          ok: true,
+          detail:
+            `${stats.actors} running, ${stats.quarantined} quarantined, ${stats.mailboxDepth} queued`,
+        },
+      };
+      const status = stopping
+        ? "stopping"
+        : Object.values(checks).every((c) => c.ok)
+        ? "ok"
+        : "degraded";
+      return { status, checks };
+    };
+    const deps = {
+      clock,
+      metrics,
+      directory,
+      store,
+      hub,
+      ingest: (request: Parameters<Ingestor["ingestHttp"]>[0]) => ingestor.ingestHttp(request),
+      actorState: (ref: { factory: string; machine: string }) => registry.state(ref),
+      thresholds: {
+        get: (ref: { factory: string; machine: string }) => thresholds.get(ref),
+        set: (
+          ref: { factory: string; machine: string },
+          table: Parameters<ThresholdTable["set"]>[1],
+        ) => {
+          thresholds.set(ref, table);
+          if (registry.state(ref) === "running") {
+            registry.tell(ref, { kind: "thresholds", thresholds: table });
+          }
+        },
+      },
+      health,
+      cacheDir,
+    };
+    const app = createApp(
+      deps,
+      await createPages({ directory, store, cacheDir, clock, mqttPort: config.mqttPort }),
+    );
+    const server = Deno.serve(
+      { hostname: config.host, port: config.port, onListen: () => {} },
+      app.fetch,
+    );
+    stack.push(() => server.shutdown());
+    // Popped before the server's shutdown, which waits for open WebSockets.
+    stack.push(() => hub.close());
+    const url = `http://${
+      config.host.includes(":") ? `[${config.host}]` : config.host
+    }:${server.addr.port}`;
+    log(`Web app on ${url}`);
+
+    if (config.simulator) {
+      const simulator = new DemoSimulator({ mqttUrl, clock });
+      await simulator.start();
+      stack.push(() => simulator.stop());
+      log(`Simulator publishing the demo factory to ${mqttUrl} (SIMULATOR=off to disable)`);
+    }
+
+    return {
+      url,
+      mqttUrl,
+      metrics,
+      bus,
+      stop: async () => {
+        stopping = true;
+        await cleanUp();
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+function seedDemoThresholds(thresholds: ThresholdTable): void {
+  for (const machine of demoMachines) {
+    const ref = { factory: machine.factory, machine: machine.machine };
+    if (Object.keys(thresholds.get(ref)).length === 0) {
+      thresholds.set(ref, demoThresholds[machine.type]);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  if (Deno.args.includes("--help")) {
+    console.log("Millwright: real-time machine monitoring\n\nSettings (flag or environment):");
+    for (const s of SETTINGS) console.log(`  --${s.flag.padEnd(16)} ${s.env.padEnd(16)} ${s.help}`);
+    return;
+  }
+  let config: Config;
+  try {
+    config = parseConfig(Deno.env.toObject(), Deno.args);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    Deno.exit(2);
+  }
+  const millwright = await startMillwright(config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping (draining actors, flushing writes)`);
+    const deadline = setTimeout(() => {
+      console.error("Could not stop within 10 s; exiting anyway");
+      Deno.exit(1);
+    }, 10_000);
+    await millwright.stop();
+    clearTimeout(deadline);
+    console.log("Stopped cleanly");
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
+}
+
+if (import.meta.main) await main();

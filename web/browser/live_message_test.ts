@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { parseLiveMessage } from "./live_message.ts";
+
+Deno.test("parseLiveMessage reads each event type of the live socket", () => {
+  const events = [
+    { type: "hello", serverTime: 10, factory: "f1" },
+    { type: "telemetry", factory: "f", machine: "m", ts: 1, values: { a: 1 }, anomalous: ["a"] },
+    {
+      type: "anomaly",
+      factory: "f",
+      machine: "m",
+      ts: 1,
+      metric: "a",
+      value: 9,
+      reason: "sigma",
+      score: 4,
+      expected: { low: 0, high: 2 },
+    },
+    {
+      type: "status",
+      factory: "f",
+      machine: "m",
+      ts: 1,
+      status: "stale",
+      previous: null,
+      reason: "",
+    },
+    { type: "supervision", factory: "f", machine: "m", ts: 1, decision: "restart", reason: "" },
+    { type: "registered", factory: "f", machine: "m", ts: 1, metrics: [] },
+  ];
+  for (const event of events) {
+    const parsed = parseLiveMessage(JSON.stringify(event));
+    assert.equal(parsed.kind, "message", JSON.stringify(parsed));
+  }
+  assert.deepEqual(parseLiveMessage(JSON.stringify(events[0])), {
+    kind: "message",
+    message: { type: "hello", serverTime: 10 },
+  });
+});
+
+Deno.test("parseLiveMessage ignores types it does not know and rejects malformed ones", () => {
+  assert.deepEqual(parseLiveMessage('{"type":"alert"}'), { kind: "ignored", type: "alert" });
+  assert.deepEqual(parseLiveMessage("not json"), { kind: "invalid", reason: "not JSON" });
+  assert.deepEqual(parseLiveMessage("[1]"), { kind: "invalid", reason: "no 'type' field" });
+  assert.deepEqual(
+    parseLiveMessage('{"type":"telemetry","factory":"f","machine":"m","ts":1,"values":{"a":null}}'),
+    { kind: "invalid", reason: "telemetry: a value is not a finite number" },
+  );
+  assert.deepEqual(
+    parseLiveMessage('{"type":"status","factory":"f","machine":"m","ts":1,"status":"on fire"}'),
+    { kind: "invalid", reason: "status: unknown status" },
+  );
+});
+
+Deno.test("parseLiveMessage defaults a missing anomalous list to none", () => {
+  const parsed = parseLiveMessage(
+    '{"type":"telemetry","factory":"f","machine":"m","ts":1,"values":{"a":1}}',
+  );
+  assert.equal(parsed.kind, "message");
+  assert.deepEqual(
+    parsed.kind === "message" && parsed.message.type === "telemetry" && parsed.message.anomalous,
+    [],
+  );
+});

@@ -1,0 +1,220 @@
+/**
+ * The operator web pages as a Hono sub-app: server-rendered routes with
+ * hydrated islands, their browser bundle and static assets. The main app
+ * mounts it beside `/api/v1/*`, which serves the live WebSocket the pages
+ * connect to.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import config from "../fresh.config.ts";
+import { type Clock, systemClock } from "../engine/clock.ts";
+import type { MachineDirectory } from "../engine/machine_view.ts";
+import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
+import NotFoundPage from "../routes/_404.tsx";
+import * as machineRoute from "../routes/factories/[factory]/machines/[machine].tsx";
+import * as overviewRoute from "../routes/factories/[factory]/index.tsx";
+import * as homeRoute from "../routes/index.tsx";
+import {
+  buildIslandBundle,
+  type Bundler,
+  type IslandBundle,
+  mountRoute,
+  type PageAssets,
+  renderNotFound,
+} from "./islands_layer/mod.ts";
+
+/** What page handlers read (`ctx.state` in routes/). */
+export interface PageState {
+  readonly directory: MachineDirectory;
+  readonly store: TimeSeriesStore;
+  readonly clock: Clock;
+  /** Port devices publish MQTT to, for the getting-started hint. */
+  readonly mqttPort: number;
+  /** Width of the machine page's chart window, in ms. */
+  readonly windowMs: number;
+}
+
+/** Dependencies of {@link createPages}. */
+export interface PagesDeps {
+  readonly directory: MachineDirectory;
+  /** Seeds machine charts after a restart, when memory holds less than the window. */
+  readonly store: TimeSeriesStore;
+  /** Where the browser bundle is cached between starts, e.g. `${DATA_DIR}/.cache`. */
+  readonly cacheDir: string;
+  readonly clock?: Clock;
+  /** MQTT port shown in the getting-started hint; 1883 unless told. */
+  readonly mqttPort?: number;
+  /** Machine charts' rolling window; 5 minutes unless told. */
+  readonly windowMs?: number;
+  /** Builds the browser bundle on a cache miss; esbuild unless a test passes another. */
+  readonly bundler?: Bundler;
+}
+
+/** The pages and what was built for them. */
+export interface Pages {
+  readonly app: Hono;
+  readonly bundle: IslandBundle;
+}
+
+/**
+ * Content-Security-Policy of every page: scripts, styles and connections
+ * from this origin only (the live WebSocket included), nothing inline.
+ */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join("; ");
+
+const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": PAGE_CSP,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+};
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const STATIC_DIR = resolve(ROOT, config.staticDir);
+/** Assets served under /static/ from elsewhere than the static folder. */
+const EXTRA_STATIC: Readonly<Record<string, string>> = {
+  "uPlot.min.css": join(ROOT, "node_modules", "uplot", "dist", "uPlot.min.css"),
+};
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".json": "application/json",
+  ".txt": "text/plain; charset=utf-8",
+};
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/**
+ * Builds (or takes from the cache) the browser bundle, then returns the
+ * pages: `/` (the only factory's overview, a list of factories, or how to get
+ * a first machine reporting), `/factories/:factory`,
+ * `/factories/:factory/machines/:machine` (404 page for unknown ones),
+ * `/static/*` and `/_islands/app-<hash>.js`.
+ *
+ * @example
+ * ```ts
+ * const pages = await createPages({ directory, store, cacheDir: `${dataDir}/.cache` });
+ * app.route("/", pages);
+ * ```
+ */
+export async function createPages(deps: PagesDeps): Promise<Hono> {
+  return (await createPagesWithBundle(deps)).app;
+}
+
+/** {@link createPages}, also returning the bundle (its hash, whether it came from the cache). */
+export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
+  const windowMs = deps.windowMs ?? 5 * 60_000;
+  const mqttPort = deps.mqttPort ?? 1883;
+  if (!(windowMs > 0)) {
+    throw new RangeError(
+      `Cannot create pages: 'windowMs' must be positive: current value is ${windowMs}`,
+    );
+  }
+  if (!Number.isInteger(mqttPort) || mqttPort < 1 || mqttPort > 65_535) {
+    throw new RangeError(
+      `Cannot create pages: 'mqttPort' must be a TCP port: current value is ${mqttPort}`,
+    );
+  }
+  const bundle = await buildIslandBundle({
+    root: ROOT,
+    islandsDir: config.islandsDir,
+    sources: config.bundleSources,
+    cacheDir: deps.cacheDir,
+    target: config.build.target,
+    minify: config.build.minify,
+    bundler: deps.bundler,
+  });
+  const assets: PageAssets = {
+    styles: ["/static/uPlot.min.css", "/static/styles.css"],
+    scripts: [`/_islands/${bundle.fileName}`],
+    islands: new Set(bundle.islands),
+    icon: "/static/favicon.svg",
+  };
+  const state: PageState = {
+    directory: deps.directory,
+    store: deps.store,
+    clock: deps.clock ?? systemClock,
+    mqttPort,
+    windowMs,
+  };
+  const options = { state, assets, notFound: NotFoundPage, headers: PAGE_HEADERS };
+
+  const app = new Hono();
+  mountRoute(app, "/", homeRoute, options);
+  mountRoute(app, "/factories/:factory", overviewRoute, options);
+  mountRoute(app, "/factories/:factory/machines/:machine", machineRoute, options);
+  app.get("/_islands/:file", function islandBundle(c) {
+    const file = c.req.param("file");
+    const body = file === bundle.fileName
+      ? bundle.code
+      : file === `${bundle.fileName}.map`
+      ? bundle.map
+      : undefined;
+    if (body === undefined) return c.body("Unknown bundle; reload the page.\n", 404);
+    return new Response(body, {
+      headers: {
+        "content-type": file.endsWith(".map")
+          ? "application/json"
+          : "text/javascript; charset=utf-8",
+        "cache-control": IMMUTABLE,
+        "x-content-type-options": "nosniff",
+      },
+    });
+  });
+  app.get("/static/:path{.+}", function staticAsset(c) {
+    return serveStatic(c.req.param("path"), c.req.header("if-none-match"));
+  });
+  return { app, bundle };
+}
+
+/**
+ * The 404 page as a response, for paths the pages do not serve; the main
+ * app's `notFound` handler can return it for browser requests.
+ */
+export function notFoundPage(url: URL, message: string): Response {
+  return renderNotFound(url, message, {
+    assets: { styles: ["/static/uPlot.min.css", "/static/styles.css"], scripts: [] },
+    notFound: NotFoundPage,
+    headers: PAGE_HEADERS,
+  });
+}
+
+async function serveStatic(path: string, ifNoneMatch: string | undefined): Promise<Response> {
+  const file = EXTRA_STATIC[path] ?? resolve(STATIC_DIR, normalize(path));
+  const type = CONTENT_TYPES[extname(file)];
+  if (!file.startsWith(STATIC_DIR + sep) && EXTRA_STATIC[path] === undefined) {
+    return new Response("Not found\n", { status: 404 });
+  }
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(file);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return new Response("Not found\n", { status: 404 });
+    throw error;
+  }
+  if (!info.isFile) return new Response("Not found\n", { status: 404 });
+  const etag = `W/"${info.size.toString(36)}-${(info.mtime?.getTime() ?? 0).toString(36)}"`;
+  const headers = {
+    "content-type": type ?? "application/octet-stream",
+    "cache-control": "no-cache",
+    etag,
+    "x-content-type-options": "nosniff",
+  };
+  if (ifNoneMatch === etag) return new Response(null, { status: 304, headers });
+  return new Response(await Deno.readFile(file), { headers });
+}
