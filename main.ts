@@ -167,6 +167,7 @@ export async function startMillwright(
       hub,
       ingest: (request: Parameters<Ingestor["ingestHttp"]>[0]) => ingestor.ingestHttp(request),
       actorState: (ref: { factory: string; machine: string }) => registry.state(ref),
+      release: (ref: { factory: string; machine: string }) => registry.release(ref),
       thresholds: {
         get: (ref: { factory: string; machine: string }) => thresholds.get(ref),
         set: (

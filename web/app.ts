@@ -6,6 +6,7 @@ import { operationsApi } from "../routes/api/v1/operations.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { handleError, HttpError } from "./http_error.ts";
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
+import { notFoundPage } from "./pages.ts";
 
 /**
  * The whole web app: `/api/v1/*`, `/api/docs` and, when given, the pages.
@@ -34,6 +35,9 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
   app.all("/api/*", (c) => {
     throw new HttpError(404, `No API route ${c.req.method} ${c.req.path}; see /api/docs`);
   });
-  if (pages !== undefined) app.route("/", pages);
+  if (pages !== undefined) {
+    app.route("/", pages);
+    app.notFound((c) => notFoundPage(new URL(c.req.url), `Nothing lives at ${c.req.path}.`));
+  }
   return app;
 }

@@ -25,6 +25,8 @@ export interface AppDeps {
   readonly hub: LiveHub;
   readonly ingest: (request: HttpIngestRequest) => IngestReport;
   readonly actorState: (ref: MachineRef) => ActorState;
+  /** Lifts a machine's quarantine; false when it was not quarantined. */
+  readonly release: (ref: MachineRef) => boolean;
   readonly thresholds: {
     get(ref: MachineRef): Readonly<Record<string, Limits>>;
     /** Saves and applies to the running actor at once. */

@@ -22,6 +22,7 @@ function setup() {
   const table = new ThresholdTable(db);
   const ingested: HttpIngestRequest[] = [];
   const applied: unknown[] = [];
+  const released: string[] = [];
   let report: IngestReport = { accepted: 1, rejected: [] };
   const deps: AppDeps = {
     clock,
@@ -34,6 +35,10 @@ function setup() {
       return report;
     },
     actorState: () => "running",
+    release: (ref) => {
+      released.push(ref.machine);
+      return ref.machine === "press-01" && released.length === 1;
+    },
     thresholds: {
       get: (ref) => table.get(ref),
       set: (ref, t) => {
@@ -58,6 +63,7 @@ function setup() {
     store,
     ingested,
     applied,
+    released,
     setReport: (r: IngestReport) => report = r,
     clock,
     close: () => directory.close(),
@@ -175,6 +181,17 @@ Deno.test("POST ingest passes the body and machine parameters, and answers per p
     body: "",
   });
   assert.equal(badPrecision.status, 400);
+  close();
+});
+
+Deno.test("POST release lifts a quarantine once and says when there is none", async () => {
+  const { app, released, close } = setup();
+  const url = "/api/v1/factories/demo/machines/press-01/release";
+  assert.equal((await app.request(url, { method: "POST" })).status, 200);
+  const again = await app.request(url, { method: "POST" });
+  assert.equal(again.status, 409);
+  assert.match((await again.json()).error.message, /not quarantined/);
+  assert.deepEqual(released, ["press-01", "press-01"]);
   close();
 });
 

@@ -132,6 +132,14 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    "/factories/{factory}/machines/{machine}/release": {
+      post: {
+        summary:
+          "Lift a machine's quarantine; its next message starts its actor from the last snapshot",
+        parameters: machineParams,
+        responses: { 200: { description: "Released" }, 404: error, 409: error },
+      },
+    },
     "/factories/{factory}/machines/{machine}/thresholds": {
       get: {
         summary: "The machine's per-metric thresholds",

@@ -11,7 +11,7 @@ export const MAX_HISTORY_POINTS = 100_000;
 
 /**
  * `GET /factories/{f}/machines`, `GET …/machines/{m}`, `GET …/machines/{m}/history`,
- * `GET|PUT …/machines/{m}/thresholds`.
+ * `GET|PUT …/machines/{m}/thresholds`, `POST …/machines/{m}/release` (lift a quarantine).
  *
  * @example
  * ```ts
@@ -89,6 +89,14 @@ export function machinesApi(deps: AppDeps): Hono {
         points: s.points.slice(0, MAX_HISTORY_POINTS),
       })),
     });
+  });
+
+  app.post("/factories/:factory/machines/:machine/release", (c) => {
+    const ref = machineOf(deps, c.req.param("factory"), c.req.param("machine"));
+    if (!deps.release(ref)) {
+      throw new HttpError(409, `Machine '${ref.machine}' is not quarantined`);
+    }
+    return c.json({ ...ref, released: true });
   });
 
   app.get("/factories/:factory/machines/:machine/thresholds", (c) => {
