@@ -91,6 +91,7 @@ function fakeStore(now: number): TimeSeriesStore {
           : [],
       ),
     listSeries: () => Promise.resolve([]),
+    latest: () => Promise.resolve({}),
     close: () => Promise.resolve(),
   };
 }

@@ -55,6 +55,7 @@ function fakeStore(queries: RangeQuery[] = [], fail = false): TimeSeriesStore {
       })));
     },
     listSeries: () => Promise.resolve([]),
+    latest: () => Promise.resolve({}),
     close: () => Promise.resolve(),
   };
 }

@@ -156,6 +156,19 @@ export class SqliteStore implements TimeSeriesStore {
     return Promise.resolve(rows as unknown as SeriesInfo[]);
   }
 
+  latest(factory: string, machine: string): Promise<Record<string, readonly [number, number]>> {
+    this.#assertOpen("query");
+    const rows = this.#db.prepare(
+      "SELECT s.metric AS metric, p.ts AS ts, p.value AS value FROM series s " +
+        "JOIN points p ON p.series_id = s.id AND p.ts = " +
+        "(SELECT max(ts) FROM points WHERE series_id = s.id) " +
+        "WHERE s.factory = ? AND s.machine = ?",
+    ).all(factory, machine) as Array<{ metric: string; ts: number; value: number }>;
+    return Promise.resolve(
+      Object.fromEntries(rows.map((r) => [r.metric, [r.ts, r.value] as const])),
+    );
+  }
+
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;

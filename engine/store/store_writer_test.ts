@@ -22,6 +22,9 @@ class RecordingStore implements TimeSeriesStore {
   listSeries() {
     return Promise.resolve([]);
   }
+  latest() {
+    return Promise.resolve({});
+  }
   close() {
     return Promise.resolve();
   }
