@@ -4,34 +4,12 @@
  */
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { type Browser, chromium } from "playwright-core";
 import { parseConfig } from "../engine/config.ts";
 import { startMillwright } from "../main.ts";
+import { withChromium } from "./support/chromium.ts";
 import { freePort } from "./support/free_port.ts";
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WAIT = { timeout: 15_000 };
-
-async function withBrowser(run: (browser: Browser) => Promise<void>) {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
-  try {
-    await run(browser);
-  } finally {
-    await browser.close();
-  }
-}
 
 Deno.test("the overview lists every simulated machine and keeps them live", async () => {
   const dataDir = await Deno.makeTempDir();
@@ -40,7 +18,7 @@ Deno.test("the overview lists every simulated machine and keeps them live", asyn
     { log: () => {} },
   );
   try {
-    await withBrowser(async (browser) => {
+    await withChromium(async (browser) => {
       const page = await browser.newPage();
       // Before the simulator's first round the start page waits and reloads itself.
       await page.goto(`${mw.url}/`);
@@ -86,7 +64,7 @@ Deno.test("a value published by a device appears on its live machine page", asyn
   const topic = "factories/bakery/machines/oven-3/telemetry";
   try {
     await device.publishAsync(topic, JSON.stringify({ metrics: { temp: 180.25 } }), { qos: 1 });
-    await withBrowser(async (browser) => {
+    await withChromium(async (browser) => {
       const page = await browser.newPage();
       const response = await page.goto(`${mw.url}/factories/bakery/machines/oven-3`);
       assert.equal(response?.status(), 200);

@@ -5,22 +5,12 @@
  * events the test tells it to.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./support/chromium.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { MachineDirectory, MachineView } from "../engine/machine_view.ts";
 import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
 import { createPages } from "../web/pages.ts";
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WAIT = { timeout: 15_000 };
 
 function fakeDirectory(now: number): MachineDirectory {
@@ -163,10 +153,7 @@ Deno.test("pages show live tiles and charts in a browser", async (t) => {
     },
   );
   const origin = `http://127.0.0.1:${server.addr.port}`;
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   const problems: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
