@@ -10,6 +10,8 @@ import { machineBehavior } from "./actors/machine/machine_actor.ts";
 import type { MachineMessage } from "./actors/machine/machine_handler.ts";
 import type { MachineSnapshot, MachineState } from "./actors/machine/machine_state.ts";
 import { EventBus } from "./engine/bus.ts";
+import { RuleTable } from "./engine/alerts/rule_table.ts";
+import { EventLog } from "./engine/event_log/mod.ts";
 import { type Clock, systemClock, type TimerHandle } from "./engine/clock.ts";
 import { type Config, ConfigError, parseConfig, SETTINGS } from "./engine/config.ts";
 import { DeadLetterFile } from "./engine/ingest/mod.ts";
@@ -21,8 +23,11 @@ import { ThresholdTable } from "./engine/metadata/threshold_table.ts";
 import { EngineMetrics } from "./engine/metrics.ts";
 import { EmbeddedBroker } from "./engine/mqtt/embedded_broker.ts";
 import { MqttSource } from "./engine/mqtt/mqtt_source.ts";
+import { RetentionJob } from "./engine/store/retention_job.ts";
 import { SqliteStore } from "./engine/store/sqlite_store.ts";
 import { StoreWriter } from "./engine/store/store_writer.ts";
+import type { TimeSeriesStore } from "./engine/store/time_series_store.ts";
+import { openInfluxStore } from "./engine/store/influx/mod.ts";
 import { DemoSimulator } from "./simulator/simulator.ts";
 import { demoMachines, demoThresholds } from "./simulator/demo_factory.ts";
 import { createApp } from "./web/app.ts";
@@ -78,10 +83,26 @@ export async function startMillwright(
 
     const db = openMetadataDb(`${config.dataDir}/millwright.db`);
     stack.push(() => db.close());
-    const store = new SqliteStore({ path: `${config.dataDir}/timeseries.db` });
-    stack.push(() => store.close());
     const deadLetter = new DeadLetterFile(`${config.dataDir}/dead-letter.jsonl`);
     stack.push(() => deadLetter.close());
+    // Opened after the dead-letter file and closed before it: the InfluxDB writer dead-letters.
+    const store: TimeSeriesStore = config.influx === undefined
+      ? new SqliteStore({ path: `${config.dataDir}/timeseries.db`, metrics })
+      : await openInfluxStore({
+        influx: config.influx,
+        dataDir: config.dataDir,
+        clock,
+        metrics,
+        deadLetter,
+        log,
+        onHistoryDropped: (dropped) =>
+          bus.publish({
+            type: "history_dropped",
+            ...dropped,
+            reason: "the InfluxDB spool passed its byte bound during an outage",
+          }),
+      });
+    stack.push(() => store.close());
     let deadLettersSeen = { written: 0, dropped: 0 };
     metrics.beforeCollect(() => {
       metrics.deadLetters.inc(deadLetter.written - deadLettersSeen.written);
@@ -90,13 +111,28 @@ export async function startMillwright(
     });
     const directory = new LiveDirectory(db, bus, { clock });
     stack.push(() => directory.close());
+    const eventLog = new EventLog(db, bus, { clock, metrics });
+    stack.push(() => eventLog.close());
+    const retention = new RetentionJob(
+      store instanceof SqliteStore ? [store, eventLog] : [eventLog],
+      { clock, metrics },
+    );
+    retention.start();
+    stack.push(() => retention.stop());
     const thresholds = new ThresholdTable(db);
     if (config.simulator) seedDemoThresholds(thresholds);
+    const ruleTable = new RuleTable(db, clock);
 
     const writer = new StoreWriter(store, { clock, metrics });
     stack.push(() => writer.close());
     const registry = new ActorRegistry<MachineState, MachineMessage, MachineSnapshot>(
-      machineBehavior({ sink: writer, bus, metrics, thresholds: (ref) => thresholds.get(ref) }),
+      machineBehavior({
+        sink: writer,
+        bus,
+        metrics,
+        thresholds: (ref) => thresholds.get(ref),
+        rules: (factory) => ruleTable.current(factory),
+      }),
       {
         clock,
         bus,
@@ -108,6 +144,11 @@ export async function startMillwright(
       },
     );
     stack.push(() => registry.drain());
+    // Rule edits reach running actors at once; passivated ones read the table when they wake.
+    stack.push(ruleTable.onChange((change) => {
+      const factory = change.kind === "upsert" ? change.rule.scope.factory : change.factory;
+      registry.broadcast({ kind: "rules", factory, rules: ruleTable.current(factory) });
+    }));
     const tickEveryMs = options.tickEveryMs ?? 1_000;
     let tickTimer: TimerHandle | undefined;
     const tick = () => {
@@ -164,6 +205,8 @@ export async function startMillwright(
       metrics,
       directory,
       store,
+      eventLog,
+      rules: ruleTable,
       hub,
       ingest: (request: Parameters<Ingestor["ingestHttp"]>[0]) => ingestor.ingestHttp(request),
       actorState: (ref: { factory: string; machine: string }) => registry.state(ref),

@@ -12,6 +12,20 @@ export interface InfluxConfig {
   readonly bucket: string;
 }
 
+/** SMTP submission server of e-mail notification channels (`SMTP_URL`, `SMTP_FROM`). */
+export interface SmtpConfig {
+  readonly host: string;
+  readonly port: number;
+  /** TLS from the first byte (`smtps://`); otherwise STARTTLS when the server offers it. */
+  readonly secure: boolean;
+  /** Refuse to send without STARTTLS (`?starttls=required`). */
+  readonly requireTls: boolean;
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  /** Sender of every notification e-mail, e.g. `Millwright <alerts@factory.example>`. */
+  readonly from: string;
+}
+
 export interface Config {
   readonly host: string;
   readonly port: number;
@@ -25,6 +39,10 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly jwtSecret: string | undefined;
   readonly llmUrl: string | undefined;
+  /** E-mail notifications' server; undefined → e-mail channels cannot be used. */
+  readonly smtp: SmtpConfig | undefined;
+  /** Base of links in notifications; undefined → `http://HOST:PORT`. */
+  readonly publicUrl: string | undefined;
 }
 
 /** Thrown when the configuration cannot be used; `problems` lists each. */
@@ -71,6 +89,17 @@ export const SETTINGS: readonly Setting[] = [
     help: "token signing secret (else generated in DATA_DIR)",
   },
   { env: "LLM_URL", flag: "llm-url", help: "OpenAI-compatible endpoint (optional)" },
+  {
+    env: "SMTP_URL",
+    flag: "smtp-url",
+    help: "mail server of e-mail notifications, smtp[s]://user:pass@host:port (unset: no e-mail)",
+  },
+  { env: "SMTP_FROM", flag: "smtp-from", help: "sender of notification e-mails" },
+  {
+    env: "PUBLIC_URL",
+    flag: "public-url",
+    help: "base URL of links in notifications (http://HOST:PORT)",
+  },
 ];
 
 /**
@@ -150,9 +179,6 @@ export function parseConfig(
       org: raw("INFLUX_ORG")!,
       bucket: raw("INFLUX_BUCKET")!,
     };
-    problems.push(
-      "INFLUX_URL is set, but this version has only the embedded store (the InfluxDB writer is not built yet); unset the INFLUX_* settings",
-    );
   }
   const adminEmail = raw("ADMIN_EMAIL");
   if (adminEmail !== undefined && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) {
@@ -162,6 +188,9 @@ export function parseConfig(
   if (jwtSecret !== undefined && new TextEncoder().encode(jwtSecret).length < 32) {
     problems.push("JWT_SECRET must be at least 32 bytes (256 bits)");
   }
+
+  const smtp = parseSmtp(raw("SMTP_URL"), raw("SMTP_FROM"), problems);
+  const publicUrl = url("PUBLIC_URL", ["http:", "https:"]);
 
   const config: Config = {
     host: raw("HOST") ?? "127.0.0.1",
@@ -175,9 +204,62 @@ export function parseConfig(
     adminPassword: raw("ADMIN_PASSWORD"),
     jwtSecret,
     llmUrl: url("LLM_URL", ["http:", "https:"]),
+    smtp,
+    publicUrl: publicUrl?.replace(/\/+$/, ""),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function parseSmtp(
+  value: string | undefined,
+  from: string | undefined,
+  problems: string[],
+): SmtpConfig | undefined {
+  if (value === undefined) {
+    if (from !== undefined) {
+      problems.push("SMTP_FROM is set but SMTP_URL is not; set both or neither");
+    }
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // Not echoing the value: it may carry the SMTP password.
+    problems.push("SMTP_URL is not a URL; expected smtp://user:password@host:587 or smtps://…:465");
+    return undefined;
+  }
+  const secure = parsed.protocol === "smtps:";
+  if (!secure && parsed.protocol !== "smtp:") {
+    problems.push(`SMTP_URL must use smtp:// or smtps://: current scheme is '${parsed.protocol}'`);
+    return undefined;
+  }
+  if (parsed.hostname === "") problems.push("SMTP_URL names no host");
+  const options = [...parsed.searchParams.keys()].filter((k) => k !== "starttls");
+  if (options.length > 0) {
+    problems.push(`SMTP_URL has unknown options ${options.join(", ")}; known: starttls=required`);
+  }
+  const starttls = parsed.searchParams.get("starttls");
+  if (starttls !== null && starttls !== "required") {
+    problems.push(`SMTP_URL option starttls must be 'required': current value is '${starttls}'`);
+  }
+  if (from === undefined) {
+    problems.push(
+      "SMTP_FROM must be set with SMTP_URL: the sender of notification e-mails, e.g. 'Millwright <alerts@factory.example>'",
+    );
+  } else if (!/@[^@\s>]+>?\s*$/.test(from)) {
+    problems.push(`SMTP_FROM is not an e-mail address: current value is '${from}'`);
+  }
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: parsed.port === "" ? (secure ? 465 : 587) : Number(parsed.port),
+    secure,
+    requireTls: starttls === "required",
+    user: parsed.username === "" ? undefined : decodeURIComponent(parsed.username),
+    password: parsed.password === "" ? undefined : decodeURIComponent(parsed.password),
+    from: from ?? "",
+  };
 }
 
 function parseFlags(args: readonly string[], problems: string[]): Map<string, string> {

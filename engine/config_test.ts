@@ -21,6 +21,21 @@ Deno.test("parseConfig gives the documented defaults", () => {
   assert.equal(config.mqttPort, 1883);
 });
 
+Deno.test("parseConfig takes InfluxDB when all four settings are given", () => {
+  const config = parseConfig({
+    INFLUX_URL: "http://influx.local:8086",
+    INFLUX_TOKEN: "secret-token",
+    INFLUX_ORG: "acme",
+  }, ["--influx-bucket=telemetry"]);
+  assert.deepEqual(config.influx, {
+    url: "http://influx.local:8086",
+    token: "secret-token",
+    org: "acme",
+    bucket: "telemetry",
+  });
+  assert.equal(parseConfig({}, []).influx, undefined);
+});
+
 Deno.test("parseConfig lets flags win over the environment", () => {
   const config = parseConfig(
     { PORT: "9000", SIMULATOR: "off", MQTT_URL: "mqtt://10.0.0.5:1883" },
@@ -45,8 +60,34 @@ const bad: Array<[string, Record<string, string>, string[], RegExp]> = [
     [],
     /unknown environment variable MILLWRIGHT_PORT/,
   ],
-  ["an incomplete InfluxDB setting", { INFLUX_URL: "http://i:8086" }, [], /missing INFLUX_TOKEN/],
+  [
+    "an incomplete InfluxDB setting",
+    { INFLUX_URL: "http://i:8086", INFLUX_BUCKET: "b" },
+    [],
+    /InfluxDB needs all of .*; missing INFLUX_TOKEN, INFLUX_ORG$/,
+  ],
+  [
+    "an InfluxDB URL that is not http(s)",
+    { INFLUX_URL: "ftp://i", INFLUX_TOKEN: "t", INFLUX_ORG: "o", INFLUX_BUCKET: "b" },
+    [],
+    /INFLUX_URL must use http: or https:: current value is 'ftp:\/\/i'/,
+  ],
   ["a short JWT secret", { JWT_SECRET: "short" }, [], /JWT_SECRET must be at least 32 bytes/],
+  [
+    "an SMTP URL with another scheme",
+    { SMTP_URL: "http://mail.local", SMTP_FROM: "a@b.example" },
+    [],
+    /SMTP_URL must use smtp:\/\/ or smtps:\/\/: current scheme is 'http:'/,
+  ],
+  ["an SMTP URL without SMTP_FROM", { SMTP_URL: "smtp://mail.local" }, [], /SMTP_FROM must be set/],
+  ["SMTP_FROM without SMTP_URL", { SMTP_FROM: "a@b.example" }, [], /SMTP_URL is not/],
+  [
+    "an unknown SMTP URL option",
+    { SMTP_URL: "smtp://mail.local?tls=1", SMTP_FROM: "a@b.example" },
+    [],
+    /unknown options tls/,
+  ],
+  ["a public URL that is not http(s)", { PUBLIC_URL: "ftp://x" }, [], /PUBLIC_URL must use/],
 ];
 
 for (const [what, env, args, expected] of bad) {
@@ -61,4 +102,38 @@ for (const [what, env, args, expected] of bad) {
 
 Deno.test("parseConfig reports every problem at once", () => {
   assert.equal(problems({ PORT: "-1", SIMULATOR: "x" }).length, 2);
+});
+
+Deno.test("parseConfig reads the SMTP server of e-mail notifications from SMTP_URL", () => {
+  const config = parseConfig({
+    SMTP_URL: "smtp://alerts%40plant:p%3Ass@mail.factory.example:2525?starttls=required",
+    SMTP_FROM: "Millwright <alerts@factory.example>",
+  }, []);
+  assert.deepEqual(config.smtp, {
+    host: "mail.factory.example",
+    port: 2525,
+    secure: false,
+    requireTls: true,
+    user: "alerts@plant",
+    password: "p:ss",
+    from: "Millwright <alerts@factory.example>",
+  });
+  const tls = parseConfig({ SMTP_URL: "smtps://mail.local", SMTP_FROM: "a@b.example" }, []);
+  assert.equal(tls.smtp?.port, 465);
+  assert.equal(tls.smtp?.secure, true);
+  assert.equal(tls.smtp?.user, undefined);
+  assert.equal(parseConfig({}, []).smtp, undefined);
+});
+
+Deno.test("parseConfig never echoes an SMTP URL, which may hold a password", () => {
+  const found = problems({ SMTP_URL: "smtp://user:hunter2@[bad", SMTP_FROM: "a@b.example" });
+  assert.equal(found.length, 1);
+  assert.doesNotMatch(found[0], /hunter2/);
+});
+
+Deno.test("parseConfig takes PUBLIC_URL without a trailing slash", () => {
+  assert.equal(
+    parseConfig({ PUBLIC_URL: "https://mw.factory.example/" }, []).publicUrl,
+    "https://mw.factory.example",
+  );
 });

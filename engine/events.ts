@@ -66,10 +66,69 @@ export interface RegisteredEvent extends MachineRef {
   readonly metrics: readonly string[];
 }
 
+/** Alert severities, lowest first. */
+export type AlertSeverity = "low" | "medium" | "high" | "critical";
+
+/**
+ * What happened to an alert: raised, cleared, flapping… by a machine's rule
+ * evaluation (inside its actor), or acknowledged, shelved… by an operator.
+ */
+export type AlertAction =
+  | "raised"
+  | "cleared"
+  | "flapping"
+  | "flapping_ended"
+  | "suppressed"
+  | "acknowledged"
+  | "shelved"
+  | "unshelved";
+
+/** An alert changed (`alert` on the bus and the live WebSocket). */
+export interface AlertEvent extends MachineRef {
+  readonly type: "alert";
+  readonly ts: number;
+  readonly action: AlertAction;
+  /** `${ruleId}:${machine}:${raisedAt}`; null for `suppressed` (nothing was raised). */
+  readonly alertId: string | null;
+  readonly ruleId: string;
+  readonly ruleName: string;
+  readonly ruleVersion: number;
+  readonly severity: AlertSeverity;
+  /** In words: "vibration 7.4 > 7.1 for 2 min". */
+  readonly explanation: string;
+  /** Latest values of the metrics the rule reads. */
+  readonly values: Readonly<Record<string, number>>;
+  /** The rule is flapping: record it, do not notify. */
+  readonly held?: boolean;
+  /** Why it cleared (`condition`, `rule_disabled`, `rule_deleted`, `out_of_scope`, `manual`). */
+  readonly reason?: string;
+  /** Who did it, for operator actions. */
+  readonly by?: string;
+  readonly note?: string;
+  /** For `shelved`: until when; for `suppressed`: when the cooldown ends. */
+  readonly until?: number;
+}
+
+/**
+ * Stored history was lost on purpose: the InfluxDB spool passed its byte
+ * bound during an outage and its oldest points of this machine were dropped.
+ */
+export interface HistoryDroppedEvent extends MachineRef {
+  readonly type: "history_dropped";
+  readonly ts: number;
+  /** Values dropped, and the time span they covered (epoch ms). */
+  readonly points: number;
+  readonly from: number;
+  readonly to: number;
+  readonly reason: string;
+}
+
 /** Everything the engine broadcasts on its bus and the live WebSocket. */
 export type EngineEvent =
   | TelemetryEvent
   | AnomalyEvent
   | StatusEvent
   | SupervisionEvent
-  | RegisteredEvent;
+  | RegisteredEvent
+  | AlertEvent
+  | HistoryDroppedEvent;

@@ -106,6 +106,90 @@ export class EngineMetrics {
     help: "Points buffered for the time-series store, not yet written.",
     registers: [this.registry],
   });
+  readonly storePointsOverwritten = new Counter({
+    name: "millwright_store_points_overwritten_total",
+    help:
+      "Points written again for a (series, ts) already stored, with a different value (last write wins).",
+    registers: [this.registry],
+  });
+  readonly storeRollupRecomputes = new Counter({
+    name: "millwright_store_rollup_recomputes_total",
+    help: "Rollup buckets whose min or max was recomputed from finer data after an overwrite.",
+    registers: [this.registry],
+  });
+  readonly storeQuerySeconds = new Histogram({
+    name: "millwright_store_query_seconds",
+    help: "Time to answer one range query, by the resolution it read (raw, 1m, 1h, 1d).",
+    labelNames: ["resolution"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  });
+  readonly retentionDeleted = new Counter({
+    name: "millwright_retention_deleted_rows_total",
+    help: "Rows deleted by retention, by kind (raw, 1m, 1h, 1d rollups; events).",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+  readonly retentionLastPass = new Gauge({
+    name: "millwright_retention_last_pass_timestamp_seconds",
+    help: "When the last complete retention pass ended (Unix seconds; 0 before the first).",
+    registers: [this.registry],
+  });
+  readonly eventLogWritten = new Counter({
+    name: "millwright_event_log_written_total",
+    help: "Status changes and anomalies written to the event log.",
+    registers: [this.registry],
+  });
+  readonly eventLogDropped = new Counter({
+    name: "millwright_event_log_dropped_total",
+    help: "Events not written to the event log, by reason (write_failed).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly influxPointsWritten = new Counter({
+    name: "millwright_influx_points_written_total",
+    help: "Values (fields) InfluxDB acknowledged, sent from the spool.",
+    registers: [this.registry],
+  });
+  readonly influxWriteSeconds = new Histogram({
+    name: "millwright_influx_write_seconds",
+    help: "Time of one InfluxDB write request that succeeded.",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly influxWriteRetries = new Counter({
+    name: "millwright_influx_write_retries_total",
+    help:
+      "InfluxDB write requests retried later, by reason (network, 429, 5xx, other: 401/403/404 and the like).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly influxDeadLetteredLines = new Counter({
+    name: "millwright_influx_dead_lettered_lines_total",
+    help: "Lines InfluxDB refused (400/422), written to the dead-letter file with its reason.",
+    registers: [this.registry],
+  });
+  readonly influxSpoolBytes = new Gauge({
+    name: "millwright_influx_spool_bytes",
+    help: "Bytes of spool segment files on disk (points waiting for InfluxDB, or not yet deleted).",
+    registers: [this.registry],
+  });
+  readonly influxSpoolOldestAgeSeconds = new Gauge({
+    name: "millwright_influx_spool_oldest_age_seconds",
+    help: "How long the oldest point not yet acknowledged by InfluxDB has waited in the spool.",
+    registers: [this.registry],
+  });
+  readonly influxSpoolDroppedPoints = new Counter({
+    name: "millwright_influx_spool_dropped_points_total",
+    help:
+      "Points dropped from the spool unsent, the oldest first, to keep it within its byte bound.",
+    registers: [this.registry],
+  });
+  readonly influxSpoolCorruptRecords = new Counter({
+    name: "millwright_influx_spool_corrupt_records_total",
+    help: "Damaged spool records (checksum mismatch) skipped when reading the spool.",
+    registers: [this.registry],
+  });
   readonly wsClients = new Gauge({
     name: "millwright_ws_clients",
     help: "Open live WebSocket connections.",
@@ -120,6 +204,44 @@ export class EngineMetrics {
   readonly wsClientsClosedSlow = new Counter({
     name: "millwright_ws_clients_closed_slow_total",
     help: "Live WebSocket clients closed because they fell too far behind.",
+    registers: [this.registry],
+  });
+
+  readonly notificationsSent = new Counter({
+    name: "millwright_notifications_sent_total",
+    help: "Notifications (single alerts and digests) accepted by a channel, by channel id.",
+    labelNames: ["channel"] as const,
+    registers: [this.registry],
+  });
+  readonly notificationsFailed = new Counter({
+    name: "millwright_notifications_failed_total",
+    help: "Notifications given up on (permanent error or out of attempts), by channel id.",
+    labelNames: ["channel"] as const,
+    registers: [this.registry],
+  });
+  readonly notificationRetries = new Counter({
+    name: "millwright_notification_retries_total",
+    help: "Notification attempts that failed retryably and were scheduled again, by channel id.",
+    labelNames: ["channel"] as const,
+    registers: [this.registry],
+  });
+  readonly notificationDigests = new Counter({
+    name: "millwright_notification_digests_total",
+    help: "Digests built in place of single notifications, by reason (storm, quiet_hours).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly notificationsHeld = new Counter({
+    name: "millwright_notifications_held_total",
+    help:
+      "Alert notifications not sent on their own at once, by reason (storm, group_wait, quiet_hours).",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly notificationsDropped = new Counter({
+    name: "millwright_notifications_dropped_total",
+    help: "Alert notifications not sent by policy, by reason (quiet_hours, flapping).",
+    labelNames: ["reason"] as const,
     registers: [this.registry],
   });
 

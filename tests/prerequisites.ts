@@ -1,13 +1,17 @@
 /**
  * Makes sure the servers the integration and browser tests start are
- * installed: Debian's mosquitto and chromium. Run by `deno task test` before
- * `deno test`; installs with apt-get when missing and running as root, and
+ * installed: Debian's mosquitto, chromium, python3-aiosmtpd and victoria-metrics. Run by
+ * `deno task test` before `deno test`; installs with apt-get when missing and running as root, and
  * otherwise says exactly what to install.
  */
 
 const NEEDED: ReadonlyArray<{ readonly binary: string; readonly apt: string }> = [
   { binary: "/usr/sbin/mosquitto", apt: "mosquitto" },
   { binary: "/usr/bin/chromium", apt: "chromium" },
+  // The SMTP server the mail tests start (run as `/usr/bin/python3 -m aiosmtpd`).
+  { binary: "/usr/bin/aiosmtpd", apt: "python3-aiosmtpd" },
+  // Speaks InfluxDB's v2 write API for the InfluxDB store's integration test.
+  { binary: "/usr/bin/victoria-metrics", apt: "victoria-metrics" },
 ];
 
 async function exists(path: string): Promise<boolean> {

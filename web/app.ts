@@ -1,8 +1,12 @@
 import { Hono } from "hono";
+import { exportApi } from "../routes/api/v1/export.ts";
+import { historyApi } from "../routes/api/v1/history.ts";
 import { ingestApi } from "../routes/api/v1/ingest.ts";
+import { latestApi } from "../routes/api/v1/latest.ts";
 import { liveApi } from "../routes/api/v1/live.ts";
 import { machinesApi } from "../routes/api/v1/machines.ts";
 import { operationsApi } from "../routes/api/v1/operations.ts";
+import { trendsApi } from "../routes/api/v1/trends.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { handleError, HttpError } from "./http_error.ts";
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
@@ -27,6 +31,10 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
   });
   const api = new Hono();
   api.route("/", machinesApi(deps));
+  api.route("/", historyApi(deps));
+  api.route("/", latestApi(deps));
+  api.route("/", exportApi(deps));
+  api.route("/", trendsApi(deps));
   api.route("/", ingestApi(deps));
   api.route("/", operationsApi(deps));
   api.route("/", liveApi(deps));

@@ -1,4 +1,7 @@
+import type { AlertBook } from "../engine/alerts/alert.ts";
+import type { RuleTable } from "../engine/alerts/rule_table.ts";
 import type { Clock } from "../engine/clock.ts";
+import type { EventLog } from "../engine/event_log/mod.ts";
 import type { HttpIngestRequest, IngestReport } from "../engine/ingestor.ts";
 import type { MachineDirectory } from "../engine/machine_view.ts";
 import type { Limits } from "../engine/metadata/threshold_table.ts";
@@ -22,6 +25,12 @@ export interface AppDeps {
   readonly metrics: EngineMetrics;
   readonly directory: MachineDirectory;
   readonly store: TimeSeriesStore;
+  /** Status changes and anomalies, read back as factory trends. */
+  readonly eventLog: Pick<EventLog, "trend">;
+  /** Alert rules with their versions; saving or deleting reaches running actors at once. */
+  readonly rules: Pick<RuleTable, "current" | "get" | "history" | "save" | "delete">;
+  /** Alerts: queries and operator actions (acknowledge, clear, shelve). */
+  readonly alerts: AlertBook;
   readonly hub: LiveHub;
   readonly ingest: (request: HttpIngestRequest) => IngestReport;
   readonly actorState: (ref: MachineRef) => ActorState;

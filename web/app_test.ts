@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { RuleTable } from "../engine/alerts/rule_table.ts";
 import { EventBus } from "../engine/bus.ts";
+import { EventLog } from "../engine/event_log/mod.ts";
 import { FakeClock } from "../engine/fake_clock.ts";
 import type { HttpIngestRequest, IngestReport } from "../engine/ingestor.ts";
 import { LiveDirectory } from "../engine/live_directory.ts";
@@ -19,6 +21,7 @@ function setup() {
   const db = openMetadataDb(":memory:");
   const directory = new LiveDirectory(db, bus, { clock });
   const store = new SqliteStore({ path: ":memory:" });
+  const eventLog = new EventLog(db, bus, { clock });
   const table = new ThresholdTable(db);
   const ingested: HttpIngestRequest[] = [];
   const applied: unknown[] = [];
@@ -29,6 +32,8 @@ function setup() {
     metrics,
     directory,
     store,
+    eventLog,
+    rules: new RuleTable(db, clock),
     hub: new LiveHub(bus, { clock, metrics }),
     ingest: (request) => {
       ingested.push(request);
@@ -66,7 +71,10 @@ function setup() {
     released,
     setReport: (r: IngestReport) => report = r,
     clock,
-    close: () => directory.close(),
+    close: () => {
+      eventLog.close();
+      directory.close();
+    },
   };
 }
 
@@ -114,11 +122,16 @@ Deno.test("GET history returns raw points and buckets, and names a bad parameter
   )).json();
   assert.equal(bucketed.series[0].points.length, 1);
   assert.equal(bucketed.series[0].points[0][1], 3);
+  assert.deepEqual(bucketed.series[0].envelope, [[bucketed.series[0].points[0][0], 0, 3]]);
+  const csv = await app.request(`/api/v1/factories/demo/machines/press-01/history.csv?metric=oil`);
+  assert.equal(csv.headers.get("x-content-type-options"), "nosniff");
+  assert.match(csv.headers.get("content-disposition")!, /^attachment; filename="demo_press-01_/);
+  assert.equal((await csv.text()).split("\n").length, 6, "header, 4 rows, final newline");
   for (
     const [query, expected] of [
       ["from=yesterday", /'from'.*'yesterday'/],
       ["agg=median&every=1m", /'agg' must be one of/],
-      ["agg=max", /'agg' needs 'every'/],
+      ["maxPoints=0", /'maxPoints'/],
       ["every=soon", /'every'/],
       ["metric=bad%20name", /'metric'/],
       [`from=${t0}&to=${t0 - 1}`, /is after/],

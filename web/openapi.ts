@@ -62,7 +62,16 @@ export const OPENAPI_DOCUMENT = {
     },
     "/factories/{factory}/machines/{machine}/history": {
       get: {
-        summary: "Points of a machine's series in a time range, raw or aggregated per bucket",
+        summary: "A machine's series in a time range: raw points, or one point per bucket",
+        description:
+          "Without `every` and `agg`: the raw points when every series has at most `maxPoints` " +
+          "in the range; otherwise one point per bucket of a nice width (1s, 5s, 10s, 30s, 1m, " +
+          "5m, 15m, 30m, 1h, 6h, 12h, 1d, …) chosen so each series has at most `maxPoints`, " +
+          "computed from the coarsest stored resolution whose width divides it (1d, 1h, 1m " +
+          "rollups, else raw), with each bucket's min and max in `envelope` so spikes stay " +
+          "visible. Buckets are aligned to the epoch (UTC days) and answered whole: the first " +
+          "and last bucket cover their full width even where `from`/`to` cut them. 400 names " +
+          "the parameter at fault; unknown parameters are refused.",
         parameters: [
           ...machineParams,
           {
@@ -86,14 +95,100 @@ export const OPENAPI_DOCUMENT = {
           {
             name: "every",
             in: "query",
-            description: "Bucket width: 500ms, 10s, 5m, 1h, 1d",
+            description:
+              "Bucket width: 500ms, 10s, 5m, 1h, 1d (at most 100,000 buckets, or `maxPoints`); " +
+              "default chosen from the range and `maxPoints`",
             schema: { type: "string" },
           },
+          {
+            name: "agg",
+            in: "query",
+            description: "How a bucket's values combine (default mean); without `every`, " +
+              "the bucket width is chosen automatically",
+            schema: { enum: ["mean", "min", "max", "last", "count"] },
+          },
+          {
+            name: "maxPoints",
+            in: "query",
+            description: "Most points per series, 1 to 100,000 (default 1,000)",
+            schema: { type: "integer", minimum: 1, maximum: 100_000 },
+          },
+        ],
+        responses: {
+          200: {
+            description: "Series",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/History" } },
+            },
+          },
+          400: error,
+          404: error,
+        },
+      },
+    },
+    "/factories/{factory}/machines/{machine}/history.csv": {
+      get: {
+        summary: "Download a machine's history as CSV, streamed",
+        description:
+          "`timestamp,metric,value` rows (ISO-8601 UTC) in time order, or with `layout=wide` " +
+          "`timestamp,<metric>,…` with one row per timestamp and empty cells for gaps. Every " +
+          "raw point of the range, or one row per bucket with `every` (and `agg`).",
+        parameters: [
+          ...machineParams,
+          { name: "metric", in: "query", schema: { type: "string" } },
+          { name: "from", in: "query", schema: { type: "string" } },
+          { name: "to", in: "query", schema: { type: "string" } },
+          { name: "every", in: "query", schema: { type: "string" } },
+          { name: "agg", in: "query", schema: { enum: ["mean", "min", "max", "last", "count"] } },
+          { name: "layout", in: "query", schema: { enum: ["long", "wide"] } },
+        ],
+        responses: {
+          200: {
+            description: "CSV file (Content-Disposition: attachment)",
+            content: { "text/csv": { schema: { type: "string" } } },
+          },
+          400: error,
+          404: error,
+        },
+      },
+    },
+    "/factories/{factory}/machines/{machine}/history.json": {
+      get: {
+        summary: "Download a machine's history as JSON, streamed",
+        parameters: [
+          ...machineParams,
+          { name: "metric", in: "query", schema: { type: "string" } },
+          { name: "from", in: "query", schema: { type: "string" } },
+          { name: "to", in: "query", schema: { type: "string" } },
+          { name: "every", in: "query", schema: { type: "string" } },
           { name: "agg", in: "query", schema: { enum: ["mean", "min", "max", "last", "count"] } },
         ],
         responses: {
           200: {
-            description: "Series; `truncated` is true when a series had more than 100,000 points",
+            description:
+              "`{factory, machine, from, to, every, agg, series: [{metric, points}]}` (attachment)",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/History" } } },
+          },
+          400: error,
+          404: error,
+        },
+      },
+    },
+    "/factories/{factory}/machines/{machine}/latest": {
+      get: {
+        summary: "The newest stored value of each of a machine's metrics",
+        parameters: [
+          ...machineParams,
+          {
+            name: "metric",
+            in: "query",
+            description: "Repeat or comma-separate; all metrics when absent",
+            schema: { type: "string" },
+          },
+        ],
+        responses: {
+          200: {
+            description: "Latest values",
             content: {
               "application/json": {
                 schema: {
@@ -101,24 +196,74 @@ export const OPENAPI_DOCUMENT = {
                   properties: {
                     factory: { type: "string" },
                     machine: { type: "string" },
+                    latest: {
+                      type: "object",
+                      additionalProperties: {
+                        type: "object",
+                        properties: { ts: { type: "integer" }, value: { type: "number" } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          400: error,
+          404: error,
+        },
+      },
+    },
+    "/factories/{factory}/trends": {
+      get: {
+        summary: "Per hour or day: machines by status and anomalies counted",
+        description:
+          "Each machine known by the end of a bucket is counted once, under the most severe " +
+          "status it held during the bucket (quarantined > anomalous > stale > normal). " +
+          "At most 1,000 buckets.",
+        parameters: [
+          machineParams[0],
+          {
+            name: "from",
+            in: "query",
+            description: "Epoch ms or ISO-8601; default to − 24 h (1h) or − 30 d (1d)",
+            schema: { type: "string" },
+          },
+          {
+            name: "to",
+            in: "query",
+            description: "Epoch ms or ISO-8601; default now",
+            schema: { type: "string" },
+          },
+          { name: "every", in: "query", schema: { enum: ["1h", "1d"], default: "1h" } },
+        ],
+        responses: {
+          200: {
+            description: "Buckets",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    factory: { type: "string" },
                     from: { type: "integer" },
                     to: { type: "integer" },
-                    every: { type: ["integer", "null"] },
-                    agg: { type: ["string", "null"] },
-                    truncated: { type: "boolean" },
-                    series: {
+                    every: { type: "integer", description: "Bucket width in ms" },
+                    buckets: {
                       type: "array",
                       items: {
                         type: "object",
                         properties: {
-                          metric: { type: "string" },
-                          points: {
-                            type: "array",
-                            items: {
-                              type: "array",
-                              prefixItems: [{ type: "integer" }, { type: "number" }],
+                          ts: { type: "integer" },
+                          machines: {
+                            type: "object",
+                            properties: {
+                              normal: { type: "integer" },
+                              stale: { type: "integer" },
+                              anomalous: { type: "integer" },
+                              quarantined: { type: "integer" },
                             },
                           },
+                          anomalies: { type: "integer" },
                         },
                       },
                     },
@@ -279,6 +424,43 @@ export const OPENAPI_DOCUMENT = {
           metrics: { type: "object", additionalProperties: { type: ["number", "boolean"] } },
         },
         required: ["metrics"],
+      },
+      History: {
+        type: "object",
+        properties: {
+          factory: { type: "string" },
+          machine: { type: "string" },
+          from: { type: "integer" },
+          to: { type: "integer" },
+          every: { type: ["integer", "null"], description: "Bucket width in ms; null for raw" },
+          agg: { type: ["string", "null"] },
+          truncated: { type: "boolean" },
+          series: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                metric: { type: "string" },
+                points: {
+                  type: "array",
+                  items: {
+                    type: "array",
+                    prefixItems: [{ type: "integer" }, { type: "number" }],
+                  },
+                },
+                envelope: {
+                  type: "array",
+                  description: "With buckets: [bucket start, min, max] aligned with points",
+                  items: {
+                    type: "array",
+                    prefixItems: [{ type: "integer" }, { type: "number" }, { type: "number" }],
+                  },
+                },
+                resolution: { enum: ["raw", "1m", "1h", "1d"] },
+              },
+            },
+          },
+        },
       },
       Thresholds: {
         type: "object",

@@ -15,6 +15,7 @@ import type { MachineDirectory } from "../engine/machine_view.ts";
 import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
 import NotFoundPage from "../routes/_404.tsx";
 import * as machineRoute from "../routes/factories/[factory]/machines/[machine].tsx";
+import * as machineHistoryRoute from "../routes/factories/[factory]/machines/[machine]/history.tsx";
 import * as overviewRoute from "../routes/factories/[factory]/index.tsx";
 import * as homeRoute from "../routes/index.tsx";
 import {
@@ -158,6 +159,7 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
   mountRoute(app, "/", homeRoute, options);
   mountRoute(app, "/factories/:factory", overviewRoute, options);
   mountRoute(app, "/factories/:factory/machines/:machine", machineRoute, options);
+  mountRoute(app, "/factories/:factory/machines/:machine/history", machineHistoryRoute, options);
   app.get("/_islands/:file", function islandBundle(c) {
     const file = c.req.param("file");
     const body = file === bundle.fileName

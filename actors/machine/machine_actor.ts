@@ -1,6 +1,7 @@
 import type { ActorBehavior } from "../../engine/actor/behavior.ts";
 import type { EventBus } from "../../engine/bus.ts";
 import type { EngineMetrics } from "../../engine/metrics.ts";
+import type { Rule } from "../../engine/rules/mod.ts";
 import type { MachineRef, SeriesPoint } from "../../engine/telemetry.ts";
 import { handleMachineMessage, type MachineMessage } from "./machine_handler.ts";
 import {
@@ -26,6 +27,8 @@ export interface MachineActorDeps {
   readonly metrics: EngineMetrics;
   /** The configured thresholds of a machine (read when its actor starts). */
   readonly thresholds: (ref: MachineRef) => ThresholdTable;
+  /** The current alert rules of a factory (read when an actor starts). */
+  readonly rules?: (factory: string) => readonly Rule[];
   readonly options?: MachineOptions;
 }
 
@@ -47,10 +50,13 @@ export function machineBehavior(
   const options = deps.options ?? DEFAULT_MACHINE_OPTIONS;
   return {
     init(ctx, snapshot) {
-      const thresholds = deps.thresholds(ctx.ref);
+      const config = {
+        thresholds: deps.thresholds(ctx.ref),
+        rules: deps.rules?.(ctx.ref.factory) ?? [],
+      };
       return snapshot === undefined
-        ? newMachineState(ctx.ref, thresholds)
-        : restoreMachine(ctx.ref, snapshot, thresholds, options);
+        ? newMachineState(ctx.ref, config)
+        : restoreMachine(ctx.ref, snapshot, config, options);
     },
     receive(state, message, ctx) {
       const { points, events } = handleMachineMessage(state, message, ctx.clock.now(), options);
@@ -61,6 +67,7 @@ export function machineBehavior(
       if (points.length > 0) return deps.sink.write(points);
     },
     snapshot: snapshotMachine,
-    sheddable: (message) => message.kind !== "thresholds",
+    // Configuration must never be lost to a full mailbox; telemetry and ticks may be shed.
+    sheddable: (message) => message.kind === "telemetry" || message.kind === "tick",
   };
 }

@@ -1,4 +1,10 @@
-import type { AnomalyEvent, EngineEvent, MachineStatus } from "../../engine/events.ts";
+import type { AlertEvent, AnomalyEvent, EngineEvent, MachineStatus } from "../../engine/events.ts";
+import {
+  evaluateRules,
+  type Rule,
+  type RuleInput,
+  type RuleTransition,
+} from "../../engine/rules/mod.ts";
 import type { SeriesPoint } from "../../engine/telemetry.ts";
 import {
   type MachineOptions,
@@ -16,7 +22,9 @@ export type MachineMessage =
     readonly metrics: Readonly<Record<string, number>>;
   }
   | { readonly kind: "tick" }
-  | { readonly kind: "thresholds"; readonly thresholds: ThresholdTable };
+  | { readonly kind: "thresholds"; readonly thresholds: ThresholdTable }
+  /** The factory's rules changed; actors of other factories ignore it. */
+  | { readonly kind: "rules"; readonly factory: string; readonly rules: readonly Rule[] };
 
 /** What handling one message asks the outside world to do. */
 export interface MachineEffects {
@@ -50,11 +58,57 @@ export function handleMachineMessage(
   switch (message.kind) {
     case "telemetry":
       return handleTelemetry(state, message.ts, message.metrics, now, options);
-    case "tick":
-      return { points: [], events: updateStatus(state, now, options) };
+    case "tick": {
+      const events = updateStatus(state, now, options);
+      evaluate(state, { kind: "tick", status: state.status }, now, events);
+      return { points: [], events };
+    }
     case "thresholds":
       state.thresholds = message.thresholds;
       return { points: [], events: [] };
+    case "rules": {
+      if (message.factory !== state.ref.factory) return { points: [], events: [] };
+      state.rules = message.rules;
+      // Evaluate at once so a disabled or deleted rule clears its alert now, not at the next tick.
+      const events: EngineEvent[] = [];
+      evaluate(state, { kind: "tick", status: state.status }, now, events);
+      return { points: [], events };
+    }
+  }
+}
+
+/** Runs the machine's rules and appends their transitions as alert events. */
+function evaluate(state: MachineState, input: RuleInput, now: number, events: EngineEvent[]): void {
+  // No rules and no running rule state: nothing to raise or clear, so skip the work.
+  if (state.rules.length === 0 && state.ruleState.ruleCount === 0) return;
+  const { transitions } = evaluateRules(state.ruleState, state.rules, input, now);
+  for (const transition of transitions) events.push(alertEvent(transition));
+}
+
+function alertEvent(t: RuleTransition): AlertEvent {
+  const base = {
+    type: "alert" as const,
+    factory: t.factory,
+    machine: t.machine,
+    ts: t.at,
+    ruleId: t.ruleId,
+    ruleName: t.ruleName,
+    ruleVersion: t.ruleVersion,
+    severity: t.severity,
+    explanation: t.explanation,
+    values: t.values,
+  };
+  switch (t.type) {
+    case "raised":
+      return { ...base, action: "raised", alertId: t.alertId, held: t.held };
+    case "cleared":
+      return { ...base, action: "cleared", alertId: t.alertId, held: t.held, reason: t.reason };
+    case "flapping":
+      return { ...base, action: "flapping", alertId: t.alertId };
+    case "flapping_ended":
+      return { ...base, action: "flapping_ended", alertId: t.alertId };
+    case "suppressed":
+      return { ...base, action: "suppressed", alertId: null, reason: t.reason, until: t.until };
   }
 }
 
@@ -72,6 +126,7 @@ function handleTelemetry(
   const values: Record<string, number> = {};
   const anomalous: string[] = [];
   const newMetrics: string[] = [];
+  const scores: Record<string, number> = {};
   const firstContact = state.lastReceivedAt === -Infinity && state.metrics.size === 0;
   let judged = 0;
 
@@ -96,6 +151,7 @@ function handleTelemetry(
     slot.lastAnomalous = verdict.anomalous;
     slot.twoState &&= value === 0 || value === 1;
     values[metric] = value;
+    scores[metric] = verdict.score;
     judged++;
     if (verdict.anomalous) {
       anomalous.push(metric);
@@ -125,6 +181,14 @@ function handleTelemetry(
   }
   events.push(...anomalies);
   events.push(...updateStatus(state, now, options));
+  if (judged > 0) {
+    evaluate(
+      state,
+      { kind: "sample", ts, values, anomalous, scores, status: state.status },
+      now,
+      events,
+    );
+  }
   return { points, events };
 }
 

@@ -34,7 +34,7 @@ function warmUp(state: ReturnType<typeof newMachineState>, start: number, n: num
 }
 
 Deno.test("handleMachineMessage registers a new machine and its metrics on first contact", () => {
-  const state = newMachineState(ref, {});
+  const state = newMachineState(ref);
   const { points, events } = handleMachineMessage(
     state,
     telemetry(1_000, { temp: 20, rpm: 1500 }),
@@ -53,7 +53,7 @@ Deno.test("handleMachineMessage registers a new machine and its metrics on first
 });
 
 Deno.test("handleMachineMessage flags a lone spike without flipping the machine", () => {
-  const state = newMachineState(ref, {});
+  const state = newMachineState(ref);
   warmUp(state, 0, 30);
   const spike = handleMachineMessage(state, telemetry(30_000, { temp: 40 }), 30_000, options);
   assert.deepEqual(types(spike.events), ["telemetry", "anomaly"]);
@@ -68,7 +68,7 @@ Deno.test("handleMachineMessage flags a lone spike without flipping the machine"
 });
 
 Deno.test("handleMachineMessage marks repeated spikes anomalous, then recovers after the hold", () => {
-  const state = newMachineState(ref, {});
+  const state = newMachineState(ref);
   warmUp(state, 0, 30);
   handleMachineMessage(state, telemetry(30_000, { temp: 40 }), 30_000, options);
   const second = handleMachineMessage(state, telemetry(31_000, { temp: 45 }), 31_000, options);
@@ -84,7 +84,7 @@ Deno.test("handleMachineMessage marks repeated spikes anomalous, then recovers a
 });
 
 Deno.test("handleMachineMessage turns a machine anomalous on one threshold breach", () => {
-  const state = newMachineState(ref, { temp: { high: 30 } });
+  const state = newMachineState(ref, { thresholds: { temp: { high: 30 } }, rules: [] });
   warmUp(state, 0, 5);
   const breach = handleMachineMessage(state, telemetry(5_000, { temp: 31 }), 5_000, options);
   assert.deepEqual(types(breach.events), ["telemetry", "anomaly", "status"]);
@@ -92,7 +92,7 @@ Deno.test("handleMachineMessage turns a machine anomalous on one threshold breac
 });
 
 Deno.test("handleMachineMessage applies configured thresholds from the first value", () => {
-  const state = newMachineState(ref, { temp: { high: 80 } });
+  const state = newMachineState(ref, { thresholds: { temp: { high: 80 } }, rules: [] });
   const { events } = handleMachineMessage(state, telemetry(1_000, { temp: 85 }), 1_000, options);
   const anomaly = events.find((e) => e.type === "anomaly") as Extract<
     EngineEvent,
@@ -110,7 +110,7 @@ Deno.test("handleMachineMessage applies configured thresholds from the first val
 });
 
 Deno.test("handleMachineMessage stores but does not judge a redelivered or late point", () => {
-  const state = newMachineState(ref, {});
+  const state = newMachineState(ref);
   warmUp(state, 0, 30);
   const spikeAt = 30_000;
   const first = handleMachineMessage(state, telemetry(spikeAt, { temp: 40 }), spikeAt, options);
@@ -130,7 +130,7 @@ Deno.test("handleMachineMessage stores but does not judge a redelivered or late 
 });
 
 Deno.test("handleMachineMessage turns a silent machine stale and back", () => {
-  const state = newMachineState(ref, {});
+  const state = newMachineState(ref);
   handleMachineMessage(state, telemetry(0, { temp: 20 }), 0, options);
   assert.deepEqual(types(handleMachineMessage(state, { kind: "tick" }, 5_000, options).events), []);
   const stale = handleMachineMessage(state, { kind: "tick" }, 5_001, options);
@@ -142,7 +142,7 @@ Deno.test("handleMachineMessage turns a silent machine stale and back", () => {
 });
 
 Deno.test("handleMachineMessage never judges a boolean metric by sigma", () => {
-  const state = newMachineState(ref, {});
+  const state = newMachineState(ref);
   for (let i = 0; i < 40; i++) {
     handleMachineMessage(state, telemetry(i * 1000, { running: 1 }), i * 1000, options);
   }
@@ -151,12 +151,12 @@ Deno.test("handleMachineMessage never judges a boolean metric by sigma", () => {
 });
 
 Deno.test("machine snapshot restores windows, status and anomaly hold", () => {
-  const state = newMachineState(ref, {});
+  const state = newMachineState(ref);
   warmUp(state, 0, 30);
   handleMachineMessage(state, telemetry(29_500, { temp: 40 }), 29_500, options);
   handleMachineMessage(state, telemetry(30_000, { temp: 45 }), 30_000, options);
   const snapshot = JSON.parse(JSON.stringify(snapshotMachine(state)));
-  const restored = restoreMachine(ref, snapshot, {}, options);
+  const restored = restoreMachine(ref, snapshot, { thresholds: {}, rules: [] }, options);
   assert.equal(restored.status, "anomalous");
   assert.deepEqual(
     restored.metrics.get("temp")!.window.stats(),

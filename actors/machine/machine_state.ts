@@ -1,4 +1,5 @@
 import type { MachineStatus } from "../../engine/events.ts";
+import { newRuleEngineState, type Rule, type RuleEngineState } from "../../engine/rules/mod.ts";
 import type { MachineRef } from "../../engine/telemetry.ts";
 import { RollingWindow, type RollingWindowOptions, type WindowSnapshot } from "./rolling_window.ts";
 import {
@@ -55,6 +56,10 @@ export interface MachineState {
   /** Engine-clock times of σ-anomalies within the hold window, oldest first. */
   sigmaAnomalyTimes: number[];
   thresholds: ThresholdTable;
+  /** The factory's current alert rules (configuration: read at start, replaced by messages). */
+  rules: readonly Rule[];
+  /** Running rule state: `for` timers, active alerts, cooldowns (snapshotted). */
+  readonly ruleState: RuleEngineState;
 }
 
 /** What survives passivation and restarts: JSON-serialisable. */
@@ -71,10 +76,21 @@ export interface MachineSnapshot {
     readonly lastAnomalous: boolean;
     readonly twoState: boolean;
   }>;
+  /** Absent in snapshots taken before rules existed. */
+  readonly rules?: RuleEngineState;
+}
+
+/** What a machine's actor is configured with when it starts. */
+export interface MachineConfig {
+  readonly thresholds: ThresholdTable;
+  readonly rules: readonly Rule[];
 }
 
 /** A machine seen for the first time. */
-export function newMachineState(ref: MachineRef, thresholds: ThresholdTable): MachineState {
+export function newMachineState(
+  ref: MachineRef,
+  config: MachineConfig = { thresholds: {}, rules: [] },
+): MachineState {
   return {
     ref,
     metrics: new Map(),
@@ -82,7 +98,9 @@ export function newMachineState(ref: MachineRef, thresholds: ThresholdTable): Ma
     lastReceivedAt: -Infinity,
     lastBreachAt: -Infinity,
     sigmaAnomalyTimes: [],
-    thresholds,
+    thresholds: config.thresholds,
+    rules: config.rules,
+    ruleState: newRuleEngineState(ref),
   };
 }
 
@@ -115,16 +133,22 @@ export function snapshotMachine(state: MachineState): MachineSnapshot {
     lastBreachAt: Number.isFinite(state.lastBreachAt) ? state.lastBreachAt : null,
     sigmaAnomalyTimes: [...state.sigmaAnomalyTimes],
     metrics,
+    rules: structuredClone(state.ruleState),
   };
 }
 
 export function restoreMachine(
   ref: MachineRef,
   snapshot: MachineSnapshot,
-  thresholds: ThresholdTable,
+  config: MachineConfig,
   options: MachineOptions,
 ): MachineState {
-  const state = newMachineState(ref, thresholds);
+  const state: MachineState = {
+    ...newMachineState(ref, config),
+    ruleState: snapshot.rules === undefined
+      ? newRuleEngineState(ref)
+      : structuredClone(snapshot.rules),
+  };
   state.status = snapshot.status === "quarantined" ? "normal" : snapshot.status;
   state.lastReceivedAt = snapshot.lastReceivedAt ?? -Infinity;
   state.lastBreachAt = snapshot.lastBreachAt ?? -Infinity;

@@ -4,8 +4,8 @@
  * (engine/events.ts), one JSON object per message.
  */
 import type {
+  AlertEvent,
   AnomalyEvent,
-  EngineEvent,
   MachineStatus,
   RegisteredEvent,
   StatusEvent,
@@ -32,7 +32,8 @@ export type LiveMessage =
   | AnomalyEvent
   | StatusEvent
   | SupervisionEvent
-  | RegisteredEvent;
+  | RegisteredEvent
+  | AlertEvent;
 
 /** Outcome of {@link parseLiveMessage}: a message, one of a type we do not use, or garbage. */
 export type ParsedLiveMessage =
@@ -70,7 +71,7 @@ export function parseLiveMessage(text: string): ParsedLiveMessage {
   const reason = checkEvent(data);
   if (reason === "unknown") return { kind: "ignored", type: data.type };
   if (reason !== undefined) return { kind: "invalid", reason: `${data.type}: ${reason}` };
-  return { kind: "message", message: data as unknown as EngineEvent };
+  return { kind: "message", message: data as unknown as LiveMessage };
 }
 
 /** Undefined when valid, "unknown" for an unused type, else what is wrong. */
@@ -117,6 +118,11 @@ function checkEvent(data: Record<string, unknown>): string | undefined {
       if (common !== undefined) return common;
       if (data.metrics === undefined) data.metrics = [];
       return isStringArray(data.metrics) ? undefined : "metrics is not a list of names";
+    case "alert":
+      if (common !== undefined) return common;
+      if (typeof data.action !== "string") return "no action";
+      if (typeof data.ruleId !== "string") return "no ruleId";
+      return typeof data.severity === "string" ? undefined : "no severity";
     default:
       return "unknown";
   }

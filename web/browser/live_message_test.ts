@@ -39,7 +39,7 @@ Deno.test("parseLiveMessage reads each event type of the live socket", () => {
 });
 
 Deno.test("parseLiveMessage ignores types it does not know and rejects malformed ones", () => {
-  assert.deepEqual(parseLiveMessage('{"type":"alert"}'), { kind: "ignored", type: "alert" });
+  assert.deepEqual(parseLiveMessage('{"type":"forecast"}'), { kind: "ignored", type: "forecast" });
   assert.deepEqual(parseLiveMessage("not json"), { kind: "invalid", reason: "not JSON" });
   assert.deepEqual(parseLiveMessage("[1]"), { kind: "invalid", reason: "no 'type' field" });
   assert.deepEqual(

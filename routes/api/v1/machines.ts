@@ -1,17 +1,13 @@
 import { Hono } from "hono";
 import { ID_PATTERN, type MachineRef } from "../../../engine/telemetry.ts";
 import type { Limits } from "../../../engine/metadata/threshold_table.ts";
-import { type Aggregate, AGGREGATES } from "../../../engine/store/time_series_store.ts";
 import type { AppDeps } from "../../../web/app_deps.ts";
 import { HttpError } from "../../../web/http_error.ts";
-import { parseDurationParam, parseTimeParam } from "../../../web/time_param.ts";
-
-/** Raw points one history request may return per series. */
-export const MAX_HISTORY_POINTS = 100_000;
 
 /**
- * `GET /factories/{f}/machines`, `GET …/machines/{m}`, `GET …/machines/{m}/history`,
- * `GET|PUT …/machines/{m}/thresholds`, `POST …/machines/{m}/release` (lift a quarantine).
+ * `GET /factories/{f}/machines`, `GET …/machines/{m}`, `GET|PUT …/machines/{m}/thresholds`,
+ * `POST …/machines/{m}/release` (lift a quarantine). History, latest values
+ * and exports are in `history.ts`, `latest.ts` and `export.ts`.
  *
  * @example
  * ```ts
@@ -37,58 +33,6 @@ export function machinesApi(deps: AppDeps): Hono {
     const ref = machineOf(deps, c.req.param("factory"), c.req.param("machine"));
     const view = deps.directory.machine(ref.factory, ref.machine)!;
     return c.json({ ...view, actor: deps.actorState(ref), thresholds: deps.thresholds.get(ref) });
-  });
-
-  app.get("/factories/:factory/machines/:machine/history", async (c) => {
-    const ref = machineOf(deps, c.req.param("factory"), c.req.param("machine"));
-    const now = deps.clock.now();
-    const metrics = c.req.queries("metric")?.flatMap((m) => m.split(",")).filter((m) => m !== "") ??
-      [];
-    for (const metric of metrics) {
-      if (!ID_PATTERN.test(metric)) {
-        throw new HttpError(
-          400,
-          `'metric' must match ${ID_PATTERN.source}: current value is '${metric}'`,
-        );
-      }
-    }
-    const to = parseTimeParam("to", c.req.query("to"), now);
-    const from = parseTimeParam("from", c.req.query("from"), to - 3_600_000);
-    if (from > to) throw new HttpError(400, `'from' (${from}) is after 'to' (${to})`);
-    const everyParam = c.req.query("every");
-    const every = everyParam === undefined ? undefined : parseDurationParam("every", everyParam);
-    const aggParam = c.req.query("agg");
-    if (aggParam !== undefined && !AGGREGATES.includes(aggParam as Aggregate)) {
-      throw new HttpError(
-        400,
-        `'agg' must be one of ${AGGREGATES.join(", ")}: current value is '${aggParam}'`,
-      );
-    }
-    if (aggParam !== undefined && every === undefined) {
-      throw new HttpError(400, "'agg' needs 'every' (the bucket width, e.g. every=1m)");
-    }
-    const series = await deps.store.queryRange({
-      ...ref,
-      metrics,
-      from,
-      to,
-      every,
-      agg: aggParam as Aggregate | undefined,
-      limit: MAX_HISTORY_POINTS + 1,
-    });
-    const truncated = series.some((s) => s.points.length > MAX_HISTORY_POINTS);
-    return c.json({
-      ...ref,
-      from,
-      to,
-      every: every ?? null,
-      agg: every === undefined ? null : aggParam ?? "mean",
-      truncated,
-      series: series.map((s) => ({
-        metric: s.metric,
-        points: s.points.slice(0, MAX_HISTORY_POINTS),
-      })),
-    });
   });
 
   app.post("/factories/:factory/machines/:machine/release", (c) => {

@@ -5,6 +5,7 @@ import { ID_PATTERN } from "../../../../engine/telemetry.ts";
 import LiveIndicator from "../../../../islands/LiveIndicator.tsx";
 import MachineLive, { type MachineLiveProps } from "../../../../islands/MachineLive.tsx";
 import { factoryPath } from "../../../../web/browser/format.ts";
+import { machineHistoryPath } from "../../../../web/browser/history_query.ts";
 import { toSeriesSeed } from "../../../../web/browser/series_seed.ts";
 import type { SeriesSeed } from "../../../../web/browser/series_window.ts";
 import { type Handlers, Island, type PageProps } from "../../../../web/islands_layer/mod.ts";
@@ -109,7 +110,10 @@ export default function MachinePage({ data }: PageProps<MachineLiveProps>): VNod
         { label: machine },
       ]}
       status={
-        <Island name="LiveIndicator" component={LiveIndicator} props={{ factory, machine }} />
+        <>
+          <a class="topbar-link" href={machineHistoryPath(factory, machine)}>History</a>
+          <Island name="LiveIndicator" component={LiveIndicator} props={{ factory, machine }} />
+        </>
       }
     >
       <Island name="MachineLive" component={MachineLive} props={data} />
