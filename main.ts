@@ -10,6 +10,7 @@ import { machineBehavior } from "./actors/machine/machine_actor.ts";
 import type { MachineMessage } from "./actors/machine/machine_handler.ts";
 import type { MachineSnapshot, MachineState } from "./actors/machine/machine_state.ts";
 import { EventBus } from "./engine/bus.ts";
+import { AlertStore } from "./engine/alerts/alert_store.ts";
 import { RuleTable } from "./engine/alerts/rule_table.ts";
 import { EventLog } from "./engine/event_log/mod.ts";
 import { type Clock, systemClock, type TimerHandle } from "./engine/clock.ts";
@@ -23,6 +24,12 @@ import { ThresholdTable } from "./engine/metadata/threshold_table.ts";
 import { EngineMetrics } from "./engine/metrics.ts";
 import { EmbeddedBroker } from "./engine/mqtt/embedded_broker.ts";
 import { MqttSource } from "./engine/mqtt/mqtt_source.ts";
+import {
+  AlertNotifier,
+  ChannelConfigTable,
+  ConfiguredDispatcher,
+  NotificationLog,
+} from "./engine/notify/mod.ts";
 import { RetentionJob } from "./engine/store/retention_job.ts";
 import { SqliteStore } from "./engine/store/sqlite_store.ts";
 import { StoreWriter } from "./engine/store/store_writer.ts";
@@ -113,8 +120,11 @@ export async function startMillwright(
     stack.push(() => directory.close());
     const eventLog = new EventLog(db, bus, { clock, metrics });
     stack.push(() => eventLog.close());
+    // Before the actors start: every alert event they publish is recorded.
+    const alerts = new AlertStore(db, bus, { clock });
+    stack.push(() => alerts.close());
     const retention = new RetentionJob(
-      store instanceof SqliteStore ? [store, eventLog] : [eventLog],
+      store instanceof SqliteStore ? [store, eventLog, alerts] : [eventLog, alerts],
       { clock, metrics },
     );
     retention.start();
@@ -122,6 +132,41 @@ export async function startMillwright(
     const thresholds = new ThresholdTable(db);
     if (config.simulator) seedDemoThresholds(thresholds);
     const ruleTable = new RuleTable(db, clock);
+    // Notifications start before the actors and stop after they drain (before the
+    // database closes), so every alert they publish is notified or left in the log.
+    let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    const notifications = new ConfiguredDispatcher({
+      table: new ChannelConfigTable(db, clock),
+      log: new NotificationLog(db),
+      metrics,
+      clock,
+      environment: config.smtp === undefined ? {} : {
+        smtp: {
+          server: {
+            host: config.smtp.host,
+            port: config.smtp.port,
+            secure: config.smtp.secure,
+            requireTls: config.smtp.requireTls,
+            user: config.smtp.user,
+            password: config.smtp.password,
+          },
+          from: config.smtp.from,
+        },
+      },
+      publicUrl: () => publicUrl,
+      warn: log,
+    });
+    const resumed = notifications.start();
+    stack.push(() => notifications.close());
+    if (resumed > 0) log(`Notifications: took up ${resumed} unfinished deliveries`);
+    const notifier = new AlertNotifier({
+      bus,
+      sink: notifications,
+      shelved: alerts,
+      directory,
+      publicUrl: () => publicUrl,
+    });
+    stack.push(() => notifier.close());
 
     const writer = new StoreWriter(store, { clock, metrics });
     stack.push(() => writer.close());
@@ -207,7 +252,9 @@ export async function startMillwright(
       store,
       eventLog,
       rules: ruleTable,
+      alerts,
       hub,
+      notifications,
       ingest: (request: Parameters<Ingestor["ingestHttp"]>[0]) => ingestor.ingestHttp(request),
       actorState: (ref: { factory: string; machine: string }) => registry.state(ref),
       release: (ref: { factory: string; machine: string }) => registry.release(ref),
@@ -228,7 +275,16 @@ export async function startMillwright(
     };
     const app = createApp(
       deps,
-      await createPages({ directory, store, cacheDir, clock, mqttPort: config.mqttPort }),
+      await createPages({
+        directory,
+        store,
+        alerts,
+        rules: ruleTable,
+        notifications,
+        cacheDir,
+        clock,
+        mqttPort: config.mqttPort,
+      }),
     );
     const server = Deno.serve(
       { hostname: config.host, port: config.port, onListen: () => {} },
@@ -241,6 +297,8 @@ export async function startMillwright(
       config.host.includes(":") ? `[${config.host}]` : config.host
     }:${server.addr.port}`;
     log(`Web app on ${url}`);
+    // Links in notifications point at the port actually bound unless PUBLIC_URL says otherwise.
+    if (config.publicUrl === undefined) publicUrl = url;
 
     if (config.simulator) {
       const simulator = new DemoSimulator({ mqttUrl, clock });

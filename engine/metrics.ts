@@ -240,7 +240,7 @@ export class EngineMetrics {
   });
   readonly notificationsDropped = new Counter({
     name: "millwright_notifications_dropped_total",
-    help: "Alert notifications not sent by policy, by reason (quiet_hours, flapping).",
+    help: "Alert notifications not sent by policy, by reason (quiet_hours, flapping, duplicate).",
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });

@@ -1,6 +1,8 @@
 import type { ReadonlySignal } from "@preact/signals";
 import type { VNode } from "preact";
 import { useMemo } from "preact/hooks";
+import type { Alert } from "../engine/alerts/alert.ts";
+import { ActiveAlertsPanel } from "../web/browser/active_alerts.tsx";
 import { Ago } from "../web/browser/ago.tsx";
 import {
   formatValue,
@@ -20,6 +22,8 @@ import { usePageNow } from "../web/browser/page_clock.ts";
 import { Sparkline } from "../web/browser/sparkline.tsx";
 import { StatusBadge } from "../web/browser/status_badge.tsx";
 import { useLiveFeed } from "../web/browser/use_live.ts";
+import { useOpenAlerts } from "../web/browser/use_open_alerts.ts";
+import type { LiveAlerts } from "../web/browser/live_alerts.ts";
 
 /** Props of {@link FactoryOverview}. */
 export interface FactoryOverviewProps {
@@ -27,29 +31,40 @@ export interface FactoryOverviewProps {
   /** Epoch ms when the server rendered the page. */
   readonly serverNow: number;
   readonly tiles: readonly TileState[];
+  /** The factory's open alerts when the page was rendered. */
+  readonly alerts: readonly Alert[];
 }
 
 /**
- * A factory at a glance: a summary of machines by status and a live tile per
- * machine (status, latest values with sparklines, last seen). Machines that
- * report for the first time get a tile without a reload.
+ * A factory at a glance: a summary of machines by status, the open alerts
+ * (with an Acknowledge button) and a live tile per machine (status, open
+ * alerts, latest values with sparklines, last seen). Machines that report
+ * for the first time get a tile without a reload.
  */
 export default function FactoryOverview(
-  { factory, serverNow, tiles }: FactoryOverviewProps,
+  { factory, serverNow, tiles, alerts }: FactoryOverviewProps,
 ): VNode {
   const live = useMemo(() => new LiveFactory(factory, tiles), []);
   const now = usePageNow(serverNow);
   useLiveFeed({ factory }, (message) => live.apply(message));
+  const openAlerts = useOpenAlerts({ factory }, alerts);
   const names = live.names.value;
   return (
     <div class="overview">
       <SummaryBar counts={live.counts} total={names.length} />
+      <ActiveAlertsPanel factory={factory} alerts={openAlerts} now={now} showMachine />
       {names.length === 0
         ? <p class="empty-note">No machine of this factory has reported yet.</p>
         : (
           <div class="tile-grid">
             {names.map((name) => (
-              <MachineTile key={name} factory={factory} tile={live.tile(name)} now={now} />
+              <MachineTile
+                key={name}
+                factory={factory}
+                tile={live.tile(name)}
+                now={now}
+                alerts={openAlerts}
+              />
             ))}
           </div>
         )}
@@ -81,10 +96,11 @@ function SummaryBar(
 }
 
 function MachineTile(
-  { factory, tile, now }: {
+  { factory, tile, now, alerts }: {
     factory: string;
     tile: ReadonlySignal<TileState>;
     now: ReadonlySignal<number>;
+    alerts: LiveAlerts;
   },
 ): VNode {
   const state = tile.value;
@@ -102,6 +118,7 @@ function MachineTile(
         <StatusBadge status={state.status} reason={state.statusReason} />
       </div>
       <div class="tile-type">{type ?? "\u00a0"}</div>
+      <TileAlerts alerts={alerts} machine={state.machine} />
       {shown.length === 0 ? <p class="tile-empty">No values yet</p> : (
         <ul class="tile-metrics">
           {shown.map((metric) => {
@@ -130,6 +147,18 @@ function MachineTile(
         <AnomalyCount tile={state} now={now} />
       </div>
     </a>
+  );
+}
+
+/** The machine's open, unshelved alerts: how many, and the most urgent one's rule. */
+function TileAlerts({ alerts, machine }: { alerts: LiveAlerts; machine: string }): VNode | null {
+  const mine = alerts.alerts.value.filter((a) => a.machine === machine && a.shelvedUntil === null);
+  if (mine.length === 0) return null;
+  const top = mine[0];
+  return (
+    <div class={`tile-alerts severity--${top.severity}`} data-count={mine.length}>
+      <b>{mine.length}</b> {mine.length === 1 ? "open alert" : "open alerts"}: {top.ruleName}
+    </div>
   );
 }
 

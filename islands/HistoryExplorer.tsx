@@ -72,9 +72,11 @@ export default function HistoryExplorer(props: HistoryExplorerProps): VNode {
   );
   const now = () => Date.now() + offset;
 
+  // A new range is a step Back can undo; ticking a metric only updates the address.
   const navigate = (next: ExplorerState) => {
     setState(next);
-    history.pushState(null, "", explorerSearch(next));
+    if (next.range === state.range) history.replaceState(null, "", explorerSearch(next));
+    else history.pushState(null, "", explorerSearch(next));
   };
 
   useEffect(() => {
@@ -226,7 +228,7 @@ function RangePicker(
           type="button"
           class="range-button"
           data-range="custom"
-          aria-pressed={custom || editing ? "true" : "false"}
+          aria-pressed={custom ? "true" : "false"}
           aria-expanded={editing ? "true" : "false"}
           onClick={() => setEditing(!editing)}
         >
@@ -337,9 +339,8 @@ function StatusLine(
       data-from={span.from}
       data-to={span.to}
       data-metrics={state.metrics.join(",")}
-      role="status"
     >
-      <span class="history-status-text">{text}</span>
+      <span class="history-status-text" role="status">{text}</span>
       {children}
     </div>
   );
@@ -399,7 +400,7 @@ function HistoryPanel(
       <figcaption class="chart-head">
         <span class="chart-title">{metric}</span>
         {hasData && (
-          <span class="chart-range">
+          <span class="chart-count">
             {columns.count.toLocaleString("en-US")} points
           </span>
         )}

@@ -1,7 +1,9 @@
 import { type ReadonlySignal, useSignal } from "@preact/signals";
 import type { VNode } from "preact";
 import { useEffect, useMemo, useRef } from "preact/hooks";
+import type { Alert } from "../engine/alerts/alert.ts";
 import type { AnomalyReason } from "../engine/events.ts";
+import { ActiveAlertsPanel } from "../web/browser/active_alerts.tsx";
 import { Ago } from "../web/browser/ago.tsx";
 import { formatClock, formatValue, machineType } from "../web/browser/format.ts";
 import { LiveChart } from "../web/browser/live_chart.ts";
@@ -9,6 +11,7 @@ import { type AnomalyEntry, LiveMachine, type MachineSeed } from "../web/browser
 import { usePageNow } from "../web/browser/page_clock.ts";
 import { StatusBadge } from "../web/browser/status_badge.tsx";
 import { useLiveFeed } from "../web/browser/use_live.ts";
+import { useOpenAlerts } from "../web/browser/use_open_alerts.ts";
 
 /** Props of {@link MachineLive}. */
 export interface MachineLiveProps {
@@ -17,19 +20,25 @@ export interface MachineLiveProps {
   readonly serverNow: number;
   /** Width of the charts' rolling window, in ms. */
   readonly windowMs: number;
+  /** The machine's open alerts when the page was rendered. */
+  readonly alerts: readonly Alert[];
 }
 
 const CHART_HEIGHT = 150;
 
 /**
  * One machine, live: status badge, a rolling chart per metric with
- * anomalous points in red, the latest value of each metric and the
- * anomalies flagged since the page opened.
+ * anomalous points in red, its open alerts (with an Acknowledge button),
+ * the latest value of each metric and the anomalies flagged since the page
+ * opened.
  */
-export default function MachineLive({ seed, serverNow, windowMs }: MachineLiveProps): VNode {
+export default function MachineLive(
+  { seed, serverNow, windowMs, alerts }: MachineLiveProps,
+): VNode {
   const live = useMemo(() => new LiveMachine(seed, windowMs), []);
   const now = usePageNow(serverNow);
   useLiveFeed({ factory: seed.factory, machine: seed.machine }, (message) => live.apply(message));
+  const openAlerts = useOpenAlerts({ factory: seed.factory, machine: seed.machine }, alerts);
   const metrics = live.metrics.value;
   const type = machineType(seed.machine);
   return (
@@ -64,6 +73,13 @@ export default function MachineLive({ seed, serverNow, windowMs }: MachineLivePr
             )}
         </section>
         <aside class="machine-side">
+          <ActiveAlertsPanel
+            factory={seed.factory}
+            alerts={openAlerts}
+            now={now}
+            showMachine={false}
+            moreSearch={`?machine=${encodeURIComponent(seed.machine)}`}
+          />
           <section class="panel" aria-labelledby="latest-title">
             <h2 id="latest-title" class="panel-title">Latest values</h2>
             <table class="latest-table">

@@ -2,7 +2,7 @@
  * The pages in a real browser (Debian's chromium via playwright-core): the
  * pages sub-app served by `Deno.serve` on a loopback port with a fake
  * machine directory, beside a tiny `/api/v1/live` WebSocket that sends the
- * events the test tells it to.
+ * events the test tells it to (and an empty alerts list).
  */
 import assert from "node:assert/strict";
 import { launchChromium } from "./support/chromium.ts";
@@ -149,6 +149,10 @@ Deno.test("pages show live tiles and charts in a browser", async (t) => {
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (request) => {
       const url = new URL(request.url);
+      // Pages reload their open alerts after a reconnection; this factory has none.
+      if (/^\/api\/v1\/factories\/[^/]+\/alerts$/.test(url.pathname)) {
+        return Response.json({ alerts: [], next: null });
+      }
       return url.pathname === "/api/v1/live" ? live.handle(request) : pages.fetch(request);
     },
   );

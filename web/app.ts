@@ -1,11 +1,15 @@
 import { Hono } from "hono";
+import { alertsApi } from "../routes/api/v1/alerts.ts";
 import { exportApi } from "../routes/api/v1/export.ts";
 import { historyApi } from "../routes/api/v1/history.ts";
 import { ingestApi } from "../routes/api/v1/ingest.ts";
 import { latestApi } from "../routes/api/v1/latest.ts";
 import { liveApi } from "../routes/api/v1/live.ts";
 import { machinesApi } from "../routes/api/v1/machines.ts";
+import { notificationsApi } from "../routes/api/v1/notifications.ts";
 import { operationsApi } from "../routes/api/v1/operations.ts";
+import { ruleBacktestApi } from "../routes/api/v1/rule_backtest.ts";
+import { rulesApi } from "../routes/api/v1/rules.ts";
 import { trendsApi } from "../routes/api/v1/trends.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { handleError, HttpError } from "./http_error.ts";
@@ -35,6 +39,10 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
   api.route("/", latestApi(deps));
   api.route("/", exportApi(deps));
   api.route("/", trendsApi(deps));
+  api.route("/", alertsApi(deps));
+  api.route("/", rulesApi(deps));
+  api.route("/", ruleBacktestApi(deps));
+  api.route("/", notificationsApi(deps));
   api.route("/", ingestApi(deps));
   api.route("/", operationsApi(deps));
   api.route("/", liveApi(deps));

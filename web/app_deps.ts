@@ -8,6 +8,7 @@ import type { Limits } from "../engine/metadata/threshold_table.ts";
 import type { EngineMetrics } from "../engine/metrics.ts";
 import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
 import type { MachineRef } from "../engine/telemetry.ts";
+import type { ConfiguredDispatcher } from "../engine/notify/mod.ts";
 import type { LiveHub } from "./live_hub.ts";
 
 /** Lifecycle of a machine's actor, as the API reports it. */
@@ -19,19 +20,30 @@ export interface HealthReport {
   readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail: string }>>;
 }
 
+/**
+ * Notification channels, routing and log of each factory: the running
+ * dispatcher, which also holds the stored settings (`settings`, secrets
+ * included; the API masks them).
+ */
+export type NotificationsDeps = Pick<
+  ConfiguredDispatcher,
+  "settings" | "problems" | "problemOf" | "sendTest" | "listNotifications"
+>;
+
 /** Everything the web app reads or drives; built in main.ts (or a test). */
 export interface AppDeps {
   readonly clock: Clock;
   readonly metrics: EngineMetrics;
   readonly directory: MachineDirectory;
   readonly store: TimeSeriesStore;
-  /** Status changes and anomalies, read back as factory trends. */
-  readonly eventLog: Pick<EventLog, "trend">;
+  /** Status changes and anomalies, read back as factory trends and for rule backtests. */
+  readonly eventLog: Pick<EventLog, "trend" | "machineEvents">;
   /** Alert rules with their versions; saving or deleting reaches running actors at once. */
   readonly rules: Pick<RuleTable, "current" | "get" | "history" | "save" | "delete">;
   /** Alerts: queries and operator actions (acknowledge, clear, shelve). */
   readonly alerts: AlertBook;
   readonly hub: LiveHub;
+  readonly notifications: NotificationsDeps;
   readonly ingest: (request: HttpIngestRequest) => IngestReport;
   readonly actorState: (ref: MachineRef) => ActorState;
   /** Lifts a machine's quarantine; false when it was not quarantined. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { AlertStore } from "../engine/alerts/alert_store.ts";
 import { RuleTable } from "../engine/alerts/rule_table.ts";
 import { EventBus } from "../engine/bus.ts";
 import { EventLog } from "../engine/event_log/mod.ts";
@@ -8,11 +9,21 @@ import { LiveDirectory } from "../engine/live_directory.ts";
 import { openMetadataDb } from "../engine/metadata/metadata_db.ts";
 import { ThresholdTable } from "../engine/metadata/threshold_table.ts";
 import { EngineMetrics } from "../engine/metrics.ts";
+import {
+  ChannelConfigTable,
+  ConfiguredDispatcher,
+  NotificationLog,
+  readChannelConfig,
+} from "../engine/notify/mod.ts";
 import { SqliteStore } from "../engine/store/sqlite_store.ts";
 import { createApp } from "./app.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { LiveHub } from "./live_hub.ts";
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
+
+const ALERT_ID = "oil-hot:press-01:1800000000000";
+const RULE_ID = "oil-hot";
+const CHANNEL_ID = "ops-hook";
 
 function setup() {
   const clock = new FakeClock(1_800_000_000_000);
@@ -27,14 +38,44 @@ function setup() {
   const applied: unknown[] = [];
   const released: string[] = [];
   let report: IngestReport = { accepted: 1, rejected: [] };
+  const rules = new RuleTable(db, clock);
+  rules.save({
+    id: RULE_ID,
+    name: "Oil too hot",
+    version: 1,
+    enabled: true,
+    scope: { factory: "demo" },
+    condition: { kind: "metric", metric: "oil", op: ">", value: 80 },
+    forMs: 0,
+    severity: "high",
+    cooldownMs: 0,
+  }, "test");
+  const notifications = new ConfiguredDispatcher({
+    table: new ChannelConfigTable(db, clock),
+    log: new NotificationLog(db),
+    metrics,
+    clock,
+    warn: () => {},
+  });
+  // Port 9 (discard) refuses at once: a test message fails fast, without leaving the machine.
+  notifications.settings.saveChannel(
+    "demo",
+    readChannelConfig(CHANNEL_ID, {
+      kind: "webhook",
+      settings: { url: "http://127.0.0.1:9/hook", secret: "whsec-0123456789abcdef" },
+    }),
+  );
+  notifications.start();
   const deps: AppDeps = {
     clock,
     metrics,
     directory,
     store,
     eventLog,
-    rules: new RuleTable(db, clock),
+    rules,
+    alerts: new AlertStore(db, bus, { clock }),
     hub: new LiveHub(bus, { clock, metrics }),
+    notifications,
     ingest: (request) => {
       ingested.push(request);
       return report;
@@ -62,6 +103,20 @@ function setup() {
     values: { oil: 40 },
     anomalous: [],
   });
+  bus.publish({
+    type: "alert",
+    factory: "demo",
+    machine: "press-01",
+    ts: clock.now(),
+    action: "raised",
+    alertId: ALERT_ID,
+    ruleId: "oil-hot",
+    ruleName: "Oil too hot",
+    ruleVersion: 1,
+    severity: "high",
+    explanation: "oil 90 > 80",
+    values: { oil: 90 },
+  });
   const app = createApp(deps);
   return {
     app,
@@ -72,6 +127,7 @@ function setup() {
     setReport: (r: IngestReport) => report = r,
     clock,
     close: () => {
+      void notifications.close();
       eventLog.close();
       directory.close();
     },
@@ -227,7 +283,9 @@ Deno.test("health, metrics, docs and unknown API paths answer as documented", as
 Deno.test("every documented API path is served", async () => {
   const { app, close } = setup();
   for (const path of Object.keys(OPENAPI_DOCUMENT.paths)) {
-    const concrete = path.replace("{factory}", "demo").replace("{machine}", "press-01");
+    const concrete = path.replace("{factory}", "demo").replace("{machine}", "press-01")
+      .replace("{alertId}", ALERT_ID).replace("{ruleId}", RULE_ID)
+      .replace("{channelId}", CHANNEL_ID);
     const methods = Object.keys(
       OPENAPI_DOCUMENT.paths[path as keyof typeof OPENAPI_DOCUMENT.paths],
     );

@@ -4,6 +4,8 @@
  * serves is documented and every documented path is served.
  */
 
+import { NOTIFICATION_PATHS, NOTIFICATION_SCHEMAS } from "./openapi_notifications.ts";
+
 const machineParams = [
   { name: "factory", in: "path", required: true, schema: { $ref: "#/components/schemas/Id" } },
   { name: "machine", in: "path", required: true, schema: { $ref: "#/components/schemas/Id" } },
@@ -12,6 +14,80 @@ const machineParams = [
 const error = {
   description: "Error",
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+};
+
+const alertIdParam = { name: "alertId", in: "path", required: true, schema: { type: "string" } };
+
+const alertDetail = {
+  description: "The alert with its audit trail, oldest entry first",
+  content: {
+    "application/json": {
+      schema: {
+        allOf: [
+          { $ref: "#/components/schemas/Alert" },
+          {
+            type: "object",
+            properties: {
+              audit: { type: "array", items: { $ref: "#/components/schemas/AuditEntry" } },
+            },
+          },
+        ],
+      },
+    },
+  },
+};
+
+const alertActionBody = {
+  description: "Who acts and why. Until identity lands `by` is taken as given (default operator)",
+  content: {
+    "application/json": {
+      schema: {
+        type: "object",
+        properties: {
+          by: { type: "string", maxLength: 100 },
+          note: { type: "string", maxLength: 2000 },
+          until: {
+            description: "shelve only: epoch ms or ISO-8601",
+            oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
+          },
+          durationMs: { type: "integer", minimum: 1, description: "shelve only" },
+        },
+        additionalProperties: false,
+      },
+    },
+  },
+};
+
+const ruleIdParam = {
+  name: "ruleId",
+  in: "path",
+  required: true,
+  schema: { $ref: "#/components/schemas/Id" },
+};
+
+const ruleRecord = {
+  description: "The rule's current version, who saved it and when",
+  content: { "application/json": { schema: { $ref: "#/components/schemas/RuleRecord" } } },
+};
+
+const ruleBody = {
+  description:
+    "A rule (see the Rule schema) plus `by`: who saves it (until identity lands, taken as given; default engineer). `scope.factory` may be left out; when given it must equal the path's factory",
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Rule" } } },
+};
+
+const byBody = {
+  description: "Who makes the change (default engineer)",
+  content: {
+    "application/json": {
+      schema: { type: "object", properties: { by: { type: "string" } } },
+    },
+  },
+};
+
+const backtestAnswer = {
+  description: "Per machine the transitions it would have produced, and a summary",
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Backtest" } } },
 };
 
 export const OPENAPI_DOCUMENT = {
@@ -308,6 +384,278 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: { description: "Saved thresholds" }, 400: error, 404: error },
       },
     },
+    "/factories/{factory}/alerts": {
+      get: {
+        summary: "A factory's alerts, newest raised first, filtered and paged",
+        parameters: [
+          machineParams[0],
+          {
+            name: "state",
+            in: "query",
+            description: "active, acknowledged, cleared or open (= active and acknowledged); " +
+              "comma-separate or repeat for several; all when absent",
+            schema: { type: "string" },
+          },
+          {
+            name: "severity",
+            in: "query",
+            description: "low, medium, high, critical; comma-separate or repeat for several",
+            schema: { type: "string" },
+          },
+          { name: "machine", in: "query", schema: { $ref: "#/components/schemas/Id" } },
+          {
+            name: "from",
+            in: "query",
+            description: "Raised at or after: epoch ms or ISO-8601",
+            schema: { type: "string" },
+          },
+          {
+            name: "to",
+            in: "query",
+            description: "Raised at or before: epoch ms or ISO-8601",
+            schema: { type: "string" },
+          },
+          {
+            name: "limit",
+            in: "query",
+            description: "1…1000, default 100",
+            schema: { type: "integer" },
+          },
+          {
+            name: "before",
+            in: "query",
+            description: "The previous page's `next`: continue with older alerts",
+            schema: { type: "string" },
+          },
+        ],
+        responses: {
+          200: {
+            description: "Alerts; `next` is null on the last page",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    factory: { type: "string" },
+                    alerts: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
+                    next: { type: ["string", "null"] },
+                  },
+                },
+              },
+            },
+          },
+          400: error,
+          404: error,
+        },
+      },
+    },
+    "/factories/{factory}/alerts/{alertId}": {
+      get: {
+        summary: "One alert with its audit trail",
+        parameters: [machineParams[0], alertIdParam],
+        responses: { 200: alertDetail, 404: error },
+      },
+    },
+    "/factories/{factory}/alerts/{alertId}/acknowledge": {
+      post: {
+        summary: "Acknowledge an active alert",
+        parameters: [machineParams[0], alertIdParam],
+        requestBody: alertActionBody,
+        responses: { 200: alertDetail, 400: error, 404: error, 409: error },
+      },
+    },
+    "/factories/{factory}/alerts/{alertId}/clear": {
+      post: {
+        summary:
+          "Clear an open alert by hand (`note` required); its rule re-arms once its own clear condition holds",
+        parameters: [machineParams[0], alertIdParam],
+        requestBody: alertActionBody,
+        responses: { 200: alertDetail, 400: error, 404: error, 409: error },
+      },
+    },
+    "/factories/{factory}/alerts/{alertId}/shelve": {
+      post: {
+        summary:
+          "Shelve an open alert until `until` or for `durationMs` (at most 7 days); it unshelves by itself",
+        parameters: [machineParams[0], alertIdParam],
+        requestBody: alertActionBody,
+        responses: { 200: alertDetail, 400: error, 404: error, 409: error },
+      },
+    },
+    "/factories/{factory}/alerts/{alertId}/unshelve": {
+      post: {
+        summary: "End a shelve before its time",
+        parameters: [machineParams[0], alertIdParam],
+        requestBody: alertActionBody,
+        responses: { 200: alertDetail, 400: error, 404: error, 409: error },
+      },
+    },
+    "/factories/{factory}/rules": {
+      get: {
+        summary: "A factory's current alert rules (deleted ones left out), by id",
+        parameters: [machineParams[0]],
+        responses: {
+          200: {
+            description: "Rules",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    factory: { type: "string" },
+                    rules: { type: "array", items: { $ref: "#/components/schemas/RuleRecord" } },
+                  },
+                },
+              },
+            },
+          },
+          400: error,
+        },
+      },
+      post: {
+        summary:
+          "Create a rule (version 1); `id` from the body or made from the name. 400 details point into the body, e.g. /condition/any/1/value",
+        parameters: [machineParams[0]],
+        requestBody: ruleBody,
+        responses: { 201: ruleRecord, 400: error, 409: error },
+      },
+    },
+    "/factories/{factory}/rules/{ruleId}/versions": {
+      get: {
+        summary: "Every version of a rule, newest first, including the tombstone of a delete",
+        parameters: [machineParams[0], ruleIdParam],
+        responses: {
+          200: {
+            description: "Versions",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    id: { type: "string" },
+                    factory: { type: "string" },
+                    versions: {
+                      type: "array",
+                      items: { $ref: "#/components/schemas/RuleVersion" },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          404: error,
+        },
+      },
+    },
+    "/factories/{factory}/rules/{ruleId}/preview": {
+      get: {
+        summary: "Backtest of the saved rule over the last 24 h (as if enabled)",
+        parameters: [machineParams[0], ruleIdParam],
+        responses: { 200: backtestAnswer, 400: error, 404: error, 503: error },
+      },
+    },
+    "/factories/{factory}/rules/{ruleId}/enable": {
+      post: {
+        summary: "Enable a rule (a new version unless it is enabled already)",
+        parameters: [machineParams[0], ruleIdParam],
+        requestBody: byBody,
+        responses: { 200: ruleRecord, 404: error },
+      },
+    },
+    "/factories/{factory}/rules/{ruleId}/disable": {
+      post: {
+        summary:
+          "Disable a rule (a new version unless it is disabled already); its active alerts clear with reason rule_disabled",
+        parameters: [machineParams[0], ruleIdParam],
+        requestBody: byBody,
+        responses: { 200: ruleRecord, 404: error },
+      },
+    },
+    "/factories/{factory}/rules/{ruleId}": {
+      get: {
+        summary: "A rule's current version; `?versions=1` adds its version history",
+        parameters: [
+          machineParams[0],
+          ruleIdParam,
+          { name: "versions", in: "query", schema: { type: "string", enum: ["1", "0"] } },
+        ],
+        responses: { 200: ruleRecord, 404: error },
+      },
+      put: {
+        summary:
+          "Edit a rule: saved as its next version and applied to running machines at once. With `version` in the body, a 409 when the rule has changed since",
+        parameters: [machineParams[0], ruleIdParam],
+        requestBody: ruleBody,
+        responses: { 200: ruleRecord, 400: error, 404: error, 409: error },
+      },
+      delete: {
+        summary:
+          "Delete a rule (a tombstone version; the history stays); `?by=` or a {by} body says who",
+        parameters: [machineParams[0], ruleIdParam, {
+          name: "by",
+          in: "query",
+          schema: { type: "string" },
+        }],
+        responses: {
+          200: {
+            description: "Deleted",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    id: { type: "string" },
+                    factory: { type: "string" },
+                    deleted: { const: true },
+                  },
+                },
+              },
+            },
+          },
+          404: error,
+        },
+      },
+    },
+    "/rules/backtest": {
+      post: {
+        summary:
+          "Replay a rule (saved or not) over stored history with the live evaluation code. At most 7 days, 2 million points and 6 million ticks (machines × range / tickMs); past a bound a 400 says which",
+        requestBody: {
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: {
+                  rule: {
+                    $ref: "#/components/schemas/Rule",
+                    description: "Validated like a save; `id` and `version` may be left out",
+                  },
+                  from: {
+                    description: "Epoch ms or ISO-8601; default `to` − 24 h",
+                    oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
+                  },
+                  to: {
+                    description: "Epoch ms or ISO-8601; default now",
+                    oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
+                  },
+                  machines: {
+                    type: "array",
+                    items: { $ref: "#/components/schemas/Id" },
+                    description:
+                      "Default: every machine in the rule's scope, live or with stored history",
+                  },
+                  tickMs: { type: "integer", minimum: 100, maximum: 3600000, default: 1000 },
+                },
+                required: ["rule"],
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: { 200: backtestAnswer, 400: error, 503: error },
+      },
+    },
+    ...NOTIFICATION_PATHS,
     "/ingest": {
       post: {
         summary: "Ingest telemetry as JSON (MQTT payload forms) or InfluxDB line protocol",
@@ -367,7 +715,8 @@ export const OPENAPI_DOCUMENT = {
     },
     "/live": {
       get: {
-        summary: "WebSocket of live events (telemetry, anomaly, status, supervision, registered)",
+        summary:
+          "WebSocket of live events (telemetry, anomaly, status, supervision, registered, alert)",
         parameters: [
           {
             name: "factory",
@@ -495,6 +844,189 @@ export const OPENAPI_DOCUMENT = {
           thresholds: { $ref: "#/components/schemas/Thresholds" },
         },
       },
+      Alert: {
+        type: "object",
+        properties: {
+          id: { type: "string", description: "ruleId:machine:raisedAt (…:flapping for flapping)" },
+          factory: { type: "string" },
+          machine: { type: "string" },
+          ruleId: { type: "string" },
+          ruleName: { type: "string" },
+          ruleVersion: { type: "integer" },
+          severity: { enum: ["low", "medium", "high", "critical"] },
+          state: { enum: ["active", "acknowledged", "cleared"] },
+          flapping: { type: "boolean", description: "This alert says its rule is flapping" },
+          held: { type: "boolean", description: "Raised while flapping: nobody was notified" },
+          raisedAt: { type: "integer" },
+          explanation: { type: "string" },
+          values: { type: "object", additionalProperties: { type: "number" } },
+          acknowledgedBy: { type: ["string", "null"] },
+          acknowledgedAt: { type: ["integer", "null"] },
+          acknowledgedNote: { type: ["string", "null"] },
+          clearedAt: { type: ["integer", "null"] },
+          clearedBy: { type: ["string", "null"], description: "`rule` or the operator" },
+          clearReason: {
+            type: ["string", "null"],
+            description:
+              "condition, rule_disabled, rule_deleted, out_of_scope, flapping_ended or manual",
+          },
+          clearNote: { type: ["string", "null"] },
+          ruleClearedAt: {
+            type: ["integer", "null"],
+            description: "When the rule itself let go (after a manual clear: later)",
+          },
+          shelvedUntil: { type: ["integer", "null"] },
+          shelvedBy: { type: ["string", "null"] },
+        },
+      },
+      AuditEntry: {
+        type: "object",
+        properties: {
+          at: { type: "integer" },
+          action: {
+            enum: [
+              "raised",
+              "cleared",
+              "flapping",
+              "flapping_ended",
+              "acknowledged",
+              "shelved",
+              "unshelved",
+            ],
+          },
+          source: { enum: ["rule", "operator", "engine"] },
+          by: { type: ["string", "null"] },
+          note: { type: ["string", "null"] },
+          reason: { type: ["string", "null"] },
+          until: { type: ["integer", "null"] },
+          explanation: { type: ["string", "null"] },
+          values: { type: ["object", "null"], additionalProperties: { type: "number" } },
+        },
+      },
+      Rule: {
+        type: "object",
+        description:
+          "An alert rule as engine/rules/rule.ts defines it; unknown fields are errors. Durations are integer ms",
+        properties: {
+          id: { $ref: "#/components/schemas/Id" },
+          name: { type: "string", maxLength: 200 },
+          version: { type: "integer", description: "Set by the server" },
+          enabled: { type: "boolean", default: true },
+          scope: {
+            type: "object",
+            properties: {
+              factory: { $ref: "#/components/schemas/Id" },
+              machineTypes: { type: "array", items: { $ref: "#/components/schemas/Id" } },
+              machines: { type: "array", items: { $ref: "#/components/schemas/Id" } },
+            },
+          },
+          condition: {
+            type: "object",
+            description:
+              "{all: [...]}, {any: [...]}, {not: …} or a predicate {kind: metric|rate|anomaly|anomaly_score|forecast_crosses|no_data|status, …}",
+          },
+          clear: { type: "object", description: "Optional explicit clear condition" },
+          forMs: { type: "integer", minimum: 0, default: 0 },
+          severity: { enum: ["low", "medium", "high", "critical"] },
+          cooldownMs: { type: "integer", minimum: 0, default: 0 },
+          schedule: {
+            type: "object",
+            properties: {
+              timeZone: { type: "string" },
+              weekdays: {
+                type: "array",
+                items: { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] },
+              },
+              hours: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: { from: { type: "string" }, to: { type: "string" } },
+                },
+              },
+              dates: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: { from: { type: "string" }, to: { type: "string" } },
+                },
+              },
+            },
+          },
+          flapping: {
+            oneOf: [{ const: false }, {
+              type: "object",
+              properties: { transitions: { type: "integer" }, windowMs: { type: "integer" } },
+            }],
+          },
+          by: { type: "string", description: "Who saves it (request bodies only)" },
+        },
+        required: ["name", "condition", "severity"],
+      },
+      RuleRecord: {
+        type: "object",
+        properties: {
+          rule: { $ref: "#/components/schemas/Rule" },
+          changedAt: { type: "integer" },
+          changedBy: { type: "string" },
+        },
+      },
+      RuleVersion: {
+        type: "object",
+        properties: {
+          version: { type: "integer" },
+          deleted: { type: "boolean" },
+          changedAt: { type: "integer" },
+          changedBy: { type: "string" },
+          rule: { $ref: "#/components/schemas/Rule" },
+        },
+      },
+      Backtest: {
+        type: "object",
+        properties: {
+          factory: { type: "string" },
+          ruleId: { type: "string" },
+          ruleVersion: { type: "integer" },
+          from: { type: "integer" },
+          to: { type: "integer" },
+          tickMs: { type: "integer" },
+          machines: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                machine: { type: "string" },
+                points: { type: "integer" },
+                transitions: {
+                  type: "array",
+                  description:
+                    "raised / cleared / suppressed / flapping / flapping_ended with `at`, `explanation`, `values`, `alertId`",
+                  items: { type: "object" },
+                },
+                truncated: { type: "boolean" },
+                raises: { type: "integer" },
+                heldRaises: { type: "integer" },
+                suppressed: { type: "integer" },
+                flapping: { type: "integer" },
+                activeMs: { type: "integer" },
+                activeAtEnd: { type: "boolean" },
+              },
+            },
+          },
+          summary: {
+            type: "object",
+            properties: {
+              raises: { type: "integer" },
+              activeMs: { type: "integer" },
+              activeAtEnd: { type: "boolean" },
+              points: { type: "integer" },
+              machinesRaised: { type: "integer" },
+            },
+          },
+          notes: { type: "array", items: { type: "string" } },
+        },
+      },
+      ...NOTIFICATION_SCHEMAS,
       IngestReport: {
         type: "object",
         properties: {

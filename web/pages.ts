@@ -10,13 +10,22 @@ import { Hono } from "hono";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import config from "../fresh.config.ts";
+import type { AlertBook } from "../engine/alerts/alert.ts";
+import type { RuleTable } from "../engine/alerts/rule_table.ts";
 import { type Clock, systemClock } from "../engine/clock.ts";
 import type { MachineDirectory } from "../engine/machine_view.ts";
 import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
+import type { NotificationsDeps } from "./app_deps.ts";
 import NotFoundPage from "../routes/_404.tsx";
+import * as alertRoute from "../routes/factories/[factory]/alerts/[alert].tsx";
+import * as alertsRoute from "../routes/factories/[factory]/alerts/index.tsx";
 import * as machineRoute from "../routes/factories/[factory]/machines/[machine].tsx";
 import * as machineHistoryRoute from "../routes/factories/[factory]/machines/[machine]/history.tsx";
+import * as notificationsRoute from "../routes/factories/[factory]/notifications.tsx";
 import * as overviewRoute from "../routes/factories/[factory]/index.tsx";
+import * as ruleRoute from "../routes/factories/[factory]/rules/[rule].tsx";
+import * as rulesRoute from "../routes/factories/[factory]/rules/index.tsx";
+import * as newRuleRoute from "../routes/factories/[factory]/rules/new.tsx";
 import * as homeRoute from "../routes/index.tsx";
 import {
   buildIslandBundle,
@@ -32,11 +41,31 @@ export interface PageState {
   readonly directory: MachineDirectory;
   readonly store: TimeSeriesStore;
   readonly clock: Clock;
+  /** Alerts for the alerts pages and the open alerts of machine pages and overviews. */
+  readonly alerts: PageAlerts;
+  /** Alert rules for the rule list and the rule builder (saving goes through the API). */
+  readonly rules: PageRules;
+  /** Notification channels, routing and log; the settings page is 404 without them. */
+  readonly notifications?: NotificationsDeps;
   /** Port devices publish MQTT to, for the getting-started hint. */
   readonly mqttPort: number;
   /** Width of the machine page's chart window, in ms. */
   readonly windowMs: number;
 }
+
+/** What pages read of the alerts (actions go through the API). */
+export type PageAlerts = Pick<AlertBook, "list" | "get" | "active">;
+
+const NO_ALERTS: PageAlerts = {
+  list: () => ({ alerts: [], next: null }),
+  get: () => undefined,
+  active: () => [],
+};
+
+/** What pages read of the rules. */
+export type PageRules = Pick<RuleTable, "current" | "history">;
+
+const NO_RULES: PageRules = { current: () => [], history: () => [] };
 
 /** Dependencies of {@link createPages}. */
 export interface PagesDeps {
@@ -46,6 +75,12 @@ export interface PagesDeps {
   /** Where the browser bundle is cached between starts, e.g. `${DATA_DIR}/.cache`. */
   readonly cacheDir: string;
   readonly clock?: Clock;
+  /** The alert store; without it (tests of other pages) pages show no alerts. */
+  readonly alerts?: PageAlerts;
+  /** The rule table; without it (tests of other pages) factories have no rules. */
+  readonly rules?: PageRules;
+  /** Notification settings for their page (absent in tests of other pages). */
+  readonly notifications?: NotificationsDeps;
   /** MQTT port shown in the getting-started hint; 1883 unless told. */
   readonly mqttPort?: number;
   /** Machine charts' rolling window; 5 minutes unless told. */
@@ -150,6 +185,9 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
     directory: deps.directory,
     store: deps.store,
     clock: deps.clock ?? systemClock,
+    alerts: deps.alerts ?? NO_ALERTS,
+    rules: deps.rules ?? NO_RULES,
+    ...(deps.notifications === undefined ? {} : { notifications: deps.notifications }),
     mqttPort,
     windowMs,
   };
@@ -160,6 +198,13 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
   mountRoute(app, "/factories/:factory", overviewRoute, options);
   mountRoute(app, "/factories/:factory/machines/:machine", machineRoute, options);
   mountRoute(app, "/factories/:factory/machines/:machine/history", machineHistoryRoute, options);
+  mountRoute(app, "/factories/:factory/alerts", alertsRoute, options);
+  mountRoute(app, "/factories/:factory/alerts/:alert", alertRoute, options);
+  mountRoute(app, "/factories/:factory/rules", rulesRoute, options);
+  // Before `:rule`, which would match "new" too.
+  mountRoute(app, "/factories/:factory/rules/new", newRuleRoute, options);
+  mountRoute(app, "/factories/:factory/rules/:rule", ruleRoute, options);
+  mountRoute(app, "/factories/:factory/notifications", notificationsRoute, options);
   app.get("/_islands/:file", function islandBundle(c) {
     const file = c.req.param("file");
     const body = file === bundle.fileName

@@ -249,11 +249,15 @@ export class AlertStore implements AlertBook, Prunable {
       );
     }
     const now = this.#clock.now();
-    return this.#act(row, { at: now, action: "acknowledged", by: action.by, note: action.note }, () =>
-      this.#db.prepare(
-        "UPDATE alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, " +
-          "acknowledged_note = ? WHERE id = ?",
-      ).run(action.by, now, action.note ?? null, id));
+    return this.#act(
+      row,
+      { at: now, action: "acknowledged", by: action.by, note: action.note },
+      () =>
+        this.#db.prepare(
+          "UPDATE alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, " +
+            "acknowledged_note = ? WHERE id = ?",
+        ).run(action.by, now, action.note ?? null, id),
+    );
   }
 
   /**

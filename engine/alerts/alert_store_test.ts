@@ -153,7 +153,9 @@ Deno.test("AlertStore refuses actions that do not apply", () => {
   store.acknowledge(id, { by: "ana" });
   refused(() => store.acknowledge(id, { by: "ben" }), "not_applicable", /already.*by ana/);
   store.clear(id, { by: "ana", note: "done" });
-  for (const act of [() => store.clear(id, { by: "ben" }), () => store.acknowledge(id, { by: "b" })]) {
+  for (
+    const act of [() => store.clear(id, { by: "ben" }), () => store.acknowledge(id, { by: "b" })]
+  ) {
     refused(act, "not_applicable", /cleared by ana/);
   }
   refused(

@@ -18,5 +18,5 @@ export {
   type HistoryBacktestOptions,
   type MachineBacktest,
 } from "./history_backtest.ts";
-export { ruleReads, type RuleReads } from "./rule_reads.ts";
+export { type RuleReads, ruleReads } from "./rule_reads.ts";
 export { samplesFromSeries } from "./series_samples.ts";

@@ -264,6 +264,7 @@ export class EventLog implements Prunable {
   }
 
   #record(event: EngineEvent): void {
+    if (event.type !== "status" && event.type !== "anomaly" && event.type !== "supervision") return;
     let row: Row | undefined;
     const key = `${event.factory}/${event.machine}`;
     const base = { ts: event.ts, factory: event.factory, machine: event.machine };

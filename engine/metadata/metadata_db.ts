@@ -115,6 +115,21 @@ const MIGRATIONS: readonly string[] = [
      metric_values TEXT
    );
    CREATE INDEX alert_audit_by_alert ON alert_audit (alert_id, seq);`,
+  // Notification channels and routing per factory (engine/notify/channel_config_table.ts).
+  `CREATE TABLE notification_channels (
+     factory TEXT NOT NULL,
+     id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     config TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (factory, id)
+   );
+   CREATE TABLE notification_routing (
+     factory TEXT PRIMARY KEY,
+     routing TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 /**

@@ -34,6 +34,11 @@ export async function postForOutcome(
         error: `No answer from ${where} within ${options.timeoutMs} ms`,
       };
     }
+    if (options.signal?.aborted) {
+      // Stopped by the caller (the dispatcher closing): the receiver may not
+      // have it yet, so the next start tries again with the same delivery id.
+      return { status: "retryable", error: `Attempt to ${where} stopped: the sender closed` };
+    }
     if (error instanceof TypeError || (error instanceof DOMException && signal.aborted)) {
       return { status: "retryable", error: `Cannot reach ${where}: ${error.message}` };
     }

@@ -2,7 +2,10 @@
  * Alert notifications: channels (webhook, e-mail, Slack, Teams, Twilio SMS
  * and WhatsApp) behind one interface, and the dispatcher that routes by rule
  * and severity, honours quiet hours, folds alert storms into digests, holds
- * flapping alerts, retries with backoff and logs every delivery.
+ * flapping alerts, retries with backoff and logs every delivery; channels
+ * and routing per factory kept in the metadata database, the dispatcher
+ * built from them (rebuilt on change), and the notifier that feeds it the
+ * bus's alert events.
  *
  * @module
  */
@@ -65,3 +68,43 @@ export {
   type NotificationDispatcherOptions,
   type RetryPolicy,
 } from "./notification_dispatcher.ts";
+export {
+  CHANNEL_KINDS,
+  type ChannelConfig,
+  type ChannelKind,
+  channelTarget,
+  type ChatSettings,
+  type EmailSettings,
+  maskChannelConfig,
+  maskSecret,
+  NotificationConfigError,
+  readChannelConfig,
+  type TwilioSettings,
+  type WebhookSettings,
+} from "./channel_config.ts";
+export {
+  ChannelConfigTable,
+  type FactoryNotificationConfig,
+  type StoredChannel,
+} from "./channel_config_table.ts";
+export { type ChannelView, channelView } from "./channel_view.ts";
+export { readRoutingConfig } from "./routing_config.ts";
+export {
+  buildChannel,
+  type ChannelEnvironment,
+  ChannelUnavailableError,
+  closeChannel,
+} from "./build_channel.ts";
+export {
+  ConfiguredDispatcher,
+  type ConfiguredDispatcherOptions,
+  dispatcherChannelId,
+} from "./configured_dispatcher.ts";
+export {
+  alertLink,
+  alertNotification,
+  AlertNotifier,
+  type AlertNotifierOptions,
+  type NotificationSink,
+  type ShelvedAlerts,
+} from "./alert_notifier.ts";

@@ -133,3 +133,23 @@ Deno.test("WebhookChannel rejects a bad URL, an empty secret and a bad timeout u
     /'timeoutMs' must be a positive number: current value is 0/,
   );
 });
+
+Deno.test("WebhookChannel reports an attempt its sender stopped as retryable", async () => {
+  const answered = Promise.withResolvers<void>();
+  const receiver = startHttpReceiver(async () => {
+    await answered.promise;
+    return new Response("late");
+  });
+  try {
+    const channel = new WebhookChannel({ id: "hook", url: `${receiver.url}/hook`, secret });
+    const stop = new AbortController();
+    const sending = channel.send(message, { ...context, signal: stop.signal });
+    stop.abort(new Error("notification dispatcher closed"));
+    const outcome = await sending;
+    assert.equal(outcome.status, "retryable");
+    assert.match((outcome as { error: string }).error, /stopped: the sender closed/);
+  } finally {
+    answered.resolve();
+    await receiver.close();
+  }
+});

@@ -90,6 +90,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   readonly #selectRange: StatementSync;
   readonly #selectRawBuckets: StatementSync;
   readonly #selectNewest: StatementSync;
+  readonly #selectMachineSeries: StatementSync;
   readonly #pruneRawBoundary: StatementSync;
   readonly #pruneRawUpTo: StatementSync;
   readonly #pruneRawBefore: StatementSync;
@@ -133,6 +134,9 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
        JOIN points p ON p.series_id = ?2 AND p.ts = g.lastTs
        ORDER BY g.bucket LIMIT ?5`,
     );
+    this.#selectMachineSeries = this.#db.prepare(
+      "SELECT id, metric FROM series WHERE factory = ? AND machine = ? ORDER BY id",
+    );
     this.#selectNewest = this.#db.prepare(
       "SELECT ts, value FROM points WHERE series_id = ? ORDER BY ts DESC LIMIT 1",
     );
@@ -165,7 +169,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
     const batch = this.#batch;
     let overwritten = 0;
     let recomputed = 0;
-    this.#db.exec("BEGIN");
+    this.#db.exec("BEGIN IMMEDIATE");
     try {
       for (const p of points) {
         const id = this.#seriesId(p.factory, p.machine, p.metric);
@@ -258,9 +262,9 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
    */
   latest(factory: string, machine: string): Promise<Record<string, readonly [number, number]>> {
     this.#assertOpen("query");
-    const series = this.#db.prepare(
-      "SELECT id, metric FROM series WHERE factory = ? AND machine = ? ORDER BY id",
-    ).all(factory, machine) as Array<{ id: number; metric: string }>;
+    const series = this.#selectMachineSeries.all(factory, machine) as Array<
+      { id: number; metric: string }
+    >;
     const latest: Record<string, readonly [number, number]> = {};
     for (const { id, metric } of series) {
       const row = this.#selectNewest.get(id) as { ts: number; value: number } | undefined;
@@ -286,7 +290,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
       index: 0,
     };
     let spent = 0;
-    this.#db.exec("BEGIN");
+    this.#db.exec("BEGIN IMMEDIATE");
     try {
       while (spent < maxRows && cursor.level < PRUNE_LEVELS.length) {
         const level = PRUNE_LEVELS[cursor.level];
@@ -366,8 +370,16 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
       );
     }
     if (version === SCHEMA_VERSION) return;
-    this.#db.exec("BEGIN");
+    this.#db.exec("BEGIN IMMEDIATE");
     try {
+      // Another process (an import) may have migrated the file while we waited for the lock.
+      if (
+        (this.#db.prepare("PRAGMA user_version").get() as { user_version: number })
+          .user_version === SCHEMA_VERSION
+      ) {
+        this.#db.exec("COMMIT");
+        return;
+      }
       this.#db.exec(`
         CREATE TABLE IF NOT EXISTS series (
           id INTEGER PRIMARY KEY,
@@ -397,9 +409,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   }
 
   #metricsOf(factory: string, machine: string): string[] {
-    const rows = this.#db.prepare(
-      "SELECT metric FROM series WHERE factory = ? AND machine = ? ORDER BY id",
-    ).all(factory, machine) as Array<{ metric: string }>;
+    const rows = this.#selectMachineSeries.all(factory, machine) as Array<{ metric: string }>;
     return rows.map((r) => r.metric);
   }
 

@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
 import {
   type Alert,
-  AlertActionError,
-  type AlertDetail,
   ALERT_SEVERITIES,
   ALERT_STATES,
+  AlertActionError,
+  type AlertDetail,
   type AlertState,
   type OperatorAction,
 } from "../../../engine/alerts/alert.ts";
@@ -77,17 +77,26 @@ export function alertsApi(deps: Pick<AppDeps, "clock" | "directory" | "alerts">)
     const before = query.get("before") ?? undefined;
     knownFactory(deps, factory);
     if (before !== undefined) alertOf(deps, factory, before);
-    const page = deps.alerts.list({ factory, states, severities, machine, from, to, limit, before });
+    const page = deps.alerts.list({
+      factory,
+      states,
+      severities,
+      machine,
+      from,
+      to,
+      limit,
+      before,
+    });
     return c.json({ factory, alerts: page.alerts, next: page.next });
   });
 
-  app.get("/factories/:factory/alerts/:id", (c) => {
-    return c.json(alertOf(deps, c.req.param("factory"), c.req.param("id")));
+  app.get("/factories/:factory/alerts/:alertId", (c) => {
+    return c.json(alertOf(deps, c.req.param("factory"), c.req.param("alertId")));
   });
 
   for (const verb of ["acknowledge", "clear", "shelve", "unshelve"] as const) {
-    app.post(`/factories/:factory/alerts/:id/${verb}`, async (c) => {
-      const alert = alertOf(deps, c.req.param("factory"), c.req.param("id"));
+    app.post(`/factories/:factory/alerts/:alertId/${verb}`, async (c) => {
+      const alert = alertOf(deps, c.req.param("factory"), c.req.param("alertId"));
       const body = await readBody(c, verb, deps.clock.now());
       act(deps, alert, verb, body);
       return c.json(deps.alerts.get(alert.id));
@@ -156,7 +165,9 @@ function listParam(query: URLSearchParams, name: string, allowed: readonly strin
     if (!allowed.includes(value)) {
       throw new HttpError(
         400,
-        `'${name}' must be ${allowed.join(", ")} (several comma-separated): current value is '${value}'`,
+        `'${name}' must be ${
+          allowed.join(", ")
+        } (several comma-separated): current value is '${value}'`,
       );
     }
   }
@@ -231,7 +242,10 @@ async function readBody(c: Context, verb: Verb, now: number): Promise<ActionBody
 function optionalText(name: string, value: unknown, max: number): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") {
-    throw new HttpError(400, `'${name}' must be a string: current value is ${JSON.stringify(value)}`);
+    throw new HttpError(
+      400,
+      `'${name}' must be a string: current value is ${JSON.stringify(value)}`,
+    );
   }
   const trimmed = value.trim();
   if (trimmed === "") return undefined;

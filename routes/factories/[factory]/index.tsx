@@ -3,7 +3,10 @@ import { PageLayout } from "../../../components/PageLayout.tsx";
 import { ID_PATTERN } from "../../../engine/telemetry.ts";
 import FactoryOverview, { type FactoryOverviewProps } from "../../../islands/FactoryOverview.tsx";
 import LiveIndicator from "../../../islands/LiveIndicator.tsx";
+import { alertsPath } from "../../../web/browser/alert_format.ts";
 import { SPARK_POINTS, TILE_METRICS, type TileState } from "../../../web/browser/live_factory.ts";
+import { notificationsPath } from "../../../web/browser/notification_api.ts";
+import { rulesPath } from "../../../web/browser/rule_api.ts";
 import { type Handlers, Island, type PageProps } from "../../../web/islands_layer/mod.ts";
 import type { PageState } from "../../../web/pages.ts";
 
@@ -37,7 +40,10 @@ export const handler: Handlers<FactoryOverviewProps, PageState> = {
         anomalyTimes: [],
       };
     });
-    return ctx.render({ factory, serverNow: now, tiles }, { title: `${factory} · Millwright` });
+    return ctx.render(
+      { factory, serverNow: now, tiles, alerts: ctx.state.alerts.active(factory) },
+      { title: `${factory} · Millwright` },
+    );
   },
 };
 
@@ -47,7 +53,16 @@ export default function FactoryPage({ data }: PageProps<FactoryOverviewProps>): 
     <PageLayout
       crumbs={[{ label: "Factories", href: "/" }, { label: data.factory }]}
       status={
-        <Island name="LiveIndicator" component={LiveIndicator} props={{ factory: data.factory }} />
+        <>
+          <a class="topbar-link" href={alertsPath(data.factory)}>Alerts</a>
+          <a class="topbar-link" href={rulesPath(data.factory)}>Rules</a>
+          <a class="topbar-link" href={notificationsPath(data.factory)}>Notifications</a>
+          <Island
+            name="LiveIndicator"
+            component={LiveIndicator}
+            props={{ factory: data.factory }}
+          />
+        </>
       }
     >
       <h1 class="page-title">{data.factory}</h1>

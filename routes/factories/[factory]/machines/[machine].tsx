@@ -4,6 +4,7 @@ import type { MachineView } from "../../../../engine/machine_view.ts";
 import { ID_PATTERN } from "../../../../engine/telemetry.ts";
 import LiveIndicator from "../../../../islands/LiveIndicator.tsx";
 import MachineLive, { type MachineLiveProps } from "../../../../islands/MachineLive.tsx";
+import { alertsPath } from "../../../../web/browser/alert_format.ts";
 import { factoryPath } from "../../../../web/browser/format.ts";
 import { machineHistoryPath } from "../../../../web/browser/history_query.ts";
 import { toSeriesSeed } from "../../../../web/browser/series_seed.ts";
@@ -35,7 +36,12 @@ export const handler: Handlers<MachineLiveProps, PageState> = {
       series,
     };
     return ctx.render(
-      { seed, serverNow: now, windowMs: ctx.state.windowMs },
+      {
+        seed,
+        serverNow: now,
+        windowMs: ctx.state.windowMs,
+        alerts: ctx.state.alerts.active(factory, machine),
+      },
       { title: `${machine} · ${factory} · Millwright` },
     );
   },
@@ -111,6 +117,7 @@ export default function MachinePage({ data }: PageProps<MachineLiveProps>): VNod
       ]}
       status={
         <>
+          <a class="topbar-link" href={alertsPath(factory, `?machine=${machine}`)}>Alerts</a>
           <a class="topbar-link" href={machineHistoryPath(factory, machine)}>History</a>
           <Island name="LiveIndicator" component={LiveIndicator} props={{ factory, machine }} />
         </>
