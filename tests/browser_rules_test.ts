@@ -125,12 +125,32 @@ Deno.test("an engineer builds a rule in the browser: validation, preview, create
       });
       assert.equal(saved.changedBy, "engineer");
 
-      // The running actor has the rule at once: a hot point raises an alert.
+      // The running actor has the rule at once: a hot point raises an alert, which an
+      // operator watching the alerts page sees appear live and acknowledges there.
+      const operator = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await operator.goto(`${mw.url}/factories/bakery/alerts`);
+      await operator.locator('.live-indicator[data-state="live"]').waitFor(WAIT);
       await ingest(mw.url, "oven-1", Date.now(), 92);
       await waitFor(
         () => alerts.some((a) => a.action === "raised" && a.ruleId === "oven-too-hot"),
         { what: "the new rule to raise an alert on oven-1" },
       );
+      const raised = alerts.find((a) => a.action === "raised" && a.ruleId === "oven-too-hot")!;
+      const alertRow = `.alert-row[data-alert-id="${raised.alertId}"]`;
+      await operator.locator(`${alertRow}[data-state="active"]`).waitFor(WAIT);
+      await operator.locator(`${alertRow} button[data-verb="acknowledge"]`).click();
+      const ackForm = operator.locator(`${alertRow} form.alert-action-form`);
+      await ackForm.locator('input[name="note"]').fill("door seal checked");
+      await ackForm.locator('input[name="by"]').fill("omar");
+      await ackForm.locator('button[type="submit"]').click();
+      await operator.locator(`${alertRow}[data-state="acknowledged"]`).waitFor(WAIT);
+      assert.ok(
+        alerts.some((a) =>
+          a.action === "acknowledged" && a.alertId === raised.alertId && a.by === "omar"
+        ),
+        "the acknowledgement went over the bus with who did it",
+      );
+      await operator.close();
 
       // Edit: a higher threshold, saved as version 2 by someone named.
       await page.locator('.rule-preview[data-state="ready"]').waitFor(WAIT);
