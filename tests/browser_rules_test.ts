@@ -3,8 +3,9 @@
  * types a rule, sees a bad value marked next to its field, fixes it, sees
  * how often the rule would have fired over the stored history, creates it
  * (version 1 in the API), and a point the machine then reports trips it in
- * the running machine actor. Editing it makes version 2, listed in the
- * version history.
+ * the running machine actor: an operator watching the alerts page sees the
+ * alert appear live and acknowledges it. Editing the rule makes version 2,
+ * listed in the version history.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
