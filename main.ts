@@ -94,7 +94,11 @@ export async function startMillwright(
     stack.push(() => deadLetter.close());
     // Opened after the dead-letter file and closed before it: the InfluxDB writer dead-letters.
     const store: TimeSeriesStore = config.influx === undefined
-      ? new SqliteStore({ path: `${config.dataDir}/timeseries.db`, metrics })
+      ? new SqliteStore({
+        path: `${config.dataDir}/timeseries.db`,
+        metrics,
+        retention: config.retention,
+      })
       : await openInfluxStore({
         influx: config.influx,
         dataDir: config.dataDir,

@@ -3,6 +3,8 @@
  * (DESIGN "Config"). Flags win over the environment. Anything malformed or
  * unknown stops start-up with one message listing every problem.
  */
+import { retentionPolicy } from "./store/retention_policy.ts";
+import type { Resolution, RetentionPolicy } from "./store/time_series_store.ts";
 
 /** InfluxDB connection (all four settings or none). */
 export interface InfluxConfig {
@@ -39,6 +41,8 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly jwtSecret: string | undefined;
   readonly llmUrl: string | undefined;
+  /** Embedded store retention per resolution (only those set; the rest default). */
+  readonly retention: Partial<RetentionPolicy>;
   /** E-mail notifications' server; undefined → e-mail channels cannot be used. */
   readonly smtp: SmtpConfig | undefined;
   /** Base of links in notifications; undefined → `http://HOST:PORT`. */
@@ -87,6 +91,11 @@ export const SETTINGS: readonly Setting[] = [
     env: "JWT_SECRET",
     flag: "jwt-secret",
     help: "token signing secret (else generated in DATA_DIR)",
+  },
+  {
+    env: "RETENTION",
+    flag: "retention",
+    help: "embedded store retention, e.g. raw=7d,1m=90d,1h=2y,1d=forever (those defaults)",
   },
   { env: "LLM_URL", flag: "llm-url", help: "OpenAI-compatible endpoint (optional)" },
   {
@@ -204,11 +213,45 @@ export function parseConfig(
     adminPassword: raw("ADMIN_PASSWORD"),
     jwtSecret,
     llmUrl: url("LLM_URL", ["http:", "https:"]),
+    retention: parseRetention(raw("RETENTION"), problems),
     smtp,
     publicUrl: publicUrl?.replace(/\/+$/, ""),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const RETENTION_UNITS_MS: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+  y: 365 * 86_400_000,
+};
+
+/** `raw=14d,1m=180d,1h=5y,1d=forever` → a checked partial retention policy. */
+function parseRetention(value: string | undefined, problems: string[]): Partial<RetentionPolicy> {
+  if (value === undefined) return {};
+  const policy: Partial<Record<Resolution, number | null>> = {};
+  for (const part of value.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+    const match = /^(raw|1m|1h|1d)=(?:(forever)|(\d+)([smhdwy]))$/.exec(part);
+    if (match === null) {
+      problems.push(
+        `RETENTION entries look like raw=7d, 1m=90d, 1h=2y or 1d=forever (units s m h d w y): '${part}' does not`,
+      );
+      continue;
+    }
+    const [, resolution, forever, amount, unit] = match;
+    policy[resolution as Resolution] = forever ? null : Number(amount) * RETENTION_UNITS_MS[unit];
+  }
+  try {
+    retentionPolicy(policy);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    problems.push(`RETENTION: ${error.message.replace(/^Cannot use the retention policy: /, "")}`);
+  }
+  return policy;
 }
 
 function parseSmtp(

@@ -137,3 +137,20 @@ Deno.test("parseConfig takes PUBLIC_URL without a trailing slash", () => {
     "https://mw.factory.example",
   );
 });
+
+Deno.test("parseConfig reads a retention policy with units and forever", () => {
+  const config = parseConfig({ RETENTION: "raw=14d, 1m=26w,1d=forever" }, []);
+  assert.deepEqual(config.retention, { raw: 14 * 86_400_000, "1m": 182 * 86_400_000, "1d": null });
+  assert.deepEqual(parseConfig({}, []).retention, {});
+});
+
+Deno.test("parseConfig refuses a malformed or inconsistent retention policy", () => {
+  assert.ok(
+    problems({ RETENTION: "raw=7 days" }).some((p) => /RETENTION entries look like/.test(p)),
+  );
+  assert.ok(
+    problems({ RETENTION: "raw=30d,1m=7d" }).some((p) =>
+      /RETENTION: '1m'.*shorter than 'raw'/.test(p)
+    ),
+  );
+});
