@@ -54,6 +54,7 @@ export class RollupTable {
   readonly #rawValue: StatementSync;
   readonly #fromRollups: StatementSync;
   readonly #rollupLast: StatementSync;
+  readonly #dirtyHours: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#upsert = db.prepare(
@@ -108,15 +109,19 @@ export class RollupTable {
     this.#rollupLast = db.prepare(
       "SELECT last_v AS value FROM rollups WHERE series_id = ? AND width = ? AND bucket = ?",
     );
+    this.#dirtyHours = db.prepare(
+      "SELECT hour FROM rollup_dirty WHERE series_id = ? AND hour BETWEEN ? AND ? ORDER BY hour",
+    );
   }
 
   /**
-   * Brings every bucket a batch touched up to date, finest width first.
-   * Returns how many buckets needed an extreme recomputed from finer data.
+   * Brings every bucket of `widths` (default all, finest first) a batch
+   * touched up to date. Returns how many buckets needed an extreme
+   * recomputed from finer data.
    */
-  apply(batch: RollupBatch): number {
+  apply(batch: RollupBatch, widths: readonly number[] = ROLLUP_WIDTHS): number {
     let recomputed = 0;
-    for (const width of ROLLUP_WIDTHS) {
+    for (const width of widths) {
       for (const pending of batch.buckets(width)) {
         if (pending.overwrites.length === 0) {
           const a = pending.added;
@@ -142,6 +147,9 @@ export class RollupTable {
   /**
    * Buckets of `every` (a multiple of `width`) in `from`…`to` (bucket
    * starts), combined from the stored buckets of `width`, oldest first.
+   * A 1 h or 1 d bucket the journal marks as not yet folded is computed from
+   * the 1 min rollup instead; the answer then holds buckets of `width`, which
+   * the caller folds into `every`.
    */
   query(
     seriesId: number,
@@ -149,6 +157,12 @@ export class RollupTable {
     every: number,
     range: { readonly from: number; readonly to: number; readonly limit: number },
   ): BucketRow[] {
+    if (width > ROLLUP_WIDTHS[0]) {
+      const dirty = this.#dirtyHours.all(seriesId, range.from, range.to) as Array<
+        { hour: number }
+      >;
+      if (dirty.length > 0) return this.#queryStale(seriesId, width, range, dirty);
+    }
     const rows = every === width
       ? this.#range.all(seriesId, width, range.from, range.to, range.limit)
       : this.#grouped.all(every, seriesId, width, range.from, range.to, range.limit);
@@ -166,11 +180,16 @@ export class RollupTable {
   }
 
   /**
-   * The aggregate of one bucket recomputed from the next finer level, or
-   * undefined when that level holds nothing for it.
+   * The aggregate of one bucket recomputed from a finer level (default the
+   * next finer one; raw points below 1 min), or undefined when that level
+   * holds nothing for it.
    */
-  recompute(seriesId: number, width: number, bucket: number): RollupCell | undefined {
-    const finer = ROLLUP_WIDTHS[ROLLUP_WIDTHS.indexOf(width) - 1];
+  recompute(
+    seriesId: number,
+    width: number,
+    bucket: number,
+    finer: number | undefined = ROLLUP_WIDTHS[ROLLUP_WIDTHS.indexOf(width) - 1],
+  ): RollupCell | undefined {
     const row =
       (finer === undefined
         ? this.#fromRaw.get(seriesId, bucket, bucket + width)
@@ -185,6 +204,26 @@ export class RollupTable {
           value: number;
         };
     return { ...row, last: last.value };
+  }
+
+  #queryStale(
+    seriesId: number,
+    width: number,
+    range: { readonly from: number; readonly to: number },
+    dirty: ReadonlyArray<{ hour: number }>,
+  ): BucketRow[] {
+    const byBucket = new Map<number, BucketRow>();
+    for (const row of this.#range.all(seriesId, width, range.from, range.to, -1)) {
+      const bucketRow = row as unknown as BucketRow;
+      byBucket.set(bucketRow.bucket, bucketRow);
+    }
+    const finest = ROLLUP_WIDTHS[0];
+    for (const { hour } of dirty) {
+      const bucket = bucketStart(hour, width);
+      const cell = this.recompute(seriesId, width, bucket, finest);
+      if (cell !== undefined) byBucket.set(bucket, { ...cell, bucket });
+    }
+    return [...byBucket.values()].sort((a, b) => a.bucket - b.bucket);
   }
 
   /** Overwrites in one bucket; true when an extreme had to be recomputed. */
