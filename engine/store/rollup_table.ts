@@ -27,12 +27,15 @@ const CELL_COLUMNS =
 
 /**
  * The 1 min, 1 h and 1 d rollups of an embedded store, kept in one table
- * keyed by (series, width, bucket start). It runs inside the store's write
- * transaction: a batch's new points are merged into each bucket they touch
- * with one upsert per bucket; overwrites move the sum and `last` by the
- * difference, and an extreme they invalidate is recomputed from the next
- * finer level (raw points for 1 min, 1 min rollups for 1 h, 1 h for 1 d),
- * which was brought up to date first. So every bucket equals the aggregate
+ * keyed by (series, width, bucket start). {@link RollupTable.apply} runs
+ * inside the store's write transaction: a batch's new points are merged into
+ * each bucket they touch with one upsert per bucket; overwrites move the sum
+ * and `last` by the difference, and an extreme they invalidate is recomputed
+ * from the next finer level (raw points for 1 min, 1 min rollups for 1 h,
+ * 1 h for 1 d), which was brought up to date first. The store applies only
+ * the 1 min width per batch and folds 1 h / 1 d from it later (see
+ * `RollupJournal`); {@link RollupTable.query} answers a bucket that waits for
+ * that fold from the 1 min rollup. So every bucket read equals the aggregate
  * of the final raw data, as long as the finer data of that bucket is still
  * retained (see the store's retention).
  *

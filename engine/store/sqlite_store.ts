@@ -1,12 +1,16 @@
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { EngineMetrics } from "../metrics.ts";
 import type { SeriesPoint } from "../telemetry.ts";
 import { type BucketRow, foldBuckets } from "./bucket_fold.ts";
 import { bucketSpan, resolutionFor } from "./history_plan.ts";
 import type { Prunable, PruneStep } from "./retention_job.ts";
 import { retentionPolicy } from "./retention_policy.ts";
-import { RollupBatch } from "./rollup_batch.ts";
-import { ROLLUP_WIDTHS, ROLLUPS_SCHEMA, RollupTable } from "./rollup_table.ts";
+import { PointBatchEncoder } from "./point_batch.ts";
+import { PointWriter, type WriteOutcome } from "./point_writer.ts";
+import { ROLLUP_JOURNAL_SCHEMA } from "./rollup_journal.ts";
+import { ROLLUPS_SCHEMA, RollupTable } from "./rollup_table.ts";
+import { StoreWriteClient } from "./store_write_client.ts";
+import { openWriteConnection } from "./write_connection.ts";
 import {
   type RangeQuery,
   type Resolution,
@@ -26,10 +30,15 @@ export interface SqliteStoreOptions {
   readonly retention?: Partial<RetentionPolicy>;
   /** Where overwrites, rollup recomputes and query times are counted. */
   readonly metrics?: EngineMetrics;
+  /** Longest the 1 h / 1 d rollups lag the 1 min rollup while writes arrive (default 2 s). */
+  readonly foldEveryMs?: number;
 }
 
-/** Schema version kept in `PRAGMA user_version`: 1 added the rollups. */
-const SCHEMA_VERSION = 1;
+/**
+ * Schema version kept in `PRAGMA user_version`: 1 added the rollups, 2 the
+ * journal of hours whose 1 h / 1 d rollups wait for a fold.
+ */
+const SCHEMA_VERSION = 2;
 
 const PRUNE_LEVELS: ReadonlyArray<{ resolution: Resolution; width: number }> = [
   { resolution: "raw", width: 0 },
@@ -49,8 +58,20 @@ interface PruneCursor {
  * The embedded time-series store: one SQLite file in WAL mode with a series
  * catalogue, raw points keyed by (series, ts) in a WITHOUT ROWID table (the
  * same (series, ts) written twice keeps one row holding the last value), and
- * 1 min / 1 h / 1 d rollups maintained in the same transaction as the raw
- * write, late points and overwrites included (see {@link RollupTable}).
+ * 1 min / 1 h / 1 d rollups, late points and overwrites included (see
+ * {@link RollupTable}). The 1 min rollup is written in the same transaction
+ * as the raw points; that transaction also marks the hours it touched in a
+ * journal, from which the 1 h and 1 d rollups are folded every `foldEveryMs`,
+ * at close and when the file is opened again (so a crash loses nothing).
+ * Queries treat a marked 1 h / 1 d bucket as stale and compute it from the
+ * 1 min rollup, so answers never lag.
+ *
+ * Writes run in a dedicated worker that owns the write connection (see
+ * `store_write_worker.ts`): a batch's transaction never blocks the caller's
+ * event loop, and `write` resolves once the worker has committed. Queries,
+ * `latest`, `listSeries` and `prune` use a connection of the calling thread;
+ * WAL lets it read while the worker writes. An in-memory store (":memory:")
+ * cannot be shared between threads, so it writes on the calling thread.
  *
  * Aggregated queries read the coarsest rollup whose width divides `every`,
  * so a 30-day chart reads ~720 hourly rows instead of 2.6 million points.
@@ -63,8 +84,8 @@ interface PruneCursor {
  * forever). A point rewritten after its raw point was pruned cannot be told
  * from a new one, so it is counted again in the rollups that remain.
  *
- * SQLite calls are synchronous; a batch of thousands of points commits in a
- * few milliseconds, which is why callers write through a batching writer.
+ * A batch of thousands of points commits in tens of milliseconds, which is
+ * why callers write through a batching writer.
  * `synchronous=NORMAL` in WAL mode keeps every committed batch across a crash
  * of the process (not across a power cut, which would need FULL).
  *
@@ -79,13 +100,12 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   readonly #retention: RetentionPolicy;
   readonly #metrics: EngineMetrics | undefined;
   readonly #rollups: RollupTable;
-  readonly #batch = new RollupBatch(ROLLUP_WIDTHS[0]);
-  // factory → machine → metric → series id, without building a key string per point.
-  readonly #seriesIds = new Map<string, Map<string, Map<string, number>>>();
-  readonly #insertPoint: StatementSync;
-  readonly #selectValue: StatementSync;
-  readonly #updateValue: StatementSync;
-  readonly #insertSeries: StatementSync;
+  readonly #encoder = new PointBatchEncoder();
+  // Exactly one of them: the worker for a file, the in-thread writer for ":memory:".
+  readonly #client: StoreWriteClient | undefined;
+  readonly #inline: PointWriter | undefined;
+  readonly #foldEveryMs: number;
+  #lastFold = 0;
   readonly #selectSeriesId: StatementSync;
   readonly #selectRange: StatementSync;
   readonly #selectRawBuckets: StatementSync;
@@ -102,21 +122,15 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   constructor(options: SqliteStoreOptions) {
     this.#retention = retentionPolicy(options.retention);
     this.#metrics = options.metrics;
-    this.#db = new DatabaseSync(options.path);
+    this.#foldEveryMs = options.foldEveryMs ?? 2_000;
+    if (!Number.isInteger(this.#foldEveryMs) || this.#foldEveryMs < 1) {
+      throw new RangeError(
+        `Cannot open store: 'foldEveryMs' must be a positive integer: current value is ${this.#foldEveryMs}`,
+      );
+    }
+    this.#db = openWriteConnection(options.path);
     this.#migrate(options.path);
     this.#rollups = new RollupTable(this.#db);
-    this.#insertPoint = this.#db.prepare(
-      "INSERT INTO points (series_id, ts, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-    );
-    this.#selectValue = this.#db.prepare(
-      "SELECT value FROM points WHERE series_id = ? AND ts = ?",
-    );
-    this.#updateValue = this.#db.prepare(
-      "UPDATE points SET value = ? WHERE series_id = ? AND ts = ?",
-    );
-    this.#insertSeries = this.#db.prepare(
-      "INSERT INTO series (factory, machine, metric) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-    );
     this.#selectSeriesId = this.#db.prepare(
       "SELECT id FROM series WHERE factory = ? AND machine = ? AND metric = ?",
     );
@@ -156,6 +170,17 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
     this.#pruneRollupUpTo = this.#db.prepare(
       "DELETE FROM rollups WHERE series_id = ? AND width = ? AND bucket <= ?",
     );
+    // Last, so that nothing above can throw and leave a worker running.
+    if (options.path === ":memory:") {
+      this.#inline = new PointWriter(this.#db);
+    } else {
+      this.#client = new StoreWriteClient({
+        path: options.path,
+        foldEveryMs: this.#foldEveryMs,
+        onFoldError: (error) =>
+          console.error("store: folding 1 h / 1 d rollups failed; will retry", error),
+      });
+    }
   }
 
   /** The retention periods this store prunes to. */
@@ -166,40 +191,26 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   write(points: readonly SeriesPoint[]): Promise<void> {
     this.#assertOpen("write");
     if (points.length === 0) return Promise.resolve();
-    const batch = this.#batch;
-    let overwritten = 0;
-    let recomputed = 0;
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      for (const p of points) {
-        const id = this.#seriesId(p.factory, p.machine, p.metric);
-        const ts = Math.round(p.ts);
-        const value = p.value;
-        if (this.#insertPoint.run(id, ts, value).changes === 1) {
-          batch.add(id, ts, value);
-          continue;
-        }
-        const old = (this.#selectValue.get(id, ts) as { value: number }).value;
-        if (old === value) continue;
-        this.#updateValue.run(value, id, ts);
-        batch.overwrite(id, ts, old, value);
-        overwritten++;
-      }
-      recomputed = this.#rollups.apply(batch);
-      this.#db.exec("COMMIT");
-    } catch (error) {
-      this.#db.exec("ROLLBACK");
-      // Ids cached inside the rolled-back transaction may not exist any more.
-      this.#seriesIds.clear();
-      return Promise.reject(
-        new Error(`Cannot write ${points.length} points to the store`, { cause: error }),
+    const batch = this.#encoder.encode(points);
+    if (this.#client !== undefined) {
+      return this.#client.write(batch).then(
+        (outcome) => this.#count(outcome),
+        (error) => {
+          throw new Error(`Cannot write ${points.length} points to the store`, { cause: error });
+        },
       );
-    } finally {
-      batch.clear();
     }
-    if (overwritten > 0) this.#metrics?.storePointsOverwritten.inc(overwritten);
-    if (recomputed > 0) this.#metrics?.storeRollupRecomputes.inc(recomputed);
-    return Promise.resolve();
+    try {
+      this.#count(this.#inline!.write(batch));
+      const now = performance.now();
+      if (now - this.#lastFold >= this.#foldEveryMs) {
+        this.#lastFold = now;
+        this.#inline!.fold();
+      }
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   queryRange(query: RangeQuery): Promise<SeriesData[]> {
@@ -320,12 +331,21 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
     return { deleted, done };
   }
 
-  close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
+  /** Waits for the writes in flight, folds the journal and releases both connections. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      if (this.#client !== undefined) await this.#client.close();
+      else this.#inline!.fold();
+    } finally {
       this.#db.close();
     }
-    return Promise.resolve();
+  }
+
+  #count(outcome: WriteOutcome): void {
+    if (outcome.overwritten > 0) this.#metrics?.storePointsOverwritten.inc(outcome.overwritten);
+    if (outcome.recomputed > 0) this.#metrics?.storeRollupRecomputes.inc(outcome.recomputed);
   }
 
   #pruneRaw(id: number, cutoff: number, chunk: number): { deleted: number; finished: boolean } {
@@ -354,12 +374,6 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   }
 
   #migrate(path: string): void {
-    this.#db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = 5000;
-      PRAGMA cache_size = -32768;
-    `);
     const { user_version: version } = this.#db.prepare("PRAGMA user_version").get() as {
       user_version: number;
     };
@@ -380,6 +394,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
         this.#db.exec("COMMIT");
         return;
       }
+      const hadRollups = version >= 1;
       this.#db.exec(`
         CREATE TABLE IF NOT EXISTS series (
           id INTEGER PRIMARY KEY,
@@ -395,9 +410,10 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
           PRIMARY KEY (series_id, ts)
         ) WITHOUT ROWID;
         ${ROLLUPS_SCHEMA}
+        ${ROLLUP_JOURNAL_SCHEMA}
       `);
       // A store from before rollups: summarise the points it already holds.
-      rebuildRollups(this.#db);
+      if (!hadRollups) rebuildRollups(this.#db);
       this.#db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       this.#db.exec("COMMIT");
     } catch (error) {
@@ -414,30 +430,8 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   }
 
   #existingSeriesId(factory: string, machine: string, metric: string): number | undefined {
-    const cached = this.#seriesIds.get(factory)?.get(machine)?.get(metric);
-    if (cached !== undefined) return cached;
     const row = this.#selectSeriesId.get(factory, machine, metric) as { id: number } | undefined;
     return row?.id;
-  }
-
-  #seriesId(factory: string, machine: string, metric: string): number {
-    let machines = this.#seriesIds.get(factory);
-    if (machines === undefined) {
-      machines = new Map();
-      this.#seriesIds.set(factory, machines);
-    }
-    let metrics = machines.get(machine);
-    if (metrics === undefined) {
-      metrics = new Map();
-      machines.set(machine, metrics);
-    }
-    let id = metrics.get(metric);
-    if (id === undefined) {
-      this.#insertSeries.run(factory, machine, metric);
-      id = (this.#selectSeriesId.get(factory, machine, metric) as { id: number }).id;
-      metrics.set(metric, id);
-    }
-    return id;
   }
 
   #assertOpen(what: string): void {

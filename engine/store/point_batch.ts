@@ -1,0 +1,68 @@
+import type { SeriesPoint } from "../telemetry.ts";
+
+/** A series named for the first time in a {@link PointBatch}: `[key, factory, machine, metric]`. */
+export type SeriesDefinition = readonly [number, string, string, string];
+
+/**
+ * Points packed for a trip to the store's write worker: three typed arrays
+ * (transferred, not copied) and the definitions of series keys the worker
+ * has not seen yet. A series key is a small integer of the sending side,
+ * not a database id.
+ */
+export interface PointBatch {
+  readonly series: readonly SeriesDefinition[];
+  readonly keys: Uint32Array;
+  readonly ts: Float64Array;
+  readonly values: Float64Array;
+}
+
+/**
+ * Turns `SeriesPoint`s into {@link PointBatch}es, naming each series once
+ * per encoder lifetime; the receiver must see every batch in order.
+ *
+ * @example
+ * ```ts
+ * const encoder = new PointBatchEncoder();
+ * const batch = encoder.encode(points);
+ * worker.postMessage(batch, [batch.keys.buffer, batch.ts.buffer, batch.values.buffer]);
+ * ```
+ */
+export class PointBatchEncoder {
+  // factory → machine → metric → key, without building a key string per point.
+  readonly #keys = new Map<string, Map<string, Map<string, number>>>();
+  #next = 0;
+
+  encode(points: readonly SeriesPoint[]): PointBatch {
+    const series: SeriesDefinition[] = [];
+    const keys = new Uint32Array(points.length);
+    const ts = new Float64Array(points.length);
+    const values = new Float64Array(points.length);
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i];
+      keys[i] = this.#key(p.factory, p.machine, p.metric, series);
+      ts[i] = Math.round(p.ts);
+      values[i] = p.value;
+    }
+    return { series, keys, ts, values };
+  }
+
+  #key(factory: string, machine: string, metric: string, defined: SeriesDefinition[]): number {
+    let machines = this.#keys.get(factory);
+    if (machines === undefined) {
+      machines = new Map();
+      this.#keys.set(factory, machines);
+    }
+    let metrics = machines.get(machine);
+    if (metrics === undefined) {
+      metrics = new Map();
+      machines.set(machine, metrics);
+    }
+    let key = metrics.get(metric);
+    if (key === undefined) {
+      key = this.#next++;
+      metrics.set(metric, key);
+      defined.push([key, factory, machine, metric]);
+    }
+    return key;
+  }
+}

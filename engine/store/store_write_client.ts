@@ -1,0 +1,113 @@
+import type { PointBatch } from "./point_batch.ts";
+import {
+  FOLD_FAILED,
+  type SerializedError,
+  type WorkerReply,
+  type WorkerRequest,
+} from "./store_write_worker.ts";
+import type { WriteOutcome } from "./point_writer.ts";
+
+type Pending = { resolve: (outcome: WriteOutcome) => void; reject: (error: Error) => void };
+type Request =
+  | { readonly kind: "open"; readonly path: string; readonly foldEveryMs: number }
+  | { readonly kind: "write"; readonly batch: PointBatch }
+  | { readonly kind: "close" };
+
+/**
+ * The main thread's end of the store's write worker: sends requests in
+ * order and resolves each when the worker answers (a write once it is
+ * committed). When the worker dies, everything pending and later is
+ * rejected with the reason.
+ *
+ * @example
+ * ```ts
+ * const client = new StoreWriteClient({ path, foldEveryMs: 2_000, onFoldError: console.error });
+ * await client.write(encoder.encode(points));
+ * await client.close();
+ * ```
+ */
+export class StoreWriteClient {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  readonly #onFoldError: (error: Error) => void;
+  #seq = 0;
+  #dead: Error | undefined;
+  #terminated = false;
+
+  constructor(
+    options: { path: string; foldEveryMs: number; onFoldError: (error: Error) => void },
+  ) {
+    this.#onFoldError = options.onFoldError;
+    this.#worker = new Worker(new URL("./store_write_worker.ts", import.meta.url).href, {
+      type: "module",
+    });
+    this.#worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#reply(event.data);
+    this.#worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.#die(
+        new Error(`The store's write worker failed: ${event.message}`, {
+          cause: event.error,
+        }),
+      );
+    };
+    // A failed open is reported on the first write that follows it.
+    this.#send({ kind: "open", path: options.path, foldEveryMs: options.foldEveryMs })
+      .catch((error) => this.#die(error));
+  }
+
+  /** Resolves once the batch is committed; rejects (nothing committed) otherwise. */
+  write(batch: PointBatch): Promise<WriteOutcome> {
+    return this.#send({ kind: "write", batch }, [
+      batch.keys.buffer as ArrayBuffer,
+      batch.ts.buffer as ArrayBuffer,
+      batch.values.buffer as ArrayBuffer,
+    ]);
+  }
+
+  /** Waits for every write sent, folds, closes the connection and ends the worker. */
+  async close(): Promise<void> {
+    if (this.#terminated) return;
+    try {
+      if (this.#dead === undefined) await this.#send({ kind: "close" });
+    } finally {
+      this.#terminated = true;
+      this.#worker.terminate();
+    }
+  }
+
+  #send(request: Request, transfer: Transferable[] = []): Promise<WriteOutcome> {
+    if (this.#dead !== undefined) return Promise.reject(this.#dead);
+    const seq = this.#seq++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(seq, { resolve, reject });
+      this.#worker.postMessage({ ...request, seq } as WorkerRequest, transfer);
+    });
+  }
+
+  #reply(reply: WorkerReply): void {
+    if (reply.seq === FOLD_FAILED) {
+      if (!reply.ok) this.#onFoldError(deserialize(reply.error));
+      return;
+    }
+    const pending = this.#pending.get(reply.seq);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.seq);
+    if (reply.ok) pending.resolve({ overwritten: reply.overwritten, recomputed: reply.recomputed });
+    else pending.reject(deserialize(reply.error));
+  }
+
+  #die(error: Error): void {
+    this.#dead ??= error;
+    for (const pending of this.#pending.values()) pending.reject(this.#dead);
+    this.#pending.clear();
+  }
+}
+
+function deserialize(serialized: SerializedError): Error {
+  const error = new Error(serialized.message, {
+    cause: serialized.cause === undefined ? undefined : deserialize(serialized.cause),
+  });
+  error.name = serialized.name;
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  return error;
+}
