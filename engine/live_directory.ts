@@ -20,7 +20,7 @@ interface MutableView {
   firstSeen: number;
   lastSeen: number;
   metrics: string[];
-  latest: Record<string, LatestValue>;
+  latest: Record<string, { ts: number; value: number; anomalous: boolean }>;
   anomalyTimes: number[];
 }
 
@@ -73,7 +73,8 @@ export class LiveDirectory implements MachineDirectory {
   readonly #recentCapacity: number;
   readonly #persistEveryMs: number;
   readonly #views = new Map<string, Map<string, MutableView>>();
-  readonly #recent = new Map<string, RecentValues>();
+  // Keyed by view, then metric: the hot path builds no string keys.
+  readonly #recent = new WeakMap<MutableView, Map<string, RecentValues>>();
   readonly #dirty = new Set<MutableView>();
   readonly #upsert: StatementSync;
   readonly #unsubscribe: () => void;
@@ -117,7 +118,8 @@ export class LiveDirectory implements MachineDirectory {
     machine: string,
     metric: string,
   ): ReadonlyArray<readonly [number, number]> {
-    return this.#recent.get(`${factory}/${machine}/${metric}`)?.toArray() ?? [];
+    const view = this.#views.get(factory)?.get(machine);
+    return (view && this.#recent.get(view)?.get(metric)?.toArray()) ?? [];
   }
 
   /** Writes changed views now. */
@@ -141,19 +143,27 @@ export class LiveDirectory implements MachineDirectory {
     switch (event.type) {
       case "telemetry": {
         view.lastSeen = Math.max(view.lastSeen, event.ts);
+        let rings = this.#recent.get(view);
+        if (rings === undefined) {
+          rings = new Map();
+          this.#recent.set(view, rings);
+        }
         for (const metric in event.values) {
           const value = event.values[metric];
-          view.latest[metric] = {
-            ts: event.ts,
-            value,
-            anomalous: event.anomalous.includes(metric),
-          };
-          if (!view.metrics.includes(metric)) view.metrics.push(metric);
-          const key = `${event.factory}/${event.machine}/${metric}`;
-          let ring = this.#recent.get(key);
+          const anomalous = event.anomalous.length > 0 && event.anomalous.includes(metric);
+          const latest = view.latest[metric];
+          if (latest === undefined) {
+            view.latest[metric] = { ts: event.ts, value, anomalous };
+            if (!view.metrics.includes(metric)) view.metrics.push(metric);
+          } else {
+            latest.ts = event.ts;
+            latest.value = value;
+            latest.anomalous = anomalous;
+          }
+          let ring = rings.get(metric);
           if (ring === undefined) {
             ring = new RecentValues(this.#recentCapacity);
-            this.#recent.set(key, ring);
+            rings.set(metric, ring);
           }
           ring.push(event.ts, value);
         }
@@ -219,7 +229,10 @@ export class LiveDirectory implements MachineDirectory {
       firstSeen: view.firstSeen,
       lastSeen: view.lastSeen,
       metrics: [...view.metrics],
-      latest: { ...view.latest },
+      // Copies: the view's own entries change in place as telemetry arrives.
+      latest: Object.fromEntries(
+        Object.entries(view.latest).map(([metric, latest]) => [metric, { ...latest }]),
+      ),
       anomaliesLastHour: view.anomalyTimes.filter((t) => t >= cutoff).length,
     };
   }

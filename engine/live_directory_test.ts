@@ -75,3 +75,18 @@ Deno.test("LiveDirectory lists machines again after a restart", () => {
   assert.equal(second.machine("demo", "nope"), undefined);
   second.close();
 });
+
+Deno.test("LiveDirectory hands out views that later telemetry does not change", () => {
+  const bus = new EventBus();
+  const directory = new LiveDirectory(openMetadataDb(":memory:"), bus, { clock: new FakeClock(0) });
+  bus.publish({ type: "telemetry", ...m, ts: 1, values: { rpm: 1 }, anomalous: [] });
+  const before = directory.machine("demo", "cnc-01")!;
+  bus.publish({ type: "telemetry", ...m, ts: 2, values: { rpm: 2 }, anomalous: ["rpm"] });
+  assert.deepEqual(before.latest.rpm, { ts: 1, value: 1, anomalous: false });
+  assert.deepEqual(directory.machine("demo", "cnc-01")!.latest.rpm, {
+    ts: 2,
+    value: 2,
+    anomalous: true,
+  });
+  directory.close();
+});

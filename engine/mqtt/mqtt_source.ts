@@ -57,6 +57,7 @@ export class MqttSource {
     });
     this.#client = client;
     client.on("message", (topic, payload) => this.#onPublish(topic, payload));
+    client.on("connect", () => coalesceAcks(client));
     client.on("error", (error) => {
       // mqtt.js retries by itself; say so once per distinct failure, not every second.
       if (error.message !== this.#lastError) {
@@ -113,4 +114,37 @@ export class MqttSource {
       );
     }
   }
+}
+
+const coalescing = new WeakSet<object>();
+
+/**
+ * mqtt.js handles each incoming packet in its own tick and writes its PUBACK
+ * with a cork that lifts on the next tick, so every acknowledgement costs a
+ * socket write of its own — a fifth of the engine's time at 12k msgs/s. Held
+ * corked from the moment a chunk of publishes arrives until the macrotask
+ * after it, the acknowledgements of the whole chunk leave in one write. They
+ * are still sent only after their messages were handed to ingest.
+ */
+function coalesceAcks(client: MqttClient): void {
+  const stream = client.stream as unknown as {
+    cork?: () => void;
+    uncork?: () => void;
+    prependListener?: (event: "data", listener: () => void) => void;
+  };
+  if (
+    coalescing.has(stream) || stream.cork === undefined || stream.uncork === undefined ||
+    stream.prependListener === undefined
+  ) return;
+  coalescing.add(stream);
+  let corked = false;
+  stream.prependListener("data", () => {
+    if (corked) return;
+    corked = true;
+    stream.cork!();
+    setImmediate(() => {
+      corked = false;
+      stream.uncork!();
+    });
+  });
 }
