@@ -235,7 +235,7 @@ export async function startMillwright(
       const pending = writer.pending;
       const stats = registry.stats();
       const checks = {
-        store: { ok: pending < 100_000, detail: `${pending} points waiting to be written` },
+        store: { ok: pending < 400_000, detail: `${pending} points waiting to be written` },
         actors: {
           ok: true,
           detail:

@@ -49,9 +49,9 @@ export class StoreWriter {
     this.#store = store;
     this.#clock = options.clock;
     this.#metrics = options.metrics;
-    this.#batchSize = positiveInteger("batchSize", options.batchSize ?? 5_000);
-    this.#flushEveryMs = positiveInteger("flushEveryMs", options.flushEveryMs ?? 250);
-    this.#capacity = positiveInteger("capacity", options.capacity ?? 100_000);
+    this.#batchSize = positiveInteger("batchSize", options.batchSize ?? 20_000);
+    this.#flushEveryMs = positiveInteger("flushEveryMs", options.flushEveryMs ?? 1_000);
+    this.#capacity = positiveInteger("capacity", options.capacity ?? 400_000);
     this.#onError = options.onError ??
       ((error) => console.error("store write failed; will retry", error));
     options.metrics.beforeCollect(() =>

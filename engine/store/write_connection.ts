@@ -17,7 +17,8 @@ export function openWriteConnection(path: string): DatabaseSync {
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
     PRAGMA busy_timeout = 5000;
-    PRAGMA cache_size = -32768;
+    PRAGMA cache_size = -131072;
+    PRAGMA wal_autocheckpoint = 16384;
   `);
   return db;
 }
