@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { EventBus } from "./bus.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import type { EngineEvent, MachineStatus } from "./events.ts";
-import type { LatestValue, MachineDirectory, MachineView } from "./machine_view.ts";
+import type { MachineDirectory, MachineView } from "./machine_view.ts";
 
 /** Options of {@link LiveDirectory}. */
 export interface LiveDirectoryOptions {
