@@ -4,9 +4,7 @@
  * same raises and clears at the same times.
  */
 import assert from "node:assert/strict";
-import { parseConfig } from "../engine/config.ts";
-import { startMillwright } from "../main.ts";
-import { freePort } from "./support/free_port.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const rule = {
@@ -39,15 +37,7 @@ async function post(url: string, body: unknown) {
 
 Deno.test("a backtest over stored history raises and clears exactly where live evaluation did", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "millwright-backtest-" });
-  const mw = await startMillwright(
-    parseConfig({
-      PORT: "0",
-      SIMULATOR: "off",
-      DATA_DIR: dataDir,
-      MQTT_PORT: String(await freePort()),
-    }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir);
   try {
     const saved = await post(`${mw.url}/api/v1/factories/plant-1/rules`, rule);
     assert.equal(saved.status, 201, JSON.stringify(saved.body));

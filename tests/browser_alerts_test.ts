@@ -8,10 +8,8 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { AlertEvent } from "../engine/events.ts";
-import { parseConfig } from "../engine/config.ts";
-import { startMillwright } from "../main.ts";
 import { withChromium } from "./support/chromium.ts";
-import { freePort } from "./support/free_port.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const WAIT = { timeout: 15_000 };
@@ -44,15 +42,7 @@ async function live(page: Page): Promise<void> {
 Deno.test("an alert appears live on the alerts and machine pages and is acknowledged in the UI", async () => {
   const dataDir = await Deno.makeTempDir();
   await Deno.mkdir(SHOTS, { recursive: true });
-  const mw = await startMillwright(
-    parseConfig({
-      PORT: "0",
-      SIMULATOR: "off",
-      MQTT_PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-    }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir);
   try {
     // The machine reports, so its pages exist and its history has values to chart.
     const start = Date.now();

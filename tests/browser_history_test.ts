@@ -7,9 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type Browser, chromium, type Page, type Response } from "playwright-core";
-import { parseConfig } from "../engine/config.ts";
-import { startMillwright } from "../main.ts";
-import { freePort } from "./support/free_port.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -112,15 +110,7 @@ Deno.test("the history explorer charts, re-ranges, zooms and exports imported hi
   const summary = await importCsv(dataDir, file);
   assert.match(summary, /points imported\s+4,321 lines → 8,642 values/);
 
-  const mw = await startMillwright(
-    parseConfig({
-      PORT: "0",
-      SIMULATOR: "off",
-      MQTT_PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-    }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir);
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
@@ -278,15 +268,7 @@ Deno.test("the history explorer charts, re-ranges, zooms and exports imported hi
 
 Deno.test("the history explorer answers 404 for a machine without history", async () => {
   const dataDir = await Deno.makeTempDir();
-  const mw = await startMillwright(
-    parseConfig({
-      PORT: "0",
-      SIMULATOR: "off",
-      MQTT_PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-    }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir);
   try {
     const response = await fetch(`${mw.url}/factories/bakery/machines/nope/history`);
     assert.equal(response.status, 404);

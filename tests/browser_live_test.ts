@@ -4,19 +4,14 @@
  */
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { parseConfig } from "../engine/config.ts";
-import { startMillwright } from "../main.ts";
 import { withChromium } from "./support/chromium.ts";
-import { freePort } from "./support/free_port.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 
 const WAIT = { timeout: 15_000 };
 
 Deno.test("the overview lists every simulated machine and keeps them live", async () => {
   const dataDir = await Deno.makeTempDir();
-  const mw = await startMillwright(
-    parseConfig({ PORT: "0", MQTT_PORT: String(await freePort()), DATA_DIR: dataDir }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir, { SIMULATOR: "on" });
   try {
     await withChromium(async (browser) => {
       const page = await browser.newPage();
@@ -51,15 +46,7 @@ Deno.test("the overview lists every simulated machine and keeps them live", asyn
 
 Deno.test("a value published by a device appears on its live machine page", async () => {
   const dataDir = await Deno.makeTempDir();
-  const mw = await startMillwright(
-    parseConfig({
-      PORT: "0",
-      SIMULATOR: "off",
-      MQTT_PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-    }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir);
   const device = await mqtt.connectAsync(mw.mqttUrl, { clientId: "oven-3-device" });
   const topic = "factories/bakery/machines/oven-3/telemetry";
   try {

@@ -4,10 +4,8 @@
  * what came of it, and the routing matrix saves through the API.
  */
 import assert from "node:assert/strict";
-import { parseConfig } from "../engine/config.ts";
-import { startMillwright } from "../main.ts";
 import { launchChromium } from "./support/chromium.ts";
-import { freePort } from "./support/free_port.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 import { startHttpReceiver, statusSequence } from "./support/http_receiver.ts";
 
 const WAIT = { timeout: 15_000 };
@@ -15,15 +13,7 @@ const WAIT = { timeout: 15_000 };
 Deno.test("notification settings page sends a test message and saves the routing", async () => {
   const receiver = startHttpReceiver(statusSequence(200, 500));
   const dataDir = await Deno.makeTempDir({ prefix: "millwright-notify-page-" });
-  const mw = await startMillwright(
-    parseConfig({
-      PORT: "0",
-      SIMULATOR: "off",
-      DATA_DIR: dataDir,
-      MQTT_PORT: String(await freePort()),
-    }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir);
   const browser = await launchChromium();
   try {
     const api = `${mw.url}/api/v1/factories/plant-1/notifications`;

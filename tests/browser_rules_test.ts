@@ -10,10 +10,8 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { AlertEvent } from "../engine/events.ts";
-import { parseConfig } from "../engine/config.ts";
-import { startMillwright } from "../main.ts";
 import { withChromium } from "./support/chromium.ts";
-import { freePort } from "./support/free_port.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const WAIT = { timeout: 15_000 };
@@ -41,15 +39,7 @@ function watchErrors(page: Page): string[] {
 Deno.test("an engineer builds a rule in the browser: validation, preview, create, edit", async () => {
   const dataDir = await Deno.makeTempDir();
   await Deno.mkdir(SHOTS, { recursive: true });
-  const mw = await startMillwright(
-    parseConfig({
-      PORT: "0",
-      SIMULATOR: "off",
-      MQTT_PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-    }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir);
   const alerts: AlertEvent[] = [];
   const stopWatching = mw.bus.subscribe((event) => {
     if (event.type === "alert") alerts.push(event);

@@ -6,10 +6,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { parseConfig } from "../engine/config.ts";
 import { SqliteStore } from "../engine/store/sqlite_store.ts";
-import { startMillwright } from "../main.ts";
-import { freePort } from "./support/free_port.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MINUTE = 60_000;
@@ -301,10 +299,7 @@ Deno.test("import streams a file larger than its heap may grow", async () => {
 
 Deno.test("import writes while the engine runs on the same DATA_DIR", async () => {
   await withDataDir(async (dataDir) => {
-    const mw = await startMillwright(
-      parseConfig({ PORT: "0", MQTT_PORT: String(await freePort()), DATA_DIR: dataDir }, []),
-      { log: () => {} },
-    );
+    const mw = await startTestEngine(dataDir, { SIMULATOR: "on" });
     try {
       const file = join(dataDir, "oven.csv");
       const rows = ["timestamp,temp"];

@@ -7,14 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { systemClock } from "../engine/clock.ts";
-import { parseConfig } from "../engine/config.ts";
 import type { DeadLetterRecord } from "../engine/ingest/mod.ts";
 import { EngineMetrics } from "../engine/metrics.ts";
 import { openInfluxStore } from "../engine/store/influx/mod.ts";
 import type { InfluxStore } from "../engine/store/influx/mod.ts";
 import type { SeriesPoint } from "../engine/telemetry.ts";
-import { type Millwright, startMillwright } from "../main.ts";
-import { freePort } from "./support/free_port.ts";
+import { type Millwright } from "../main.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 import { startVictoriaMetrics, type VictoriaMetrics } from "./support/victoria_metrics.ts";
 import { waitFor } from "./support/wait_for.ts";
 
@@ -196,19 +195,12 @@ Deno.test("the engine configured with INFLUX_* keeps telemetry in the InfluxDB s
   const dataDir = await Deno.makeTempDir({ prefix: "influx-engine-test-" });
   let mw: Millwright | undefined;
   try {
-    mw = await startMillwright(
-      parseConfig({
-        PORT: "0",
-        MQTT_PORT: String(await freePort()),
-        SIMULATOR: "off",
-        DATA_DIR: dataDir,
-        INFLUX_URL: vm.url,
-        INFLUX_TOKEN: "test-token",
-        INFLUX_ORG: "acme",
-        INFLUX_BUCKET: "telemetry",
-      }, []),
-      { log: () => {} },
-    );
+    mw = await startTestEngine(dataDir, {
+      INFLUX_URL: vm.url,
+      INFLUX_TOKEN: "test-token",
+      INFLUX_ORG: "acme",
+      INFLUX_BUCKET: "telemetry",
+    });
     const ts = Date.now() - 1_000;
     const response = await fetch(`${mw.url}/api/v1/ingest?factory=engine&machine=press-07`, {
       method: "POST",

@@ -5,10 +5,8 @@
  * webhook), with the delivery log showing both sent.
  */
 import assert from "node:assert/strict";
-import { parseConfig } from "../engine/config.ts";
 import { verifyWebhookSignature } from "../engine/notify/mod.ts";
-import { startMillwright } from "../main.ts";
-import { freePort } from "./support/free_port.ts";
+import { startTestEngine } from "./support/test_engine.ts";
 import { startHttpReceiver } from "./support/http_receiver.ts";
 import { startSmtpServer } from "./support/smtp_server.ts";
 import { waitFor } from "./support/wait_for.ts";
@@ -36,17 +34,10 @@ Deno.test("an alert raised in the engine reaches a real SMTP server and a signed
     });
   });
   const dataDir = await Deno.makeTempDir({ prefix: "millwright-notify-" });
-  const mw = await startMillwright(
-    parseConfig({
-      PORT: "0",
-      SIMULATOR: "off",
-      DATA_DIR: dataDir,
-      MQTT_PORT: String(await freePort()),
-      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-      SMTP_FROM: "Millwright <alerts@factory.example>",
-    }, []),
-    { log: () => {} },
-  );
+  const mw = await startTestEngine(dataDir, {
+    SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    SMTP_FROM: "Millwright <alerts@factory.example>",
+  });
   try {
     const api = `${mw.url}/api/v1/factories/plant-1/notifications`;
     const mail = await call(`${api}/channels`, "POST", {
