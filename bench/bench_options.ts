@@ -34,7 +34,7 @@ export const BENCH_USAGE = `deno task bench [flags]
   --rates=R1,R2,...   offered msgs/s to step through (5000,10000,20000,30000,40000,60000)
   --rounds=N          raw/engine rounds, reported as medians (2)
   --publishers=N      load generator connections (1)
-  --refine=N          bisection steps after the first failing rate (1)
+  --refine=N          bisection steps after the first failing rate (2)
   --lag-bound-ms=MS   backlog must drain within this after a step (2000)
   --quiet-wait-seconds=S  longest wait before a step for other work on the host to stop (60)
   --cpu-prof=DIR      write a V8 CPU profile of each engine process to DIR
@@ -56,7 +56,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       rates: { type: "string", default: "5000,10000,20000,30000,40000,60000" },
       rounds: { type: "string", default: "2" },
       publishers: { type: "string", default: "1" },
-      refine: { type: "string", default: "1" },
+      refine: { type: "string", default: "2" },
       "lag-bound-ms": { type: "string", default: "2000" },
       "quiet-wait-seconds": { type: "string", default: "60" },
       "cpu-prof": { type: "string" },

@@ -145,9 +145,31 @@ export function renderSummary(
       pct(ceiling.brokerCpu)
     } %).`,
   ];
-  const steps = rounds.flatMap((
-    r,
-  ) => [...r.raw.steps, ...r.engine.steps, r.rawAtHalf, r.engineAtHalf]);
+  const atSustained = (ramp: (r: BenchRound) => RampResult, key: string) =>
+    pct(median(rounds.map((r) => ramp(r).sustainedStep?.cpu[key] ?? NaN)));
+  const hostTotal = (ramp: (r: BenchRound) => RampResult) =>
+    pct(median(rounds.map((r) => {
+      const cpu = ramp(r).sustainedStep?.cpu;
+      return cpu === undefined ? NaN : CPU_COLUMNS.reduce((sum, k) => sum + (cpu[k] ?? 0), 0);
+    })));
+  lines.push(
+    "",
+    `CPU at the sustained rates (% of one core; the host has ${navigator.hardwareConcurrency} cores): ` +
+      `raw subscriber ${atSustained((r) => r.raw, "target")}, its mosquitto ${
+        atSustained((r) => r.raw, "broker")
+      }, host ${hostTotal((r) => r.raw)} in all; engine ${
+        atSustained((r) => r.engine, "target")
+      }, ` +
+      `its mosquitto ${atSustained((r) => r.engine, "broker")}, host ${
+        hostTotal((r) => r.engine)
+      } in all.`,
+  );
+  const steps = rounds.flatMap((r) => [
+    ...r.raw.steps,
+    ...r.engine.steps,
+    r.rawAtHalf,
+    r.engineAtHalf,
+  ]);
   const disturbed = steps.filter((step) => step.disturbed).length;
   lines.push(
     "",
@@ -217,7 +239,8 @@ while publishing (engine: \`millwright_ingest_points_total\`); *lag at end* = se
 the engine's mailbox depth) when publishing stopped; *drain* = time until all was handled; *disk* =
 the target's storage writes; *CPU* = % of one core per process, *others* = everything else busy on
 the host (other tenants of a shared machine). A failing step during which others used more than
-25 % of a core is marked *disturbed* and re-run.`;
+25 % of a core is marked *disturbed* and re-run. *under-offered*: the generator could not publish
+the offered rate; a broker near 100 % is what holds it back.`;
 
 const BEGIN = "<!-- ingest-bench:begin -->";
 const END = "<!-- ingest-bench:end -->";

@@ -3,7 +3,9 @@
  * under `deno task bench --cpu-prof=DIR`): the functions with the most self
  * time and the most total (inclusive) time, as a share of busy time.
  *
- *   deno run -A bench/cpu_profile_summary.ts DIR/CPU.*.cpuprofile [--top=25]
+ *   deno run -A bench/cpu_profile_summary.ts DIR/CPU.*.cpuprofile [--top=25] [--long-tasks=50]
+ *
+ * and lists the longest stretches in which the thread never went idle.
  */
 import { parseArgs } from "node:util";
 
@@ -80,10 +82,58 @@ export function profileTimes(profile: CpuProfile): { busyMs: number; functions: 
   return { busyMs, functions: functions.sort((a, b) => b.selfMs - a.selfMs) };
 }
 
+/** A stretch of consecutive busy samples: the event loop did not get back to idle. */
+export interface BusyStretch {
+  /** Offset from the profile's start, ms. */
+  readonly atMs: number;
+  readonly ms: number;
+  /** The functions with the most self time inside the stretch, with their ms. */
+  readonly top: ReadonlyArray<readonly [string, number]>;
+}
+
+/**
+ * Busy stretches longer than `minMs`, longest first: what blocked the event
+ * loop (and so delayed every message behind it) for that long.
+ */
+export function longBusyStretches(profile: CpuProfile, minMs: number): BusyStretch[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const stretches: BusyStretch[] = [];
+  let at = 0;
+  let start = -1;
+  let self = new Map<string, number>();
+  const close = (end: number) => {
+    if (start >= 0 && end - start >= minMs) {
+      const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 3);
+      stretches.push({ atMs: start, ms: end - start, top });
+    }
+    start = -1;
+    self = new Map();
+  };
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const frame = byId.get(id)!.callFrame;
+    if (frame.functionName === "(idle)" || frame.functionName === "(program)") {
+      close(at);
+    } else {
+      if (start < 0) start = at;
+      const name = `${frame.functionName || "(anonymous)"} ${
+        frame.url.replace(/^.*\/(node_modules|work\/main)\//, "")
+      }:${frame.lineNumber + 1}`;
+      self.set(name, (self.get(name) ?? 0) + ms);
+    }
+    at += ms;
+  });
+  close(at);
+  return stretches.sort((a, b) => b.ms - a.ms);
+}
+
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
     args: Deno.args,
-    options: { top: { type: "string", default: "25" } },
+    options: {
+      top: { type: "string", default: "25" },
+      "long-tasks": { type: "string", default: "50" },
+    },
     allowPositionals: true,
   });
   const top = Number(values.top);
@@ -96,5 +146,12 @@ if (import.meta.main) {
     const byTotal = [...functions].filter((f) => !f.name.startsWith("(root)"))
       .sort((a, b) => b.totalMs - a.totalMs);
     for (const f of byTotal.slice(0, top)) console.log(`  ${share(f.totalMs)}  ${f.name}`);
+    const minMs = Number(values["long-tasks"]);
+    const stretches = longBusyStretches(JSON.parse(await Deno.readTextFile(path)), minMs);
+    console.log(`\n${stretches.length} busy stretches of ${minMs} ms or more; the longest:`);
+    for (const b of stretches.slice(0, top)) {
+      const top3 = b.top.map(([name, ms]) => `${name} ${Math.round(ms)} ms`).join(", ");
+      console.log(`  ${Math.round(b.ms)} ms at ${(b.atMs / 1000).toFixed(1)} s: ${top3}`);
+    }
   }
 }

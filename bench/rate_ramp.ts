@@ -56,10 +56,10 @@ export async function rampRate(
     }
     good = result;
   }
-  // A generator that cannot offer more ends the ramp: bisecting would measure the generator.
+  // A rate that could not be offered ends the ramp: bisecting would measure generator or broker.
   for (
     let i = 0;
-    i < options.refine && bad !== undefined && bad.verdict !== "generator-bound";
+    i < options.refine && bad !== undefined && bad.verdict !== "under-offered";
     i++
   ) {
     const low = good?.offeredRate ?? 0;

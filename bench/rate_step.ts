@@ -52,7 +52,11 @@ export interface StepResult {
    * generator, bench), of everything else on the host (others) and stolen.
    */
   readonly cpu: Readonly<Record<string, number>>;
-  readonly verdict: "ok" | "lost" | "lagging" | "generator-bound";
+  /**
+   * `under-offered`: the generator could not publish the offered rate (the
+   * CPU columns tell whether it or the saturated broker held it back).
+   */
+  readonly verdict: "ok" | "lost" | "lagging" | "under-offered";
   /** Other work on the host took more CPU than the limit during the step. */
   readonly disturbed: boolean;
 }
@@ -136,7 +140,7 @@ export async function runRateStep(
     : lagging
     ? "lagging"
     : sentRate < options.rate * rig.limits.minOfferedShare
-    ? "generator-bound"
+    ? "under-offered"
     : "ok";
   return {
     target: target.name,
