@@ -76,6 +76,7 @@ export class LiveDirectory implements MachineDirectory {
   // Keyed by view, then metric: the hot path builds no string keys.
   readonly #recent = new WeakMap<MutableView, Map<string, RecentValues>>();
   readonly #dirty = new Set<MutableView>();
+  readonly #db: DatabaseSync;
   readonly #upsert: StatementSync;
   readonly #unsubscribe: () => void;
   #timer: TimerHandle | undefined;
@@ -84,6 +85,7 @@ export class LiveDirectory implements MachineDirectory {
     this.#clock = options.clock;
     this.#recentCapacity = options.recentValues ?? 300;
     this.#persistEveryMs = options.persistEveryMs ?? 5_000;
+    this.#db = db;
     this.#upsert = db.prepare(
       "INSERT INTO machines (factory, machine, view) VALUES (?, ?, ?) " +
         "ON CONFLICT (factory, machine) DO UPDATE SET view = excluded.view",
@@ -124,8 +126,17 @@ export class LiveDirectory implements MachineDirectory {
 
   /** Writes changed views now. */
   persist(): void {
-    for (const view of this.#dirty) {
-      this.#upsert.run(view.factory, view.machine, JSON.stringify(view));
+    if (this.#dirty.size === 0) return;
+    // One transaction for all: a commit per view stalled the event loop ~70 ms for 1,000 machines.
+    this.#db.exec("BEGIN");
+    try {
+      for (const view of this.#dirty) {
+        this.#upsert.run(view.factory, view.machine, JSON.stringify(view));
+      }
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw new Error(`Cannot persist ${this.#dirty.size} machine views`, { cause: error });
     }
     this.#dirty.clear();
   }
