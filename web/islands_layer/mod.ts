@@ -8,6 +8,7 @@
  */
 export { Island, type IslandProps } from "./island.tsx";
 export { type PageAssets, type PageDocument, renderPage } from "./render_page.tsx";
+export { type PageSession, PageSessionContext } from "./page_session.ts";
 export {
   buildIslandBundle,
   type BundleEntry,

@@ -1,5 +1,6 @@
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { type FunctionComponent, h } from "preact";
+import type { PageSession } from "./page_session.ts";
 import { type PageAssets, renderPage } from "./render_page.tsx";
 import type { PageProps, RenderOptions, RouteContext, RouteModule } from "./route.ts";
 
@@ -17,6 +18,8 @@ export interface MountOptions<State> {
   readonly notFound: FunctionComponent<PageProps<NotFoundPageData>>;
   /** Extra headers of every HTML response (e.g. a Content-Security-Policy). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Who a request's page is rendered for (set by the auth middleware); none unless given. */
+  readonly session?: (c: Context) => PageSession | undefined;
 }
 
 /**
@@ -39,15 +42,17 @@ export function mountRoute<Data, State>(
   app.get(path, function routeHandler(c) {
     const url = new URL(c.req.url);
     const params: Readonly<Record<string, string>> = c.req.param();
+    const session = options.session?.(c);
     const ctx: RouteContext<Data, State> = {
       params,
       url,
       state: options.state,
+      session,
       render(data: Data, render: RenderOptions) {
         const body = h(route.default, { data, params, url });
         return htmlResponse(
           renderPage(
-            { title: render.title, body, refreshSeconds: render.refreshSeconds },
+            { title: render.title, body, refreshSeconds: render.refreshSeconds, session },
             options.assets,
           ),
           render.status ?? 200,

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { IslandRender, IslandRenderContext } from "./island.tsx";
+import { type PageSession, PageSessionContext } from "./page_session.ts";
 
 /** What every page links to: stylesheets, the islands bundle, the islands it holds. */
 export interface PageAssets {
@@ -22,6 +23,8 @@ export interface PageDocument {
   readonly body: ComponentChildren;
   /** Reload the page after this many seconds (a `<meta http-equiv="refresh">`, no script). */
   readonly refreshSeconds?: number;
+  /** Who the page is for; its CSRF token goes into `<meta name="csrf-token">`. */
+  readonly session?: PageSession;
 }
 
 /**
@@ -49,13 +52,18 @@ export function renderPage(page: PageDocument, assets: PageAssets): string {
         {page.refreshSeconds !== undefined && (
           <meta http-equiv="refresh" content={String(page.refreshSeconds)} />
         )}
+        {page.session?.csrfToken !== undefined && (
+          <meta name="csrf-token" content={page.session.csrfToken} />
+        )}
         <title>{page.title}</title>
         {assets.icon !== undefined && <link rel="icon" href={assets.icon} />}
         {assets.styles.map((href) => <link key={href} rel="stylesheet" href={href} />)}
         {assets.scripts.map((src) => <script key={src} type="module" src={src}></script>)}
       </head>
       <body>
-        <IslandRenderContext.Provider value={render}>{page.body}</IslandRenderContext.Provider>
+        <PageSessionContext.Provider value={page.session}>
+          <IslandRenderContext.Provider value={render}>{page.body}</IslandRenderContext.Provider>
+        </PageSessionContext.Provider>
       </body>
     </html>,
   );

@@ -1,4 +1,5 @@
 import type { FunctionComponent } from "preact";
+import type { PageSession } from "./page_session.ts";
 
 /** What a page component receives, as in Fresh's `PageProps`. */
 export interface PageProps<Data> {
@@ -23,6 +24,8 @@ export interface RouteContext<Data, State> {
   readonly url: URL;
   /** Dependencies of every page (directory, store, clock, …). */
   readonly state: State;
+  /** The signed-in user the page is for; undefined on public pages. */
+  readonly session?: PageSession;
   /** Renders the route's page component with `data`. */
   render(data: Data, options: RenderOptions): Response | Promise<Response>;
   /** Renders the 404 page with a message saying what was not found. */

@@ -1,0 +1,42 @@
+/**
+ * The verified caller of a request, as route handlers read it. The auth
+ * middleware (web/auth_middleware.ts) authenticates every request, checks the
+ * route's permission and factory, and then sets these variables; a handler
+ * behind it never sees an unauthenticated call to a protected route.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import type { Principal } from "../engine/identity/principal.ts";
+import { HttpError } from "./http_error.ts";
+
+/** Hono variables set by the auth middleware. */
+export interface AuthVariables {
+  /** The verified caller; absent on public routes called without a credential. */
+  principal?: Principal;
+  /** How the credential came: a session cookie needs CSRF protection on state changes. */
+  credential?: "bearer" | "cookie";
+  /** The session's JWT id (`jti`), for logout of this session alone. */
+  sessionId?: string;
+  /** The caller's network address, for throttling and the audit log. */
+  clientIp?: string;
+}
+
+/** The verified caller, or a 401 when the request carries none. */
+export function principalOf(c: Context): Principal {
+  const principal = c.get("principal") as Principal | undefined;
+  if (principal === undefined) {
+    throw new HttpError(401, "Sign in first: this route needs a credential");
+  }
+  return principal;
+}
+
+/** The caller's principal when one was given (public routes), else undefined. */
+export function optionalPrincipalOf(c: Context): Principal | undefined {
+  return c.get("principal") as Principal | undefined;
+}
+
+/** The caller's network address ("unknown" when the server cannot tell). */
+export function clientIpOf(c: Context): string {
+  return (c.get("clientIp") as string | undefined) ?? "unknown";
+}
