@@ -47,6 +47,10 @@ export interface Config {
   readonly smtp: SmtpConfig | undefined;
   /** Base of links in notifications; undefined → `http://HOST:PORT`. */
   readonly publicUrl: string | undefined;
+  /** Origins whose scripts may call the API (CORS) and open the live WebSocket; none by default. */
+  readonly corsOrigins: readonly string[];
+  /** Take client addresses from `X-Forwarded-For` (only behind a trusted reverse proxy). */
+  readonly trustProxy: boolean;
 }
 
 /** Thrown when the configuration cannot be used; `problems` lists each. */
@@ -108,6 +112,16 @@ export const SETTINGS: readonly Setting[] = [
     env: "PUBLIC_URL",
     flag: "public-url",
     help: "base URL of links in notifications (http://HOST:PORT)",
+  },
+  {
+    env: "CORS_ORIGINS",
+    flag: "cors-origins",
+    help: "comma-separated origins allowed to call the API from a browser (none)",
+  },
+  {
+    env: "TRUST_PROXY",
+    flag: "trust-proxy",
+    help: "'on' to take client addresses from X-Forwarded-For (off)",
   },
 ];
 
@@ -200,6 +214,11 @@ export function parseConfig(
 
   const smtp = parseSmtp(raw("SMTP_URL"), raw("SMTP_FROM"), problems);
   const publicUrl = url("PUBLIC_URL", ["http:", "https:"]);
+  const corsOrigins = parseOrigins(raw("CORS_ORIGINS"), problems);
+  const trustProxyRaw = (raw("TRUST_PROXY") ?? "off").toLowerCase();
+  if (!["on", "off", "true", "false", "1", "0"].includes(trustProxyRaw)) {
+    problems.push(`TRUST_PROXY must be 'on' or 'off': current value is '${raw("TRUST_PROXY")}'`);
+  }
 
   const config: Config = {
     host: raw("HOST") ?? "127.0.0.1",
@@ -216,6 +235,8 @@ export function parseConfig(
     retention: parseRetention(raw("RETENTION"), problems),
     smtp,
     publicUrl: publicUrl?.replace(/\/+$/, ""),
+    corsOrigins,
+    trustProxy: ["on", "true", "1"].includes(trustProxyRaw),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -303,6 +324,27 @@ function parseSmtp(
     password: parsed.password === "" ? undefined : decodeURIComponent(parsed.password),
     from: from ?? "",
   };
+}
+
+function parseOrigins(value: string | undefined, problems: string[]): string[] {
+  if (value === undefined) return [];
+  const origins: string[] = [];
+  for (const item of value.split(",").map((part) => part.trim()).filter((part) => part !== "")) {
+    try {
+      const parsed = new URL(item);
+      if (
+        !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== item.replace(/\/$/, "")
+      ) {
+        throw new Error("not an origin");
+      }
+      origins.push(parsed.origin);
+    } catch {
+      problems.push(
+        `CORS_ORIGINS must list origins like https://dashboards.example.com: '${item}' is not one`,
+      );
+    }
+  }
+  return origins;
 }
 
 function parseFlags(args: readonly string[], problems: string[]): Map<string, string> {

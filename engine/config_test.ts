@@ -154,3 +154,20 @@ Deno.test("parseConfig refuses a malformed or inconsistent retention policy", ()
     ),
   );
 });
+
+Deno.test("CORS_ORIGINS takes comma-separated origins and refuses anything else", () => {
+  const config = parseConfig({ CORS_ORIGINS: "https://a.example.com, http://b.example:8080/" }, []);
+  assert.deepEqual(config.corsOrigins, ["https://a.example.com", "http://b.example:8080"]);
+  assert.deepEqual(parseConfig({}, []).corsOrigins, []);
+  assert.throws(
+    () => parseConfig({ CORS_ORIGINS: "https://a.example.com/path,ftp://x" }, []),
+    (error: ConfigError) =>
+      error.problems.length === 2 && error.problems.every((p) => p.startsWith("CORS_ORIGINS")),
+  );
+});
+
+Deno.test("TRUST_PROXY is off unless switched on", () => {
+  assert.equal(parseConfig({}, []).trustProxy, false);
+  assert.equal(parseConfig({ TRUST_PROXY: "on" }, []).trustProxy, true);
+  assert.throws(() => parseConfig({ TRUST_PROXY: "maybe" }, []), ConfigError);
+});

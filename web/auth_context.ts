@@ -20,11 +20,18 @@ export interface AuthVariables {
   sessionId?: string;
   /** The caller's network address, for throttling and the audit log. */
   clientIp?: string;
+  /** CSRF token of the cookie session, for the page being rendered. */
+  csrfToken?: string;
+}
+
+declare module "hono" {
+  // Typed `c.get`/`c.set` of the auth variables in every handler.
+  interface ContextVariableMap extends AuthVariables {}
 }
 
 /** The verified caller, or a 401 when the request carries none. */
 export function principalOf(c: Context): Principal {
-  const principal = c.get("principal") as Principal | undefined;
+  const principal = c.get("principal");
   if (principal === undefined) {
     throw new HttpError(401, "Sign in first: this route needs a credential");
   }
@@ -33,10 +40,10 @@ export function principalOf(c: Context): Principal {
 
 /** The caller's principal when one was given (public routes), else undefined. */
 export function optionalPrincipalOf(c: Context): Principal | undefined {
-  return c.get("principal") as Principal | undefined;
+  return c.get("principal");
 }
 
 /** The caller's network address ("unknown" when the server cannot tell). */
 export function clientIpOf(c: Context): string {
-  return (c.get("clientIp") as string | undefined) ?? "unknown";
+  return c.get("clientIp") ?? "unknown";
 }

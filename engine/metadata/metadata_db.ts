@@ -130,6 +130,172 @@ const MIGRATIONS: readonly string[] = [
      routing TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    );`,
+  // Learning from operators (engine/learning/): machine types, labels with
+  // their feature windows, model versions, detector sensitivity with audit.
+  `CREATE TABLE machine_types (
+     factory TEXT NOT NULL,
+     machine TEXT NOT NULL,
+     type TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL,
+     PRIMARY KEY (factory, machine)
+   );
+   CREATE TABLE learning_labels (
+     id INTEGER PRIMARY KEY,
+     factory TEXT NOT NULL,
+     machine TEXT NOT NULL,
+     machine_type TEXT NOT NULL,
+     ts INTEGER NOT NULL,
+     metric TEXT,
+     alert_id TEXT,
+     label TEXT NOT NULL CHECK (label IN ('fault', 'false_alarm', 'normal')),
+     fault_class TEXT,
+     note TEXT,
+     by TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     window TEXT NOT NULL
+   );
+   CREATE INDEX learning_labels_by_machine ON learning_labels (factory, machine, ts);
+   CREATE INDEX learning_labels_by_type ON learning_labels (factory, machine_type, id);
+   CREATE TABLE model_versions (
+     factory TEXT NOT NULL,
+     machine_type TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('queued', 'training', 'ready', 'failed')),
+     requested_by TEXT NOT NULL,
+     requested_at INTEGER NOT NULL,
+     finished_at INTEGER,
+     label_count INTEGER NOT NULL,
+     evaluation TEXT,
+     model TEXT,
+     error TEXT,
+     PRIMARY KEY (factory, machine_type, version)
+   );
+   CREATE TABLE model_activations (
+     seq INTEGER PRIMARY KEY,
+     factory TEXT NOT NULL,
+     machine_type TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     previous INTEGER,
+     by TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX model_activations_by_type ON model_activations (factory, machine_type, seq);
+   CREATE TABLE detector_sensitivity (
+     factory TEXT NOT NULL,
+     machine TEXT NOT NULL,
+     metric TEXT NOT NULL,
+     factor REAL NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (factory, machine, metric)
+   );
+   CREATE TABLE sensitivity_audit (
+     seq INTEGER PRIMARY KEY,
+     factory TEXT NOT NULL,
+     machine TEXT NOT NULL,
+     metric TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     by TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     before REAL NOT NULL,
+     after REAL NOT NULL,
+     label_id INTEGER
+   );
+   CREATE INDEX sensitivity_audit_by_machine ON sensitivity_audit (factory, machine, seq);`,
+  // MQTT device credentials and factory provisioning keys; `hash` is mosquitto's
+  // `$7$` format (engine/identity/device_credentials.ts, provisioning_keys.ts).
+  `CREATE TABLE device_credentials (
+     id TEXT PRIMARY KEY,
+     factory TEXT NOT NULL,
+     machine TEXT NOT NULL,
+     name TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER,
+     revoked_at INTEGER,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX device_credentials_by_machine ON device_credentials (factory, machine);
+   CREATE TABLE provisioning_keys (
+     id TEXT PRIMARY KEY,
+     factory TEXT NOT NULL,
+     name TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER,
+     revoked_at INTEGER,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX provisioning_keys_by_factory ON provisioning_keys (factory);`,
+  // Identity: factories, users, revoked sessions, invites, API tokens and the
+  // audit log (engine/identity/).
+  `CREATE TABLE factories (
+     slug TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     time_zone TEXT NOT NULL,
+     auto_register INTEGER NOT NULL DEFAULT 0,
+     archived_at INTEGER,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     email TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('super_admin', 'admin', 'operator', 'viewer')),
+     factory TEXT,
+     password_hash TEXT NOT NULL,
+     disabled INTEGER NOT NULL DEFAULT 0,
+     token_cutoff INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX users_by_factory ON users (factory, email);
+   CREATE TABLE revoked_sessions (
+     jti TEXT PRIMARY KEY,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX revoked_sessions_by_expiry ON revoked_sessions (expires_at);
+   CREATE TABLE invites (
+     id TEXT PRIMARY KEY,
+     token_hash TEXT NOT NULL UNIQUE,
+     kind TEXT NOT NULL CHECK (kind IN ('invite', 'password_reset')),
+     email TEXT NOT NULL,
+     role TEXT,
+     factory TEXT,
+     user_id TEXT,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER,
+     revoked_at INTEGER
+   );
+   CREATE INDEX invites_by_factory ON invites (factory, created_at);
+   CREATE TABLE api_tokens (
+     id TEXT PRIMARY KEY,
+     factory TEXT NOT NULL,
+     name TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     permissions TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER,
+     revoked_at INTEGER
+   );
+   CREATE INDEX api_tokens_by_factory ON api_tokens (factory, created_at);
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY,
+     ts INTEGER NOT NULL,
+     factory TEXT,
+     actor_kind TEXT NOT NULL,
+     actor_id TEXT,
+     actor_name TEXT,
+     action TEXT NOT NULL,
+     target TEXT,
+     ip TEXT,
+     detail TEXT
+   );
+   CREATE INDEX audit_log_by_factory ON audit_log (factory, id);`,
 ];
 
 /**

@@ -1,0 +1,217 @@
+/**
+ * Who may call what: one access rule per route of the API and the pages.
+ * The auth middleware refuses any request whose route has no rule here
+ * (default deny), and the isolation matrix test checks that every route the
+ * app registers has one — so a new route cannot ship unguarded.
+ *
+ * @module
+ */
+import type { Permission } from "../engine/identity/principal.ts";
+
+/**
+ * What a route needs:
+ * - `public`: nothing (login, accepting an invite, health, static assets);
+ * - `session`: any signed-in caller, whatever their permissions;
+ * - a permission: a caller holding it, within the factory of the request.
+ */
+export type Access = "public" | "session" | Permission;
+
+/**
+ * Where the factory a request acts on comes from:
+ * - `path`: the `:factory` path parameter;
+ * - `query`: the `factory` query parameter (the live WebSocket);
+ * - `handler`: the body names it; the handler checks it (ingest, backtest);
+ * - `none`: the route is not about one factory (login, health, own session).
+ */
+export type FactorySource = "path" | "query" | "handler" | "none";
+
+/** The access rule of one route. */
+export interface AccessRule {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Hono pattern, relative to the mount point (`/api/v1` for the API). */
+  readonly path: string;
+  readonly access: Access;
+  readonly factory: FactorySource;
+}
+
+const rule = (
+  method: AccessRule["method"],
+  path: string,
+  access: Access,
+  factory: FactorySource = path.includes(":factory") ? "path" : "none",
+): AccessRule => ({ method, path, access, factory });
+
+const F = "/factories/:factory";
+const M = `${F}/machines/:machine`;
+
+/** Every route under `/api/v1`. */
+export const API_ACCESS: readonly AccessRule[] = [
+  // Operations and sessions.
+  rule("GET", "/health", "public"),
+  rule("GET", "/metrics", "public"),
+  rule("POST", "/auth/login", "public"),
+  rule("POST", "/auth/logout", "session"),
+  rule("POST", "/auth/logout-all", "session"),
+  rule("GET", "/auth/me", "session"),
+  rule("POST", "/auth/password", "session"),
+  rule("GET", "/invites/:token", "public"),
+  rule("POST", "/invites/:token/accept", "public"),
+  // Factories.
+  rule("GET", "/factories", "session"),
+  rule("POST", "/factories", "manage_factories"),
+  rule("PATCH", F, "manage_factories"),
+  rule("POST", `${F}/archive`, "manage_factories"),
+  rule("GET", "/audit", "manage_factories"),
+  // Machines, history, live.
+  rule("GET", `${F}/machines`, "view"),
+  rule("GET", M, "view"),
+  rule("POST", `${M}/release`, "manage_machines"),
+  rule("GET", `${M}/thresholds`, "view"),
+  rule("PUT", `${M}/thresholds`, "manage_machines"),
+  rule("GET", `${M}/history`, "view"),
+  rule("GET", `${M}/history.csv`, "reports"),
+  rule("GET", `${M}/history.json`, "reports"),
+  rule("GET", `${M}/latest`, "view"),
+  rule("GET", `${F}/trends`, "view"),
+  rule("GET", "/live", "view", "query"),
+  rule("POST", "/ingest", "ingest", "handler"),
+  // Alerts and rules.
+  rule("GET", `${F}/alerts`, "view"),
+  rule("GET", `${F}/alerts/:alertId`, "view"),
+  rule("POST", `${F}/alerts/:alertId/acknowledge`, "acknowledge"),
+  rule("POST", `${F}/alerts/:alertId/clear`, "acknowledge"),
+  rule("POST", `${F}/alerts/:alertId/shelve`, "acknowledge"),
+  rule("POST", `${F}/alerts/:alertId/unshelve`, "acknowledge"),
+  rule("GET", `${F}/rules`, "view"),
+  rule("POST", `${F}/rules`, "manage_rules"),
+  rule("GET", `${F}/rules/:id`, "view"),
+  rule("GET", `${F}/rules/:id/history`, "view"),
+  rule("PUT", `${F}/rules/:id`, "manage_rules"),
+  rule("DELETE", `${F}/rules/:id`, "manage_rules"),
+  rule("GET", `${F}/rules/:id/preview`, "view"),
+  rule("POST", "/rules/backtest", "view", "handler"),
+  // Notifications.
+  rule("GET", `${F}/notifications/channels`, "manage_rules"),
+  rule("POST", `${F}/notifications/channels`, "manage_rules"),
+  rule("PUT", `${F}/notifications/channels/:id`, "manage_rules"),
+  rule("DELETE", `${F}/notifications/channels/:id`, "manage_rules"),
+  rule("POST", `${F}/notifications/channels/:id/test`, "manage_rules"),
+  rule("GET", `${F}/notifications/routing`, "manage_rules"),
+  rule("PUT", `${F}/notifications/routing`, "manage_rules"),
+  rule("GET", `${F}/notifications/log`, "manage_rules"),
+  // Users, invites, API tokens, audit.
+  rule("GET", `${F}/users`, "manage_users"),
+  rule("PATCH", `${F}/users/:id`, "manage_users"),
+  rule("POST", `${F}/users/:id/password-reset`, "manage_users"),
+  rule("GET", `${F}/invites`, "manage_users"),
+  rule("POST", `${F}/invites`, "manage_users"),
+  rule("DELETE", `${F}/invites/:id`, "manage_users"),
+  rule("GET", `${F}/api-tokens`, "manage_users"),
+  rule("POST", `${F}/api-tokens`, "manage_users"),
+  rule("DELETE", `${F}/api-tokens/:id`, "manage_users"),
+  rule("GET", `${F}/audit`, "manage_users"),
+  // Devices.
+  rule("GET", `${F}/devices`, "manage_machines"),
+  rule("POST", `${M}/credentials`, "manage_machines"),
+  rule("DELETE", `${F}/devices/:id`, "manage_machines"),
+  rule("GET", `${F}/provisioning-keys`, "manage_machines"),
+  rule("POST", `${F}/provisioning-keys`, "manage_machines"),
+  rule("DELETE", `${F}/provisioning-keys/:id`, "manage_machines"),
+];
+
+/** Every page and asset route. */
+export const PAGE_ACCESS: readonly AccessRule[] = [
+  rule("GET", "/login", "public"),
+  rule("GET", "/invites/:token", "public"),
+  rule("GET", "/_islands/:file", "public"),
+  rule("GET", "/static/:path{.+}", "public"),
+  rule("GET", "/", "session"),
+  rule("GET", "/admin/factories", "manage_factories"),
+  rule("GET", F, "view"),
+  rule("GET", M, "view"),
+  rule("GET", `${M}/history`, "view"),
+  rule("GET", `${F}/alerts`, "view"),
+  rule("GET", `${F}/alerts/:alert`, "view"),
+  rule("GET", `${F}/rules`, "view"),
+  rule("GET", `${F}/rules/new`, "view"),
+  rule("GET", `${F}/rules/:rule`, "view"),
+  rule("GET", `${F}/notifications`, "manage_rules"),
+  rule("GET", `${F}/users`, "manage_users"),
+  rule("GET", `${F}/api-tokens`, "manage_users"),
+  rule("GET", `${F}/audit`, "manage_users"),
+  rule("GET", `${F}/devices`, "manage_machines"),
+];
+
+/** A rule matched against a request, with the path's parameters. */
+export interface MatchedRule {
+  readonly rule: AccessRule;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * Finds the access rule of requests, as Hono would route them: static
+ * segments before parameters (`/rules/new` before `/rules/:rule`).
+ *
+ * @example
+ * ```ts
+ * const table = new AccessTable(API_ACCESS);
+ * table.match("GET", "/factories/demo/machines")?.rule.access; // "view"
+ * ```
+ */
+export class AccessTable {
+  readonly #compiled: readonly {
+    readonly rule: AccessRule;
+    readonly pattern: RegExp;
+    readonly names: readonly string[];
+    readonly staticness: number;
+  }[];
+
+  constructor(rules: readonly AccessRule[]) {
+    this.#compiled = rules.map((rule) => ({ rule, ...compile(rule.path) }))
+      .sort((a, b) => b.staticness - a.staticness);
+  }
+
+  /** The rule of `method` `path` (HEAD as GET), or undefined: no such route. */
+  match(method: string, path: string): MatchedRule | undefined {
+    const verb = method === "HEAD" ? "GET" : method;
+    for (const { rule, pattern, names } of this.#compiled) {
+      if (rule.method !== verb) continue;
+      const found = pattern.exec(path);
+      if (found === null) continue;
+      const params: Record<string, string> = {};
+      names.forEach((name, i) => {
+        params[name] = safeDecode(found[i + 1]);
+      });
+      return { rule, params };
+    }
+    return undefined;
+  }
+
+  /** Whether some rule (of any method) covers `path`: a wrong method is then 405-ish, not unknown. */
+  knowsPath(path: string): boolean {
+    return this.#compiled.some(({ pattern }) => pattern.test(path));
+  }
+}
+
+function compile(path: string): { pattern: RegExp; names: string[]; staticness: number } {
+  const names: string[] = [];
+  let staticness = 0;
+  const source = path.split("/").map((segment) => {
+    const param = /^:([A-Za-z_]\w*)(?:\{(.+)\})?$/.exec(segment);
+    if (param === null) {
+      staticness++;
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }
+    names.push(param[1]);
+    return param[2] === undefined ? "([^/]+)" : `(${param[2]})`;
+  }).join("/");
+  return { pattern: new RegExp(`^${source}/?$`), names, staticness };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
