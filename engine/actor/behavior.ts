@@ -46,4 +46,6 @@ export interface SnapshotStore<Snapshot> {
   load(key: string): Snapshot | undefined;
   save(key: string, snapshot: Snapshot): void;
   delete(key: string): void;
+  /** Runs `work` (several saves) as one unit of storage, e.g. one transaction; optional. */
+  batch?(work: () => void): void;
 }

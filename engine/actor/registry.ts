@@ -385,19 +385,42 @@ export class ActorRegistry<State, Message, Snapshot> {
   readonly #sweep = (): void => {
     this.#sweepTimer = undefined;
     const now = this.#clock.now();
+    const due: Cell<State, Message, Snapshot>[] = [];
     for (const cell of this.#actors.values()) {
       if (cell.phase !== "running") continue;
       const idleMs = now - cell.lastActiveAt;
       if (!cell.busy && cell.mailbox.size === 0 && idleMs >= this.#passivateAfterMs) {
         this.#passivate(cell, idleMs);
       } else if (cell.dirty && now - cell.lastSnapshotAt >= this.#snapshotEveryMs) {
-        cell.checkpoint();
+        due.push(cell);
       }
     }
+    this.#checkpointSome(due);
     if (this.#actors.size > 0 && this.#accepting) {
       this.#sweepTimer = this.#clock.setTimeout(this.#sweep, this.#sweepEveryMs);
     }
   };
+
+  /**
+   * Saves the snapshots of due actors, oldest first, at most an even share
+   * per sweep (actors × sweep period / snapshot period) and in one batch of
+   * the store: actors that came up together would otherwise all be due in
+   * the same sweep and stall the event loop for a burst of saves. Those left
+   * over are taken in the next sweeps.
+   */
+  #checkpointSome(due: Cell<State, Message, Snapshot>[]): void {
+    if (due.length === 0) return;
+    const share = Math.max(
+      1,
+      Math.ceil(this.#actors.size * this.#sweepEveryMs / this.#snapshotEveryMs),
+    );
+    due.sort((a, b) => a.lastSnapshotAt - b.lastSnapshotAt);
+    const work = () => {
+      for (const cell of due.slice(0, share)) cell.checkpoint();
+    };
+    if (this.#snapshots.batch === undefined) work();
+    else this.#snapshots.batch(work);
+  }
 
   #passivate(cell: Cell<State, Message, Snapshot>, idleMs: number): void {
     // A failed save is reported as a crash; the actor then restarts instead of losing its state.

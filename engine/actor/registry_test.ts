@@ -60,6 +60,7 @@ class MemorySnapshots implements SnapshotStore<number> {
   readonly saved = new Map<string, number>();
   saves = 0;
   failSaves = false;
+  batch?: (work: () => void) => void;
 
   load(key: string): number | undefined {
     return this.saved.get(key);
@@ -668,4 +669,24 @@ Deno.test("ActorRegistry rejects options out of range", () => {
     );
   }
   assert.throws(() => setup({ supervision: { jitter: 3 } }), RangeError);
+});
+
+Deno.test("ActorRegistry spreads due snapshots over sweeps, one batch per sweep", async () => {
+  const batches: number[] = [];
+  const { registry, clock, snapshots } = setup({ snapshotEveryMs: 30_000, sweepEveryMs: 5_000 });
+  snapshots.batch = (work: () => void) => {
+    const before = snapshots.saves;
+    work();
+    batches.push(snapshots.saves - before);
+  };
+  const machines = Array.from({ length: 12 }, (_, i) => ({ factory: "f1", machine: `m${i}` }));
+  for (const ref of machines) registry.tell(ref, add(1));
+  await flush();
+  clock.tick(30_000);
+  // 12 actors × 5 s / 30 s: an even share is 2 per sweep; the oldest go first.
+  assert.deepEqual(batches, [2]);
+  for (let i = 0; i < 5; i++) clock.tick(5_000);
+  assert.deepEqual(batches, [2, 2, 2, 2, 2, 2]);
+  assert.equal(snapshots.saved.size, 12, "every actor saved within one snapshot period");
+  await registry.drain();
 });

@@ -41,3 +41,20 @@ Deno.test("ThresholdTable replaces a machine's limits and reloads them", () => {
   assert.deepEqual(new ThresholdTable(db).get(ref), { temp: { low: 5, high: 90 } });
   assert.deepEqual(table.get({ factory: "f", machine: "other" }), {});
 });
+
+Deno.test("SnapshotTable.batch saves in one transaction and rolls back on a throw", () => {
+  const db = openMetadataDb(":memory:");
+  const table = new SnapshotTable<{ n: number }>(db, new FakeClock(0));
+  table.batch(() => {
+    table.save("a", { n: 1 });
+    table.save("b", { n: 2 });
+  });
+  assert.deepEqual([table.load("a"), table.load("b")], [{ n: 1 }, { n: 2 }]);
+  assert.throws(() =>
+    table.batch(() => {
+      table.save("a", { n: 10 });
+      throw new Error("snapshot failed");
+    }), /snapshot failed/);
+  assert.deepEqual(table.load("a"), { n: 1 }, "the half-done batch was rolled back");
+  assert.equal(db.isTransaction, false);
+});

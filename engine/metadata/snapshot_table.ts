@@ -13,12 +13,14 @@ import type { Clock } from "../clock.ts";
  */
 export class SnapshotTable<Snapshot> implements SnapshotStore<Snapshot> {
   readonly #clock: Clock;
+  readonly #db: DatabaseSync;
   readonly #select: StatementSync;
   readonly #upsert: StatementSync;
   readonly #delete: StatementSync;
 
   constructor(db: DatabaseSync, clock: Clock) {
     this.#clock = clock;
+    this.#db = db;
     this.#select = db.prepare("SELECT snapshot FROM actor_snapshots WHERE key = ?");
     this.#upsert = db.prepare(
       "INSERT INTO actor_snapshots (key, snapshot, saved_at) VALUES (?, ?, ?) " +
@@ -38,5 +40,18 @@ export class SnapshotTable<Snapshot> implements SnapshotStore<Snapshot> {
 
   delete(key: string): void {
     this.#delete.run(key);
+  }
+
+  /** Runs several saves in one transaction: one commit instead of one per snapshot. */
+  batch(work: () => void): void {
+    if (this.#db.isTransaction) return work();
+    this.#db.exec("BEGIN");
+    try {
+      work();
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
   }
 }
