@@ -34,6 +34,8 @@ export interface HttpIngestRequest {
   /** Machine of points that do not name one (query parameters). */
   readonly defaults: Partial<MachineRef>;
   readonly precision?: "ns" | "us" | "ms" | "s";
+  /** Whether the caller may write to a machine; points it may not are rejected as `forbidden`. */
+  readonly allows?: (ref: MachineRef) => boolean;
 }
 
 /** Why a point did not go in: failed validation, or refused by its machine's actor. */
@@ -128,12 +130,13 @@ export class Ingestor {
       maxFutureMs: this.#maxFutureMs,
     };
     const lineProtocol = /^text\/plain|line-protocol/i.test(request.contentType);
-    const result = lineProtocol
+    const decoded = lineProtocol
       ? decodeLineProtocol(request.body, request.defaults, {
         ...options,
         precision: request.precision,
       })
       : decodeJsonTelemetry(request.body, request.defaults, options);
+    const result = request.allows === undefined ? decoded : restrict(decoded, request.allows);
     return this.#route("http", result, () => request.body.slice(0, 200));
   }
 
@@ -190,4 +193,24 @@ export class Ingestor {
   #preview(payload: Uint8Array): string {
     return this.#decoder.decode(payload.subarray(0, 200));
   }
+}
+
+/** Moves the points of machines the caller may not write to the rejections, as `forbidden`. */
+function restrict(result: DecodeResult, allows: (ref: MachineRef) => boolean): DecodeResult {
+  const points: TelemetryPoint[] = [];
+  const rejections = [...result.rejections];
+  result.points.forEach((point) => {
+    if (allows(point)) {
+      points.push(point);
+      return;
+    }
+    rejections.push({
+      reason: "forbidden",
+      message:
+        `This credential may not write to machine '${point.machine}' of factory '${point.factory}'`,
+      factory: point.factory,
+      machine: point.machine,
+    });
+  });
+  return { points, rejections };
 }

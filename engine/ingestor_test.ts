@@ -130,3 +130,24 @@ Deno.test("Ingestor reports points the registry refused, and refuses all after c
   assert.deepEqual(stopped.rejected.map((r) => r.reason), ["stopped"]);
   await close();
 });
+
+Deno.test("Ingestor rejects as forbidden the points a credential may not write, keeps the rest", async () => {
+  const { ingestor, delivered, metrics, close } = await setup();
+  const report = ingestor.ingestHttp({
+    body: "telemetry,factory=demo,machine=f-01 temp=30 1795428000000\n" +
+      "telemetry,factory=demo,machine=f-02 temp=31 1795428000000\n" +
+      "telemetry,factory=other,machine=f-01 temp=32 1795428000000",
+    contentType: "text/plain",
+    defaults: {},
+    precision: "ms",
+    allows: (ref) => ref.factory === "demo" && ref.machine === "f-01",
+  });
+  assert.equal(report.accepted, 1);
+  assert.deepEqual(report.rejected.map((r) => [r.reason, r.factory, r.machine]), [
+    ["forbidden", "demo", "f-02"],
+    ["forbidden", "other", "f-01"],
+  ]);
+  assert.deepEqual(delivered.map((p) => [p.machine, p.metrics.temp]), [["f-01", 30]]);
+  assert.equal(await metrics.value(metrics.ingestRejected, { reason: "forbidden" }), 2);
+  await close();
+});

@@ -11,7 +11,10 @@ import { operationsApi } from "../routes/api/v1/operations.ts";
 import { ruleBacktestApi } from "../routes/api/v1/rule_backtest.ts";
 import { rulesApi } from "../routes/api/v1/rules.ts";
 import { trendsApi } from "../routes/api/v1/trends.ts";
+import { cors } from "hono/cors";
 import type { AppDeps } from "./app_deps.ts";
+import { authMiddleware } from "./auth_middleware.ts";
+import { AccessTable, API_ACCESS, PAGE_ACCESS } from "./route_access.ts";
 import { handleError, HttpError } from "./http_error.ts";
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
 import { notFoundPage } from "./pages.ts";
@@ -26,13 +29,42 @@ import { notFoundPage } from "./pages.ts";
  * ```
  */
 export function createApp(deps: AppDeps, pages?: Hono): Hono {
+  const security = deps.security ?? { secure: false, corsOrigins: [] };
   const app = new Hono();
   app.onError(handleError);
   app.use("*", async (c, next) => {
     await next();
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
+    c.header("X-Frame-Options", "DENY");
+    if (security.secure) c.header("Strict-Transport-Security", "max-age=31536000");
+    if (!c.res.headers.has("Content-Security-Policy")) {
+      c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    }
   });
+  if (security.corsOrigins.length > 0) {
+    // Bearer tokens only: cookies never cross origins, so CSRF stays out of reach.
+    app.use(
+      "/api/*",
+      cors({
+        origin: [...security.corsOrigins],
+        allowHeaders: ["Authorization", "Content-Type"],
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+        credentials: false,
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(
+    "/api/v1/*",
+    authMiddleware({
+      authenticator: deps.auth,
+      table: new AccessTable(API_ACCESS),
+      prefix: "/api/v1",
+      mode: "api",
+      trustProxy: security.trustProxy,
+    }),
+  );
   const api = new Hono();
   api.route("/", machinesApi(deps));
   api.route("/", historyApi(deps));
@@ -52,6 +84,16 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
     throw new HttpError(404, `No API route ${c.req.method} ${c.req.path}; see /api/docs`);
   });
   if (pages !== undefined) {
+    app.use(
+      "*",
+      authMiddleware({
+        authenticator: deps.auth,
+        table: new AccessTable(PAGE_ACCESS),
+        prefix: "",
+        mode: "pages",
+        trustProxy: security.trustProxy,
+      }),
+    );
     app.route("/", pages);
     app.notFound((c) => notFoundPage(new URL(c.req.url), `Nothing lives at ${c.req.path}.`));
   }

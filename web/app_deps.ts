@@ -9,6 +9,7 @@ import type { EngineMetrics } from "../engine/metrics.ts";
 import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
 import type { MachineRef } from "../engine/telemetry.ts";
 import type { ConfiguredDispatcher } from "../engine/notify/mod.ts";
+import type { RequestAuthenticator } from "./auth_middleware.ts";
 import type { LiveHub } from "./live_hub.ts";
 
 /** Lifecycle of a machine's actor, as the API reports it. */
@@ -30,8 +31,24 @@ export type NotificationsDeps = Pick<
   "settings" | "problems" | "problemOf" | "sendTest" | "listNotifications"
 >;
 
+/** How the app presents itself to browsers. */
+export interface SecurityOptions {
+  /** Served over TLS (PUBLIC_URL is https): secure `__Host-` cookies and HSTS. */
+  readonly secure: boolean;
+  /** Origins whose scripts may call the API (CORS) and open the live WebSocket. */
+  readonly corsOrigins: readonly string[];
+  /** Origin of PUBLIC_URL, allowed to open the live WebSocket besides the request's own. */
+  readonly publicOrigin?: string;
+  /** Take client addresses from X-Forwarded-For. */
+  readonly trustProxy?: boolean;
+}
+
 /** Everything the web app reads or drives; built in main.ts (or a test). */
 export interface AppDeps {
+  /** Verifies the credential of every request (web/auth_middleware.ts). */
+  readonly auth: RequestAuthenticator;
+  /** TLS, CORS and WebSocket origins; plain HTTP without CORS unless given. */
+  readonly security?: SecurityOptions;
   readonly clock: Clock;
   readonly metrics: EngineMetrics;
   readonly directory: MachineDirectory;

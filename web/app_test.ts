@@ -16,6 +16,7 @@ import {
   readChannelConfig,
 } from "../engine/notify/mod.ts";
 import { SqliteStore } from "../engine/store/sqlite_store.ts";
+import { SUPER_ADMIN_AUTH } from "./_test_auth.ts";
 import { createApp } from "./app.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { LiveHub } from "./live_hub.ts";
@@ -67,6 +68,7 @@ function setup() {
   );
   notifications.start();
   const deps: AppDeps = {
+    auth: SUPER_ADMIN_AUTH,
     clock,
     metrics,
     directory,

@@ -47,3 +47,11 @@ export function optionalPrincipalOf(c: Context): Principal | undefined {
 export function clientIpOf(c: Context): string {
   return c.get("clientIp") ?? "unknown";
 }
+
+/**
+ * Who acts, for audit trails (alert actions, rule versions): the verified
+ * caller's name; undefined only where no auth gate runs (route unit tests).
+ */
+export function actorNameOf(c: Context): string | undefined {
+  return c.get("principal")?.name;
+}

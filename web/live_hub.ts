@@ -39,6 +39,8 @@ type Queued = EngineEvent & { coalesced?: number };
 class LiveClient {
   readonly socket: LiveSocket;
   readonly filter: LiveFilter;
+  /** Who opened it (a user or token id), so revoking their sessions closes it. */
+  readonly owner: string | undefined;
   readonly queue: Queued[] = [];
   /** Index in `queue` of the unsent telemetry event of each machine, for coalescing. */
   readonly telemetryAt = new Map<string, number>();
@@ -46,9 +48,10 @@ class LiveClient {
   timer: TimerHandle | undefined;
   closed = false;
 
-  constructor(socket: LiveSocket, filter: LiveFilter) {
+  constructor(socket: LiveSocket, filter: LiveFilter, owner: string | undefined) {
     this.socket = socket;
     this.filter = filter;
+    this.owner = owner;
   }
 
   wants(event: EngineEvent): boolean {
@@ -100,8 +103,8 @@ export class LiveHub {
   }
 
   /** Starts sending matching events to `socket`; the first message is a `hello`. */
-  connect(socket: LiveSocket, filter: LiveFilter): LiveClient {
-    const client = new LiveClient(socket, filter);
+  connect(socket: LiveSocket, filter: LiveFilter, owner?: string): LiveClient {
+    const client = new LiveClient(socket, filter, owner);
     let clients = this.#byFactory.get(filter.factory);
     if (clients === undefined) {
       clients = new Set();
@@ -119,6 +122,23 @@ export class LiveHub {
     const clients = this.#byFactory.get(client.filter.factory);
     clients?.delete(client);
     if (clients?.size === 0) this.#byFactory.delete(client.filter.factory);
+  }
+
+  /**
+   * Closes every client `owner` opened (code 4401), e.g. when the user is
+   * disabled or signs out everywhere; returns how many were closed.
+   */
+  closeOwner(owner: string, reason: string): number {
+    let closed = 0;
+    for (const clients of [...this.#byFactory.values()]) {
+      for (const client of [...clients]) {
+        if (client.owner !== owner) continue;
+        this.disconnect(client);
+        client.socket.close(4401, reason);
+        closed++;
+      }
+    }
+    return closed;
   }
 
   /** Closes every client and stops listening to the bus. */

@@ -126,3 +126,21 @@ Deno.test("LiveHub closes a client that stays backed up past the time bound", ()
   clock.tick(30);
   assert.equal(socket.closedWith?.[0], CLOSE_TOO_SLOW);
 });
+
+Deno.test("LiveHub closes the clients of a revoked owner only, and sends them nothing more", () => {
+  const { bus, hub } = setup();
+  const ana1 = new FakeSocket();
+  const ana2 = new FakeSocket();
+  const bob = new FakeSocket();
+  hub.connect(ana1, { factory: "demo" }, "user-ana");
+  hub.connect(ana2, { factory: "demo", machine: "m1" }, "user-ana");
+  hub.connect(bob, { factory: "demo" }, "user-bob");
+  assert.equal(hub.closeOwner("user-ana", "user disabled"), 2);
+  assert.deepEqual(ana1.closedWith, [4401, "user disabled"]);
+  assert.deepEqual(ana2.closedWith, [4401, "user disabled"]);
+  assert.equal(bob.closedWith, undefined);
+  bus.publish(telemetry("m1", 1, { a: 1 }));
+  assert.deepEqual(ana1.types(), ["hello"]);
+  assert.deepEqual(bob.types(), ["hello", "telemetry"]);
+  assert.equal(hub.clientCount, 1);
+});

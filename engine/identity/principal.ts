@@ -64,6 +64,17 @@ export interface Principal {
   readonly factory: string | null;
   /** What the caller may do; for API tokens, the token's scope. */
   readonly permissions: ReadonlySet<Permission>;
+  /** Devices with a machine credential: the one machine they may write. */
+  readonly machine?: string;
+}
+
+/** Whether `principal` may write telemetry of machine `ref`. */
+export function canWriteMachine(
+  principal: Principal,
+  ref: { readonly factory: string; readonly machine: string },
+): boolean {
+  return canReachFactory(principal, ref.factory) && principal.permissions.has("ingest") &&
+    (principal.machine === undefined || principal.machine === ref.machine);
 }
 
 /** True when `principal` may act on objects of `factory`. */

@@ -17,7 +17,9 @@ export type RejectReason =
   | "bad_timestamp"
   | "future_timestamp"
   | "payload_too_large"
-  | "bad_line";
+  | "bad_line"
+  /** The credential may not write to the point's factory or machine. */
+  | "forbidden";
 
 /**
  * One piece of input that was not accepted, and why.

@@ -11,6 +11,7 @@ import {
 import type { AlertSeverity } from "../../../engine/events.ts";
 import { ID_PATTERN } from "../../../engine/telemetry.ts";
 import type { AppDeps } from "../../../web/app_deps.ts";
+import { actorNameOf } from "../../../web/auth_context.ts";
 import { HttpError } from "../../../web/http_error.ts";
 import { parseTimeParam } from "../../../web/time_param.ts";
 import { refuseUnknown } from "./_history_params.ts";
@@ -215,7 +216,8 @@ async function readBody(c: Context, verb: Verb, now: number): Promise<ActionBody
         `${verb} takes by, note${verb === "shelve" ? ", until or durationMs" : ""}`,
     );
   }
-  const who = optionalText("by", by, MAX_BY_LENGTH) ?? DEFAULT_OPERATOR;
+  // The verified caller acts; `by` names someone only where no gate runs.
+  const who = actorNameOf(c) ?? optionalText("by", by, MAX_BY_LENGTH) ?? DEFAULT_OPERATOR;
   const why = optionalText("note", note, MAX_NOTE_LENGTH);
   if (verb === "clear" && why === undefined) {
     throw new HttpError(

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { canWriteMachine } from "../../../engine/identity/principal.ts";
 import { ID_PATTERN } from "../../../engine/telemetry.ts";
+import { optionalPrincipalOf } from "../../../web/auth_context.ts";
 import type { AppDeps } from "../../../web/app_deps.ts";
 import { HttpError } from "../../../web/http_error.ts";
 
@@ -10,9 +12,13 @@ const PRECISIONS = ["ns", "us", "ms", "s"] as const;
  * body or as query parameters) or InfluxDB line protocol (`Content-Type:
  * text/plain`, tags `factory` and `machine`, `?precision=ns|us|ms|s`).
  * Answers 200 with what went in and each point that did not and why; 422 when
- * nothing went in; 413 past the size bound.
+ * nothing went in; 413 past the size bound. Points of machines the caller's
+ * credential may not write are rejected as `forbidden`, the rest go in.
  */
-export function ingestApi(deps: AppDeps, options: { maxBytes?: number } = {}): Hono {
+export function ingestApi(
+  deps: Pick<AppDeps, "ingest">,
+  options: { maxBytes?: number } = {},
+): Hono {
   const maxBytes = options.maxBytes ?? 256 * 1024;
   const app = new Hono();
   app.post("/ingest", async (c) => {
@@ -40,7 +46,9 @@ export function ingestApi(deps: AppDeps, options: { maxBytes?: number } = {}): H
         `'precision' must be one of ${PRECISIONS.join(", ")}: current value is '${precision}'`,
       );
     }
+    const principal = optionalPrincipalOf(c);
     const report = deps.ingest({
+      allows: principal === undefined ? undefined : (ref) => canWriteMachine(principal, ref),
       body,
       contentType: c.req.header("content-type") ?? "application/json",
       defaults,

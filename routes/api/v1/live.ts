@@ -9,8 +9,13 @@ import type { LiveSocket } from "../../../web/live_hub.ts";
  * `GET /live?factory={f}&machine={m}`: the live event stream over WebSocket.
  * Each message is one JSON event with a `type` (`hello`, `telemetry`,
  * `anomaly`, `status`, `supervision`, `registered`).
+ *
+ * The auth gate has checked the caller may view the factory. A browser's
+ * handshake must come from this server's own origin, PUBLIC_URL's, or one of
+ * CORS_ORIGINS (a cookie would otherwise let any site read the stream); the
+ * socket is closed when the caller's sessions are revoked.
  */
-export function liveApi(deps: AppDeps): Hono {
+export function liveApi(deps: Pick<AppDeps, "hub" | "security">): Hono {
   const app = new Hono();
   app.get(
     "/live",
@@ -29,6 +34,14 @@ export function liveApi(deps: AppDeps): Hono {
           `'machine' must match ${ID_PATTERN.source}: current value is '${machine}'`,
         );
       }
+      const origin = c.req.header("origin");
+      if (origin !== undefined && !allowedOrigin(origin, c.req.header("host"), deps.security)) {
+        throw new HttpError(
+          403,
+          `WebSocket connections from origin '${origin}' are not allowed; ` +
+            "add it to CORS_ORIGINS or set PUBLIC_URL",
+        );
+      }
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
         throw new HttpError(400, "This endpoint speaks WebSocket only (send 'Upgrade: websocket')");
       }
@@ -37,6 +50,7 @@ export function liveApi(deps: AppDeps): Hono {
     upgradeWebSocket((c) => {
       const factory = c.req.query("factory")!;
       const machine = c.req.query("machine");
+      const owner = c.get("principal")?.id;
       let client: ReturnType<AppDeps["hub"]["connect"]> | undefined;
       return {
         onOpen(_event, ws) {
@@ -51,6 +65,7 @@ export function liveApi(deps: AppDeps): Hono {
           client = deps.hub.connect(
             socket,
             machine === undefined ? { factory } : { factory, machine },
+            owner,
           );
         },
         onClose() {
@@ -63,4 +78,21 @@ export function liveApi(deps: AppDeps): Hono {
     }),
   );
   return app;
+}
+
+/** The request's own host, PUBLIC_URL's origin, and CORS_ORIGINS may open the stream. */
+export function allowedOrigin(
+  origin: string,
+  host: string | undefined,
+  security: AppDeps["security"],
+): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (host !== undefined && parsed.host === host) return true;
+  if (security?.publicOrigin !== undefined && parsed.origin === security.publicOrigin) return true;
+  return security?.corsOrigins.includes(parsed.origin) ?? false;
 }

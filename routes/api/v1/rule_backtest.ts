@@ -7,6 +7,8 @@ import {
 import { type Rule, ruleAppliesTo, validateRule } from "../../../engine/rules/mod.ts";
 import { ID_PATTERN } from "../../../engine/telemetry.ts";
 import type { AppDeps } from "../../../web/app_deps.ts";
+import { canReachFactory } from "../../../engine/identity/principal.ts";
+import { optionalPrincipalOf } from "../../../web/auth_context.ts";
 import { HttpError } from "../../../web/http_error.ts";
 import { parseTimeParam } from "../../../web/time_param.ts";
 import { jsonBody, ruleProblems } from "./_rule_body.ts";
@@ -95,6 +97,11 @@ export function ruleBacktestApi(deps: BacktestDeps): Hono {
       });
     }
     const rule = readDraft(fields.rule);
+    // The body names the factory, so the auth gate could not check it.
+    const principal = optionalPrincipalOf(c);
+    if (principal !== undefined && !canReachFactory(principal, rule.scope.factory)) {
+      throw new HttpError(404, `Factory '${rule.scope.factory}' not found`);
+    }
     const to = timeOf("to", fields.to, deps.clock.now());
     const from = timeOf("from", fields.from, to - DAY);
     if (from > to) {

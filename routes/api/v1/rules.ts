@@ -3,6 +3,7 @@ import type { RuleVersion } from "../../../engine/alerts/rule_table.ts";
 import type { Rule } from "../../../engine/rules/mod.ts";
 import { ID_PATTERN } from "../../../engine/telemetry.ts";
 import type { AppDeps } from "../../../web/app_deps.ts";
+import { actorNameOf } from "../../../web/auth_context.ts";
 import { HttpError } from "../../../web/http_error.ts";
 import { changedBy, jsonBody, readRuleBody, slugOf } from "./_rule_body.ts";
 
@@ -47,7 +48,7 @@ export function rulesApi(deps: RulesDeps): Hono {
   app.post("/factories/:factory/rules", async (c) => {
     const factory = factoryOf(c.req.param("factory"));
     const body = await jsonBody(c.req.raw);
-    const by = changedBy(body);
+    const by = actorNameOf(c) ?? changedBy(body);
     const given = (body as { id?: unknown } | undefined)?.id;
     let id: string;
     if (given === undefined) {
@@ -99,7 +100,7 @@ export function rulesApi(deps: RulesDeps): Hono {
     const { factory, current } = existing(rules, c.req.param("factory"), c.req.param("id"));
     const id = current.rule.id;
     const body = await jsonBody(c.req.raw);
-    const by = changedBy(body);
+    const by = actorNameOf(c) ?? changedBy(body);
     const fields = (typeof body === "object" && body !== null ? body : {}) as Record<
       string,
       unknown
@@ -132,8 +133,8 @@ export function rulesApi(deps: RulesDeps): Hono {
     const { factory, current } = existing(rules, c.req.param("factory"), c.req.param("id"));
     const body = await jsonBody(c.req.raw);
     const by = body === undefined && c.req.query("by") !== undefined
-      ? changedBy({ by: c.req.query("by") })
-      : changedBy(body);
+      ? actorNameOf(c) ?? changedBy({ by: c.req.query("by") })
+      : actorNameOf(c) ?? changedBy(body);
     rules.delete(current.rule.id, by);
     return c.json({ id: current.rule.id, factory, deleted: true });
   });
@@ -141,7 +142,7 @@ export function rulesApi(deps: RulesDeps): Hono {
   for (const action of ["enable", "disable"] as const) {
     app.post(`/factories/:factory/rules/:id/${action}`, async (c) => {
       const { factory, current } = existing(rules, c.req.param("factory"), c.req.param("id"));
-      const by = changedBy(await jsonBody(c.req.raw));
+      const by = actorNameOf(c) ?? changedBy(await jsonBody(c.req.raw));
       const enabled = action === "enable";
       // Already so: no new version, so enabling twice does not grow the history.
       if (current.rule.enabled === enabled) return c.json(current);
