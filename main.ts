@@ -10,6 +10,7 @@ import { machineBehavior } from "./actors/machine/machine_actor.ts";
 import type { MachineMessage } from "./actors/machine/machine_handler.ts";
 import type { MachineSnapshot, MachineState } from "./actors/machine/machine_state.ts";
 import { EventBus } from "./engine/bus.ts";
+import { startAgent } from "./engine/agent/start_agent.ts";
 import { AlertStore } from "./engine/alerts/alert_store.ts";
 import { RuleTable } from "./engine/alerts/rule_table.ts";
 import { EventLog } from "./engine/event_log/mod.ts";
@@ -23,6 +24,12 @@ import { SnapshotTable } from "./engine/metadata/snapshot_table.ts";
 import { ThresholdTable } from "./engine/metadata/threshold_table.ts";
 import { EngineMetrics } from "./engine/metrics.ts";
 import { EmbeddedBroker } from "./engine/mqtt/embedded_broker.ts";
+import { BrokerAuth, newInternalCredential } from "./engine/mqtt/broker_auth.ts";
+import { DeviceCredentialStore } from "./engine/identity/device_credentials.ts";
+import { openIdentity } from "./engine/identity/open_identity.ts";
+import { ProvisioningKeyStore } from "./engine/identity/provisioning_keys.ts";
+import type { DeviceAuditEntry } from "./routes/api/v1/devices.ts";
+import { pageSessionOf } from "./web/auth_context.ts";
 import { MqttSource } from "./engine/mqtt/mqtt_source.ts";
 import {
   AlertNotifier,
@@ -36,7 +43,9 @@ import { StoreWriter } from "./engine/store/store_writer.ts";
 import type { TimeSeriesStore } from "./engine/store/time_series_store.ts";
 import { openInfluxStore } from "./engine/store/influx/mod.ts";
 import { DemoSimulator } from "./simulator/simulator.ts";
-import { demoMachines, demoThresholds } from "./simulator/demo_factory.ts";
+import { demoWaveformMachines } from "./simulator/waveform_machines.ts";
+import { SpectrumCache, VibrationAnalyzer, VibrationConfigTable } from "./engine/vibration/mod.ts";
+import { DEMO_FACTORY, demoMachines, demoThresholds } from "./simulator/demo_factory.ts";
 import { createApp } from "./web/app.ts";
 import type { HealthReport } from "./web/app_deps.ts";
 import { LiveHub } from "./web/live_hub.ts";
@@ -60,6 +69,10 @@ export interface Millwright {
   readonly mqttUrl: string;
   readonly metrics: EngineMetrics;
   readonly bus: EventBus;
+  /** Every route the web app serves (the isolation test checks each has an access rule). */
+  readonly routes: readonly { readonly method: string; readonly path: string }[];
+  /** The engine's own credential on the embedded broker (undefined with an external one). */
+  readonly internalMqtt: { readonly username: string; readonly password: string } | undefined;
   /** Stops intake, drains actors, flushes and closes everything. */
   stop(): Promise<void>;
 }
@@ -122,19 +135,47 @@ export async function startMillwright(
     });
     const directory = new LiveDirectory(db, bus, { clock });
     stack.push(() => directory.close());
+    const { identity, auth, close: closeIdentity } = await openIdentity(config, db, {
+      clock,
+      log,
+      // Factories with data stay reachable; the simulator's demo factory is an ordinary one.
+      factories: [
+        ...directory.factories().map((slug) => ({ slug })),
+        ...(config.simulator ? [{ slug: DEMO_FACTORY, name: "Demo factory" }] : []),
+      ],
+    });
+    stack.push(closeIdentity);
+    const deviceCredentials = new DeviceCredentialStore(db, { clock });
+    const provisioningKeys = new ProvisioningKeyStore(db, { clock });
     const eventLog = new EventLog(db, bus, { clock, metrics });
     stack.push(() => eventLog.close());
     // Before the actors start: every alert event they publish is recorded.
     const alerts = new AlertStore(db, bus, { clock });
     stack.push(() => alerts.close());
+    const thresholds = new ThresholdTable(db);
+    if (config.simulator) seedDemoThresholds(thresholds);
+    // Explains raised alerts (with an LLM when LLM_URL is set); listens before the actors start.
+    const agent = startAgent({
+      llm: config.llm,
+      db,
+      bus,
+      clock,
+      eventLog,
+      alerts,
+      directory,
+      thresholds: (ref) => thresholds.get(ref),
+      store,
+      log,
+    });
+    stack.push(() => agent.close());
     const retention = new RetentionJob(
-      store instanceof SqliteStore ? [store, eventLog, alerts] : [eventLog, alerts],
+      store instanceof SqliteStore
+        ? [store, eventLog, alerts, agent.retention]
+        : [eventLog, alerts, agent.retention],
       { clock, metrics },
     );
     retention.start();
     stack.push(() => retention.stop());
-    const thresholds = new ThresholdTable(db);
-    if (config.simulator) seedDemoThresholds(thresholds);
     const ruleTable = new RuleTable(db, clock);
     // Notifications start before the actors and stop after they drain (before the
     // database closes), so every alert they publish is notified or left in the log.
@@ -207,21 +248,61 @@ export async function startMillwright(
     tickTimer = clock.setTimeout(tick, tickEveryMs);
     stack.push(() => clock.clearTimeout(tickTimer));
 
+    const vibrationConfig = new VibrationConfigTable(db, clock);
+    if (config.simulator) {
+      for (const m of demoWaveformMachines) {
+        if (vibrationConfig.get(m) === undefined) vibrationConfig.set(m, m.vibration);
+      }
+    }
+    const spectra = new SpectrumCache();
+    const vibration = new VibrationAnalyzer({
+      clock,
+      cache: spectra,
+      config: (ref) => vibrationConfig.get(ref)?.config,
+      latest: (ref, metric) => directory.machine(ref.factory, ref.machine)?.latest[metric]?.value,
+      publish: (event) => bus.publish(event),
+    });
     const ingestor = new Ingestor(
       (point) => registry.tell(point, { kind: "telemetry", ts: point.ts, metrics: point.metrics }),
-      { clock, metrics, deadLetter },
+      {
+        clock,
+        metrics,
+        deadLetter,
+        waveforms: (ref, payload, receivedAt) => vibration.analyze(ref, payload, receivedAt),
+      },
     );
     stack.push(() => ingestor.close());
 
+    // The engine's own MQTT credential: fresh per start, for its subscription and the simulator.
+    const internal = newInternalCredential();
+    let brokerAuth: BrokerAuth | undefined;
     let mqttUrl = config.mqttUrl;
     if (mqttUrl === undefined) {
-      const broker = await EmbeddedBroker.start({ host: config.host, port: config.mqttPort });
+      brokerAuth = new BrokerAuth({
+        credentials: deviceCredentials,
+        provisioningKeys,
+        internal,
+        autoRegister: (f) =>
+          identity.factories.isActive(f) && identity.factories.get(f)?.autoRegister === true,
+        machineExists: (f, m) => directory.machine(f, m) !== undefined,
+        countRefusal: (reason) => metrics.mqttRefusals.inc({ reason }),
+        log,
+      });
+      const broker = await EmbeddedBroker.start({
+        host: config.host,
+        port: config.mqttPort,
+        auth: brokerAuth,
+      });
       stack.push(() => broker.close());
       mqttUrl = broker.url;
       log(`MQTT broker (embedded) listening on ${config.host}:${broker.port}`);
     }
+    // An external broker gets the engine's credentials from MQTT_URL's userinfo.
+    const engineMqtt = config.mqttUrl === undefined
+      ? { username: internal.username, password: internal.password }
+      : {};
     const source = new MqttSource(
-      { url: mqttUrl, clientId: options.mqttClientId ?? "millwright-engine", log },
+      { url: mqttUrl, clientId: options.mqttClientId ?? "millwright-engine", log, ...engineMqtt },
       (topic, payload) => ingestor.ingestMqtt(topic, payload),
     );
     await source.start();
@@ -250,6 +331,35 @@ export async function startMillwright(
       return { status, checks };
     };
     const deps = {
+      auth,
+      security: {
+        secure: config.publicUrl?.startsWith("https:") ?? false,
+        corsOrigins: config.corsOrigins,
+        publicOrigin: config.publicUrl === undefined ? undefined : new URL(config.publicUrl).origin,
+        trustProxy: config.trustProxy,
+      },
+      identity,
+      devices: {
+        credentials: deviceCredentials,
+        provisioningKeys,
+        disconnect: brokerAuth === undefined ? undefined : (id: string) => {
+          brokerAuth!.revoke(id);
+        },
+        mqtt: {
+          port: config.mqttUrl === undefined
+            ? config.mqttPort
+            : Number(new URL(config.mqttUrl).port || 1883),
+        },
+        audit: (entry: DeviceAuditEntry) =>
+          identity.audit.record({
+            actor: entry.principal,
+            action: entry.action,
+            factory: entry.factory,
+            target: entry.target,
+            detail: entry.detail,
+            ip: entry.ip,
+          }),
+      },
       clock,
       metrics,
       directory,
@@ -276,6 +386,8 @@ export async function startMillwright(
       },
       health,
       cacheDir,
+      agentApi: agent.api,
+      vibration: { spectra, vibrationConfig },
     };
     const app = createApp(
       deps,
@@ -288,8 +400,13 @@ export async function startMillwright(
         cacheDir,
         clock,
         mqttPort: config.mqttPort,
+        session: pageSessionOf,
       }),
     );
+    // A disabled user, or one who signed out everywhere, loses their live streams at once.
+    stack.push(identity.onSessionsEnded((userId) => {
+      hub.closeOwner(userId, "sessions ended");
+    }));
     const server = Deno.serve(
       { hostname: config.host, port: config.port, onListen: () => {} },
       app.fetch,
@@ -305,7 +422,7 @@ export async function startMillwright(
     if (config.publicUrl === undefined) publicUrl = url;
 
     if (config.simulator) {
-      const simulator = new DemoSimulator({ mqttUrl, clock });
+      const simulator = new DemoSimulator({ mqttUrl, clock, ...engineMqtt });
       await simulator.start();
       stack.push(() => simulator.stop());
       log(`Simulator publishing the demo factory to ${mqttUrl} (SIMULATOR=off to disable)`);
@@ -316,6 +433,8 @@ export async function startMillwright(
       mqttUrl,
       metrics,
       bus,
+      routes: app.routes.map(({ method, path }) => ({ method, path })),
+      internalMqtt: config.mqttUrl === undefined ? internal : undefined,
       stop: async () => {
         stopping = true;
         await cleanUp();

@@ -1,4 +1,9 @@
 import type { ComponentChildren, VNode } from "preact";
+import { useContext } from "preact/hooks";
+import UserMenu from "../islands/UserMenu.tsx";
+import { adminLinks, factoryOfPath } from "../web/browser/admin_links.ts";
+import { Island } from "../web/islands_layer/island.tsx";
+import { PageSessionContext } from "../web/islands_layer/page_session.ts";
 
 /** One step of the breadcrumb trail; the last one is the current page. */
 export interface Crumb {
@@ -16,7 +21,8 @@ export interface PageLayoutProps {
 
 /**
  * The frame of every page: a header bar with the product name, the
- * breadcrumb trail and a status slot, then the page's content.
+ * breadcrumb trail, a status slot and (when signed in) the user menu, then
+ * the page's content.
  *
  * @example
  * ```tsx
@@ -41,9 +47,37 @@ export function PageLayout({ crumbs, status, children }: PageLayoutProps): VNode
             ))}
           </ol>
         </nav>
-        <div class="topbar-status">{status}</div>
+        <div class="topbar-status">
+          {status}
+          <SessionMenu crumbs={crumbs} />
+        </div>
       </header>
       <main class="page">{children}</main>
     </>
+  );
+}
+
+/**
+ * The user menu of the signed-in user: admin links for their factory, or,
+ * for a super admin, for the factory the page is about (from its crumbs).
+ */
+function SessionMenu({ crumbs }: { crumbs: readonly Crumb[] }): VNode | null {
+  const session = useContext(PageSessionContext);
+  if (session === undefined) return null;
+  const { user } = session;
+  const pageFactory = crumbs.map((c) => c.href === undefined ? null : factoryOfPath(c.href))
+    .find((f) => f !== null) ?? null;
+  const factory = user.factory ?? pageFactory;
+  return (
+    <Island
+      name="UserMenu"
+      component={UserMenu}
+      props={{
+        name: user.name,
+        role: user.role,
+        factory: user.factory,
+        links: adminLinks(user.permissions, factory),
+      }}
+    />
   );
 }

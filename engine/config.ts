@@ -41,6 +41,8 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly jwtSecret: string | undefined;
   readonly llmUrl: string | undefined;
+  /** The LLM agent's endpoint and model; undefined (no `LLM_URL`) → deterministic explanations only. */
+  readonly llm: LlmConfig | undefined;
   /** Embedded store retention per resolution (only those set; the rest default). */
   readonly retention: Partial<RetentionPolicy>;
   /** E-mail notifications' server; undefined → e-mail channels cannot be used. */
@@ -51,6 +53,17 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Take client addresses from `X-Forwarded-For` (only behind a trusted reverse proxy). */
   readonly trustProxy: boolean;
+}
+
+/** OpenAI-compatible chat-completions endpoint of the LLM agent (`LLM_*`). */
+export interface LlmConfig {
+  /** Server base, with or without `/v1` (both reach `…/v1/chat/completions`). */
+  readonly url: string;
+  readonly model: string;
+  /** Sent as a bearer token when set. */
+  readonly apiKey: string | undefined;
+  /** Longest one model call may take, in ms. */
+  readonly timeoutMs: number;
 }
 
 /** Thrown when the configuration cannot be used; `problems` lists each. */
@@ -101,7 +114,19 @@ export const SETTINGS: readonly Setting[] = [
     flag: "retention",
     help: "embedded store retention, e.g. raw=7d,1m=90d,1h=2y,1d=forever (those defaults)",
   },
-  { env: "LLM_URL", flag: "llm-url", help: "OpenAI-compatible endpoint (optional)" },
+  {
+    env: "LLM_URL",
+    flag: "llm-url",
+    help:
+      "OpenAI-compatible chat endpoint, with or without /v1, e.g. http://localhost:11434 (unset: no LLM agent)",
+  },
+  { env: "LLM_MODEL", flag: "llm-model", help: "model the agent asks, e.g. llama3.1:8b" },
+  { env: "LLM_API_KEY", flag: "llm-api-key", help: "bearer key of the LLM endpoint (optional)" },
+  {
+    env: "LLM_TIMEOUT_MS",
+    flag: "llm-timeout-ms",
+    help: "longest one model call may take (60000)",
+  },
   {
     env: "SMTP_URL",
     flag: "smtp-url",
@@ -213,6 +238,14 @@ export function parseConfig(
   }
 
   const smtp = parseSmtp(raw("SMTP_URL"), raw("SMTP_FROM"), problems);
+  const llmUrl = url("LLM_URL", ["http:", "https:"]);
+  const llm = parseLlm(
+    llmUrl,
+    raw("LLM_MODEL"),
+    raw("LLM_API_KEY"),
+    raw("LLM_TIMEOUT_MS"),
+    problems,
+  );
   const publicUrl = url("PUBLIC_URL", ["http:", "https:"]);
   const corsOrigins = parseOrigins(raw("CORS_ORIGINS"), problems);
   const trustProxyRaw = (raw("TRUST_PROXY") ?? "off").toLowerCase();
@@ -231,7 +264,8 @@ export function parseConfig(
     adminEmail,
     adminPassword: raw("ADMIN_PASSWORD"),
     jwtSecret,
-    llmUrl: url("LLM_URL", ["http:", "https:"]),
+    llmUrl,
+    llm,
     retention: parseRetention(raw("RETENTION"), problems),
     smtp,
     publicUrl: publicUrl?.replace(/\/+$/, ""),
@@ -273,6 +307,43 @@ function parseRetention(value: string | undefined, problems: string[]): Partial<
     problems.push(`RETENTION: ${error.message.replace(/^Cannot use the retention policy: /, "")}`);
   }
   return policy;
+}
+
+function parseLlm(
+  url: string | undefined,
+  model: string | undefined,
+  apiKey: string | undefined,
+  timeout: string | undefined,
+  problems: string[],
+): LlmConfig | undefined {
+  if (url === undefined) {
+    const stray = [
+      ["LLM_MODEL", model],
+      ["LLM_API_KEY", apiKey],
+      ["LLM_TIMEOUT_MS", timeout],
+    ].filter(([, v]) => v !== undefined).map(([n]) => n);
+    if (stray.length > 0) {
+      problems.push(`${stray.join(", ")} set but LLM_URL is not; set LLM_URL too`);
+    }
+    return undefined;
+  }
+  if (model === undefined) {
+    problems.push(
+      "LLM_MODEL must be set with LLM_URL: the model to ask, e.g. llama3.1:8b (Ollama) or gpt-4o-mini (OpenAI)",
+    );
+  }
+  let timeoutMs = 60_000;
+  if (timeout !== undefined) {
+    const n = Number(timeout);
+    if (!/^\d+$/.test(timeout) || n < 1_000 || n > 600_000) {
+      problems.push(
+        `LLM_TIMEOUT_MS must be an integer from 1000 to 600000 (ms): current value is '${timeout}'`,
+      );
+    } else {
+      timeoutMs = n;
+    }
+  }
+  return { url, model: model ?? "", apiKey, timeoutMs };
 }
 
 function parseSmtp(

@@ -26,6 +26,12 @@ export interface AnomalyEvent extends MachineRef {
   readonly score: number;
   /** The band the value fell outside of. */
   readonly expected: { readonly low: number; readonly high: number };
+  /** Which detector flagged it: `threshold`, `sigma`, `mad`, `ewma`, `cusum`, `flatline`. */
+  readonly detector?: string;
+  /** Calibrated anomaly score in [0, 1] from the detection stack (1 for a threshold breach). */
+  readonly anomalyScore?: number;
+  /** One line for operators: metric, detector, expected range, score (and the multivariate view). */
+  readonly explanation?: string;
 }
 
 /** A machine's status changed. */
@@ -123,6 +129,65 @@ export interface HistoryDroppedEvent extends MachineRef {
   readonly reason: string;
 }
 
+/**
+ * A new vibration spectrum of one axis is available (throttled per machine
+ * and axis); read it from `GET /api/v1/factories/{f}/machines/{m}/spectrum?axis=`.
+ */
+export interface SpectrumEvent extends MachineRef {
+  readonly type: "spectrum";
+  readonly ts: number;
+  readonly axis: string;
+  /** Broadband velocity RMS (10–1,000 Hz), mm/s. */
+  readonly velocityRms: number;
+  /** ISO 10816-3 zone of the velocity for the machine's group and foundation. */
+  readonly isoZone: "A" | "B" | "C" | "D";
+}
+
+/** One predicted step of a {@link ForecastEvent}: mean and 80 % interval at `ts`. */
+export interface ForecastEventPoint {
+  readonly ts: number;
+  readonly mean: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * When the forecast crosses a threshold, in ms after the forecast's `ts`
+ * (null: not within the horizon), with the interval's bounds and the
+ * sentence shown to people.
+ */
+export interface ForecastEventCrossing {
+  readonly op: ">" | ">=" | "<" | "<=";
+  readonly value: number;
+  readonly expectedMs: number | null;
+  readonly earliestMs: number | null;
+  readonly latestMs: number | null;
+  readonly horizonMs: number;
+  /** "temp reaches 90 in about 14 min (80 % 11–18 min)". */
+  readonly text: string;
+}
+
+/**
+ * A metric's refreshed forecast, at most every few seconds per metric: the
+ * path ahead of `ts` (the latest resampled step) and the crossing estimates
+ * of the metric's configured thresholds and forecast rules.
+ */
+export interface ForecastEvent extends MachineRef {
+  readonly type: "forecast";
+  readonly ts: number;
+  readonly metric: string;
+  /** Resampling step of the model (ms). */
+  readonly step: number;
+  /** Fitted value at `ts`: where the path starts. */
+  readonly value: number;
+  /** Nominal coverage of `[low, high]`, e.g. 0.8. */
+  readonly coverage: number;
+  /** Seasonal period in use (ms), or null. */
+  readonly period: number | null;
+  readonly horizon: readonly ForecastEventPoint[];
+  readonly crossings: readonly ForecastEventCrossing[];
+}
+
 /** Everything the engine broadcasts on its bus and the live WebSocket. */
 export type EngineEvent =
   | TelemetryEvent
@@ -131,4 +196,27 @@ export type EngineEvent =
   | SupervisionEvent
   | RegisteredEvent
   | AlertEvent
-  | HistoryDroppedEvent;
+  | HistoryDroppedEvent
+  | ForecastEvent
+  | SpectrumEvent
+  | PredictionEvent;
+
+/**
+ * A fault classifier's verdict on a machine's recent feature window
+ * (engine/learning/live_predictor.ts): periodically, and after each anomaly.
+ */
+export interface PredictionEvent extends MachineRef {
+  readonly type: "prediction";
+  /** The end of the window predicted on (epoch ms). */
+  readonly ts: number;
+  readonly machineType: string;
+  readonly modelVersion: number;
+  /** The most probable class (`normal` or a fault class). */
+  readonly class: string;
+  /** Its probability (0..1). */
+  readonly confidence: number;
+  /** Every class with its probability, most probable first. */
+  readonly top: ReadonlyArray<{ readonly class: string; readonly p: number }>;
+  /** What asked for it: the periodic sweep or an anomaly. */
+  readonly trigger: "periodic" | "anomaly";
+}

@@ -7,6 +7,7 @@ import {
   parseTelemetryTopic,
   type Rejection,
 } from "./ingest/mod.ts";
+import { parseWaveformTopic } from "./ingest/topic.ts";
 import type { EngineMetrics } from "./metrics.ts";
 import type { MachineRef, TelemetryPoint } from "./telemetry.ts";
 
@@ -15,6 +16,16 @@ export type DeliveryResult = "accepted" | "shed" | "quarantined" | "stopped";
 
 /** Hands a validated point to its machine's actor. */
 export type DeliverPoint = (point: TelemetryPoint) => DeliveryResult;
+
+/**
+ * Turns one waveform publish of a machine into telemetry points (its
+ * features) or rejections, e.g. `VibrationAnalyzer.analyze` of engine/vibration.
+ */
+export type WaveformHandler = (
+  ref: MachineRef,
+  payload: Uint8Array,
+  receivedAt: number,
+) => DecodeResult;
 
 /** Options of {@link Ingestor}. */
 export interface IngestorOptions {
@@ -25,6 +36,11 @@ export interface IngestorOptions {
   readonly maxBytes?: number;
   /** How far ahead of the receive time a timestamp may be (default 5 min). */
   readonly maxFutureMs?: number;
+  /**
+   * Handles `factories/{f}/machines/{m}/waveform` publishes; without it they
+   * are rejected as `bad_topic` like any other unknown topic.
+   */
+  readonly waveforms?: WaveformHandler;
 }
 
 /** Where an HTTP payload came from and how to read it. */
@@ -80,6 +96,7 @@ export class Ingestor {
   readonly #deadLetter: DeadLetterFile;
   readonly #maxBytes: number;
   readonly #maxFutureMs: number;
+  readonly #waveforms: WaveformHandler | undefined;
   readonly #decoder = new TextDecoder();
   // Label children looked up once: the MQTT path runs for every message.
   readonly #mqttMessages: { inc(): void };
@@ -93,6 +110,7 @@ export class Ingestor {
     this.#deadLetter = options.deadLetter;
     this.#maxBytes = options.maxBytes ?? 256 * 1024;
     this.#maxFutureMs = options.maxFutureMs ?? 5 * 60_000;
+    this.#waveforms = options.waveforms;
     this.#mqttMessages = options.metrics.ingestMessages.labels({ source: "mqtt" });
     this.#mqttPoints = options.metrics.ingestPoints.labels({ source: "mqtt" });
   }
@@ -106,6 +124,10 @@ export class Ingestor {
   ingestMqtt(topic: string, payload: Uint8Array): void {
     this.#mqttMessages.inc();
     const receivedAt = this.#clock.now();
+    if (this.#waveforms !== undefined && topic.endsWith("/waveform")) {
+      this.#ingestWaveform(this.#waveforms, topic, payload, receivedAt);
+      return;
+    }
     const ref = parseTelemetryTopic(topic);
     if ("reason" in ref) {
       this.#reject("mqtt", [ref], () => this.#preview(payload));
@@ -119,6 +141,20 @@ export class Ingestor {
       rejectOtherMachines: true,
     });
     this.#route("mqtt", result, () => this.#preview(payload));
+  }
+
+  #ingestWaveform(
+    handler: WaveformHandler,
+    topic: string,
+    payload: Uint8Array,
+    receivedAt: number,
+  ): void {
+    const ref = parseWaveformTopic(topic);
+    if ("reason" in ref) {
+      this.#reject("mqtt", [ref], () => this.#preview(payload));
+      return;
+    }
+    this.#route("mqtt", handler(ref, payload, receivedAt), () => this.#preview(payload));
   }
 
   /** Takes one HTTP ingest request (JSON or InfluxDB line protocol). */

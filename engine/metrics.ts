@@ -35,6 +35,12 @@ export class EngineMetrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  readonly mqttRefusals = new Counter({
+    name: "millwright_mqtt_refusals_total",
+    help: "Connections, publishes and subscriptions the embedded broker refused, by reason.",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
   readonly deadLetters = new Counter({
     name: "millwright_dead_letter_records_total",
     help: "Records written to the dead-letter file.",

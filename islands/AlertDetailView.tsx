@@ -18,7 +18,9 @@ import { historyColumns } from "../web/browser/history_columns.ts";
 import { fetchHistory } from "../web/browser/history_fetch.ts";
 import { historyApiUrl } from "../web/browser/history_query.ts";
 import { usePageNow } from "../web/browser/page_clock.ts";
+import LabelAnomaly from "./LabelAnomaly.tsx";
 import { SeverityBadge } from "../web/browser/severity_badge.tsx";
+import { apiFetch } from "../web/browser/api_fetch.ts";
 import { useLiveFeed } from "../web/browser/use_live.ts";
 
 /** Props of {@link AlertDetailView}. */
@@ -112,6 +114,7 @@ export default function AlertDetailView({ alert: seed, serverNow }: AlertDetailV
               </table>
             )}
           </section>
+          <IncidentExplanation factory={a.factory} alertId={a.id} />
           <section class="panel" aria-labelledby="around-title">
             <h2 id="around-title" class="panel-title">
               Around the alert <span class="panel-note">shaded while open</span>
@@ -136,6 +139,14 @@ export default function AlertDetailView({ alert: seed, serverNow }: AlertDetailV
                   onDone={(updated) => alert.value = updated}
                 />
               )}
+          </section>
+          <section class="panel" aria-labelledby="label-title">
+            <h2 id="label-title" class="panel-title">Label for learning</h2>
+            <p class="panel-note">
+              Real fault, false alarm or normal: trains this machine type's fault model; a false
+              alarm also makes the metric's detectors more tolerant.
+            </p>
+            <LabelAnomaly factory={a.factory} alertId={a.id} />
           </section>
           <section class="panel" aria-labelledby="timeline-title">
             <h2 id="timeline-title" class="panel-title">Timeline</h2>
@@ -225,5 +236,77 @@ function MetricChart(
       </figcaption>
       <div class="chart-body" ref={body} />
     </figure>
+  );
+}
+
+/** `GET …/alerts/{id}/explanation` (routes/api/v1/agent.ts), as far as the page shows it. */
+interface ExplanationAnswer {
+  readonly deterministic: string;
+  readonly llmConfigured: boolean;
+  readonly llm: {
+    readonly status: "pending" | "done" | "failed" | "dropped";
+    readonly text: string | null;
+    readonly model: string | null;
+    readonly toolCalls: ReadonlyArray<{ readonly name: string }>;
+    readonly error: string | null;
+  } | null;
+}
+
+/**
+ * The incident explanation: the deterministic one (rule, values, anomalies
+ * before) and, when an LLM is configured, the assistant's, re-read every
+ * few seconds while it is being written.
+ */
+function IncidentExplanation(
+  { factory, alertId }: { factory: string; alertId: string },
+): VNode | null {
+  const answer = useSignal<ExplanationAnswer | undefined>(undefined);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let polls = 0;
+    let gone = false;
+    const load = async () => {
+      try {
+        const next = await apiFetch(
+          `/api/v1/factories/${encodeURIComponent(factory)}/alerts/${
+            encodeURIComponent(alertId)
+          }/explanation`,
+        ) as ExplanationAnswer;
+        if (gone) return;
+        answer.value = next;
+        if (next.llm?.status === "pending" && ++polls < 60) timer = setTimeout(load, 5_000);
+      } catch {
+        // The alert itself is shown regardless; the explanation panel just stays away.
+      }
+    };
+    void load();
+    return () => {
+      gone = true;
+      clearTimeout(timer);
+    };
+  }, [factory, alertId]);
+  const e = answer.value;
+  if (e === undefined) return null;
+  const llm = e.llm;
+  return (
+    <section class="panel incident-explanation" aria-labelledby="explain-title">
+      <h2 id="explain-title" class="panel-title">
+        Incident explanation
+        {llm?.status === "done" && <span class="panel-note">by {llm.model}</span>}
+      </h2>
+      {llm?.status === "done" && <p class="alert-why" data-source="llm">{llm.text}</p>}
+      {llm?.status === "done" && llm.toolCalls.length > 0 && (
+        <p class="muted">Looked at: {llm.toolCalls.map((t) => t.name).join(", ")}</p>
+      )}
+      {llm?.status === "pending" && (
+        <p class="empty-note">The assistant is writing an explanation…</p>
+      )}
+      {(llm?.status === "failed" || llm?.status === "dropped") && (
+        <p class="muted">No assistant explanation: {llm.error}</p>
+      )}
+      <p class={llm?.status === "done" ? "muted" : "alert-why"} data-source="rules">
+        {e.deterministic}
+      </p>
+    </section>
   );
 }

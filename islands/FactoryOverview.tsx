@@ -21,6 +21,8 @@ import {
 import { usePageNow } from "../web/browser/page_clock.ts";
 import { Sparkline } from "../web/browser/sparkline.tsx";
 import { StatusBadge } from "../web/browser/status_badge.tsx";
+import { VibrationBadge } from "../web/browser/vibration_badge.tsx";
+import { worstIsoZone } from "../web/browser/vibration_zone.ts";
 import { useLiveFeed } from "../web/browser/use_live.ts";
 import { useOpenAlerts } from "../web/browser/use_open_alerts.ts";
 import type { LiveAlerts } from "../web/browser/live_alerts.ts";
@@ -116,6 +118,7 @@ function MachineTile(
       <div class="tile-head">
         <span class="tile-name">{state.machine}</span>
         <StatusBadge status={state.status} reason={state.statusReason} />
+        <VibrationBadge worst={worstIsoZone(state.latest)} />
       </div>
       <div class="tile-type">{type ?? "\u00a0"}</div>
       <TileAlerts alerts={alerts} machine={state.machine} />

@@ -10,8 +10,11 @@ import { LiveChart } from "../web/browser/live_chart.ts";
 import { type AnomalyEntry, LiveMachine, type MachineSeed } from "../web/browser/live_machine.ts";
 import { usePageNow } from "../web/browser/page_clock.ts";
 import { StatusBadge } from "../web/browser/status_badge.tsx";
+import { VibrationBadge } from "../web/browser/vibration_badge.tsx";
+import { isZoneMetric, worstIsoZone } from "../web/browser/vibration_zone.ts";
 import { useLiveFeed } from "../web/browser/use_live.ts";
 import { useOpenAlerts } from "../web/browser/use_open_alerts.ts";
+import LabelAnomaly from "./LabelAnomaly.tsx";
 
 /** Props of {@link MachineLive}. */
 export interface MachineLiveProps {
@@ -22,6 +25,8 @@ export interface MachineLiveProps {
   readonly windowMs: number;
   /** The machine's open alerts when the page was rendered. */
   readonly alerts: readonly Alert[];
+  /** Show a Label button on each anomaly (the viewer holds `acknowledge`). */
+  readonly canLabel?: boolean;
 }
 
 const CHART_HEIGHT = 150;
@@ -33,7 +38,7 @@ const CHART_HEIGHT = 150;
  * opened.
  */
 export default function MachineLive(
-  { seed, serverNow, windowMs, alerts }: MachineLiveProps,
+  { seed, serverNow, windowMs, alerts, canLabel = false }: MachineLiveProps,
 ): VNode {
   const live = useMemo(() => new LiveMachine(seed, windowMs), []);
   const now = usePageNow(serverNow);
@@ -47,6 +52,11 @@ export default function MachineLive(
         <h1 class="machine-name">{seed.machine}</h1>
         {type !== undefined && <span class="machine-type">{type}</span>}
         <StatusBadge status={live.status.value} reason={live.statusReason.value} />
+        <VibrationBadge
+          worst={worstIsoZone(Object.fromEntries(
+            metrics.filter(isZoneMetric).map((m) => [m, live.latest(m).value?.value]),
+          ))}
+        />
         <span class="machine-seen">
           last seen <Ago now={now} ts={live.lastSeen.value} />
         </span>
@@ -98,7 +108,11 @@ export default function MachineLive(
           </section>
           <section class="panel" aria-labelledby="anomalies-title">
             <h2 id="anomalies-title" class="panel-title">Recent anomalies</h2>
-            <AnomalyList anomalies={live.anomalies} before={seed.anomaliesLastHour} />
+            <AnomalyList
+              anomalies={live.anomalies}
+              before={seed.anomaliesLastHour}
+              label={canLabel ? seed : undefined}
+            />
           </section>
         </aside>
       </div>
@@ -186,7 +200,12 @@ const REASONS: Readonly<Record<AnomalyReason, string>> = {
 };
 
 function AnomalyList(
-  { anomalies, before }: { anomalies: ReadonlySignal<readonly AnomalyEntry[]>; before: number },
+  { anomalies, before, label }: {
+    anomalies: ReadonlySignal<readonly AnomalyEntry[]>;
+    before: number;
+    /** The machine whose anomalies get a Label button, if any. */
+    label?: { readonly factory: string; readonly machine: string };
+  },
 ): VNode {
   const list = anomalies.value;
   const earlier = before > 0
@@ -198,7 +217,12 @@ function AnomalyList(
   return (
     <ol class="anomaly-list">
       {list.map((anomaly) => (
-        <li key={`${anomaly.metric}@${anomaly.ts}`} class="anomaly" data-metric={anomaly.metric}>
+        <li
+          key={`${anomaly.metric}@${anomaly.ts}`}
+          class="anomaly"
+          data-metric={anomaly.metric}
+          title={anomaly.explanation}
+        >
           <span class="anomaly-time">{formatClock(anomaly.ts)}</span>
           <span class="anomaly-metric">{anomaly.metric}</span>
           <span class="anomaly-value">{formatValue(anomaly.value)}</span>
@@ -206,7 +230,20 @@ function AnomalyList(
             {REASONS[anomaly.reason] ?? anomaly.reason}: expected {formatValue(anomaly.low)} to{" "}
             {formatValue(anomaly.high)}
             {anomaly.score > 0 && ` · ${anomaly.score.toFixed(1)}σ`}
+            {anomaly.detector !== undefined &&
+              ` · ${anomaly.detector} detector, score ${(anomaly.anomalyScore ?? 0).toFixed(2)}`}
           </span>
+          {anomaly.explanation !== undefined && (
+            <span class="anomaly-explanation">{anomaly.explanation}</span>
+          )}
+          {label !== undefined && (
+            <LabelAnomaly
+              factory={label.factory}
+              machine={label.machine}
+              ts={anomaly.ts}
+              metric={anomaly.metric}
+            />
+          )}
         </li>
       ))}
     </ol>

@@ -20,10 +20,15 @@ export type HomeData =
 
 const EMPTY_REFRESH_SECONDS = 3;
 
-/** `/`: the only factory's overview, a list of factories, or how to get started. */
+/**
+ * `/`: the only factory's overview, a list of factories, or how to get
+ * started. A signed-in user of one factory sees only theirs; a super admin
+ * (or a Millwright without sign-in) sees every factory.
+ */
 export const handler: Handlers<HomeData, PageState> = {
   GET(_request, ctx) {
-    const factories = ctx.state.directory.factories();
+    const own = ctx.session?.user.factory ?? null;
+    const factories = ctx.state.directory.factories().filter((f) => own === null || f === own);
     if (factories.length === 1) {
       return new Response(null, { status: 302, headers: { location: factoryPath(factories[0]) } });
     }

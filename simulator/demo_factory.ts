@@ -73,3 +73,34 @@ export const demoThresholds: Readonly<Record<MachineType, Readonly<Record<string
     dissolved_oxygen: { low: 20, high: 70 },
   },
 };
+
+/** Where {@link registerDemoMachineTypes} stores types (the engine's MachineTypeTable fits). */
+export interface MachineTypeSink {
+  info(ref: MachineRef): { readonly source: "stored" | "name" };
+  set(ref: MachineRef, type: string, by: string): unknown;
+}
+
+/**
+ * Stores the type of every demo machine that has none stored yet (a type an
+ * admin changed is kept), so fault models are trained per press, cnc and
+ * fermenter. Call once at start-up when the simulator runs; returns how many
+ * machines got a type.
+ *
+ * @example
+ * ```ts
+ * registerDemoMachineTypes(learning.types); // 13 on a fresh database, 0 afterwards
+ * ```
+ */
+export function registerDemoMachineTypes(
+  types: MachineTypeSink,
+  machines: readonly DemoMachine[] = demoMachines,
+): number {
+  let stored = 0;
+  for (const machine of machines) {
+    const ref = { factory: machine.factory, machine: machine.machine };
+    if (types.info(ref).source === "stored") continue;
+    types.set(ref, machine.type, "simulator");
+    stored++;
+  }
+  return stored;
+}

@@ -29,3 +29,13 @@ export {
 export { deriveSeed, SeededRandom } from "./seeded_random.ts";
 export { type ActiveFault, TelemetryGenerator } from "./telemetry_generator.ts";
 export { DemoSimulator, type DemoSimulatorOptions } from "./simulator.ts";
+export {
+  BEARING_6205,
+  fanProfile,
+  pumpProfile,
+  type SimulatedWaveform,
+  type WaveformFault,
+  WaveformGenerator,
+  type WaveformProfile,
+} from "./waveform_generator.ts";
+export { demoWaveformMachines, type WaveformMachine } from "./waveform_machines.ts";

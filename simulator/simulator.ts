@@ -5,6 +5,8 @@ import { type DemoMachine, demoMachines } from "./demo_factory.ts";
 import { machineProfiles } from "./machine_profiles.ts";
 import { deriveSeed } from "./seeded_random.ts";
 import { TelemetryGenerator } from "./telemetry_generator.ts";
+import { WaveformGenerator } from "./waveform_generator.ts";
+import { demoWaveformMachines, type WaveformMachine } from "./waveform_machines.ts";
 
 /** Options of {@link DemoSimulator}. */
 export interface DemoSimulatorOptions {
@@ -18,6 +20,10 @@ export interface DemoSimulatorOptions {
   readonly factory?: string;
   /** Machines to simulate (default {@link demoMachines}). */
   readonly machines?: readonly DemoMachine[];
+  /** Machines publishing accelerometer waveforms (default {@link demoWaveformMachines}; [] for none). */
+  readonly waveformMachines?: readonly WaveformMachine[];
+  /** Time between two waveforms of each waveform machine, in ms (default 5,000). */
+  readonly waveformEveryMs?: number;
   /** Seed of all randomness, so a run can be repeated (default 1). */
   readonly seed?: number;
   /** MQTT QoS of the publishes (default 0: a lost reading is replaced a second later). */
@@ -36,12 +42,20 @@ interface SimulatedMachine {
   readonly generator: TelemetryGenerator;
 }
 
+interface SimulatedVibration {
+  readonly topic: string;
+  readonly generator: WaveformGenerator;
+}
+
 /**
  * A demo factory that publishes like real devices: every interval, one JSON
  * telemetry message per machine (`{"ts": …, "metrics": {…}}`) to
  * `factories/{factory}/machines/{machine}/telemetry`, over MQTT with npm:mqtt.
  * One timer on the injected clock drives all machines; readings come from
- * each machine's seeded {@link TelemetryGenerator}.
+ * each machine's seeded {@link TelemetryGenerator}. Vibration machines
+ * (`fan-01`, `pump-01` by default) publish a waveform
+ * (`{"ts", "axis", "sampleRateHz", "samples": <base64 float32>}`) to
+ * `…/machines/{machine}/waveform` every `waveformEveryMs`.
  *
  * The broker going away never crashes the process: mqtt.js reconnects by
  * itself, each kind of error is logged once (until the connection is back),
@@ -67,6 +81,10 @@ export class DemoSimulator {
   readonly #connectTimeoutMs: number;
   readonly #log: (message: string) => void;
   readonly #machines: readonly SimulatedMachine[];
+  readonly #vibrations: readonly SimulatedVibration[];
+  readonly #waveformEveryMs: number;
+  #waveformPeriod = 0;
+  #waveformsPublished = 0;
   #client: MqttClient | undefined;
   #timer: TimerHandle | undefined;
   #published = 0;
@@ -111,6 +129,27 @@ export class DemoSimulator {
         ),
       };
     });
+    const waveformEveryMs = options.waveformEveryMs ?? 5_000;
+    if (!Number.isSafeInteger(waveformEveryMs) || waveformEveryMs <= 0) {
+      throw fail("'waveformEveryMs' must be a positive integer", waveformEveryMs);
+    }
+    this.#waveformEveryMs = waveformEveryMs;
+    this.#vibrations = (options.waveformMachines ?? demoWaveformMachines).map((machine) => {
+      const factory = options.factory ?? machine.factory;
+      if (!ID_PATTERN.test(factory) || !ID_PATTERN.test(machine.machine)) {
+        throw fail(
+          "machine ids must match [A-Za-z0-9_.-]{1,64}",
+          `'${factory}/${machine.machine}'`,
+        );
+      }
+      return {
+        topic: `factories/${factory}/machines/${machine.machine}/waveform`,
+        generator: new WaveformGenerator(
+          machine.profile,
+          deriveSeed(seed, `${factory}/${machine.machine}/waveform`),
+        ),
+      };
+    });
     this.#url = options.mqttUrl;
     this.#clock = options.clock;
     this.#intervalMs = intervalMs;
@@ -125,6 +164,11 @@ export class DemoSimulator {
   /** Messages handed to the MQTT client so far. */
   get published(): number {
     return this.#published;
+  }
+
+  /** Waveform messages handed to the MQTT client so far (not in {@link published}). */
+  get waveformsPublished(): number {
+    return this.#waveformsPublished;
   }
 
   /** Messages not sent because the broker was unreachable when they were due. */
@@ -192,6 +236,7 @@ export class DemoSimulator {
       if (!client.disconnecting) await client.endAsync(true);
       throw error;
     });
+    this.#waveformPeriod = Math.floor(this.#clock.now() / this.#waveformEveryMs);
     this.#schedule();
   }
 
@@ -231,6 +276,28 @@ export class DemoSimulator {
       });
       this.#published++;
     }
+    // Waveforms go out on the first tick of each waveform period.
+    const period = Math.floor(ts / this.#waveformEveryMs);
+    if (period === this.#waveformPeriod) return;
+    this.#waveformPeriod = period;
+    for (const vibration of this.#vibrations) {
+      const waveform = vibration.generator.next(ts);
+      const payload = JSON.stringify({
+        ts,
+        axis: waveform.axis,
+        sampleRateHz: waveform.sampleRateHz,
+        samples: base64(waveform.samples),
+      });
+      client.publish(vibration.topic, payload, { qos: this.#qos }, (error) => {
+        if (error) {
+          this.#report(
+            `publish:${errorKind(error)}`,
+            `mqtt: cannot publish to ${vibration.topic}: ${error.message}`,
+          );
+        }
+      });
+      this.#waveformsPublished++;
+    }
   }
 
   /** Logs a problem once per kind until the connection is back. */
@@ -239,6 +306,18 @@ export class DemoSimulator {
     this.#reported.add(kind);
     this.#log(message);
   }
+}
+
+/** Base64 of the samples as little-endian float32, the compact form of the waveform contract. */
+function base64(samples: Float32Array): string {
+  const bytes = new Uint8Array(samples.length * 4);
+  const view = new DataView(bytes.buffer);
+  samples.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 8_192) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 8_192));
+  }
+  return btoa(binary);
 }
 
 function errorKind(error: Error): string {

@@ -1,4 +1,13 @@
 import { Hono } from "hono";
+import { agentApi } from "../routes/api/v1/agent.ts";
+import { apiTokensApi } from "../routes/api/v1/api_tokens.ts";
+import { auditApi } from "../routes/api/v1/audit.ts";
+import { authApi } from "../routes/api/v1/auth.ts";
+import { devicesApi } from "../routes/api/v1/devices.ts";
+import { factoriesApi } from "../routes/api/v1/factories.ts";
+import { invitesApi } from "../routes/api/v1/invites.ts";
+import { usersApi } from "../routes/api/v1/users.ts";
+import { vibrationApi } from "../routes/api/v1/vibration.ts";
 import { alertsApi } from "../routes/api/v1/alerts.ts";
 import { exportApi } from "../routes/api/v1/export.ts";
 import { historyApi } from "../routes/api/v1/history.ts";
@@ -78,6 +87,15 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
   api.route("/", ingestApi(deps));
   api.route("/", operationsApi(deps));
   api.route("/", liveApi(deps));
+  if (deps.agentApi !== undefined) api.route("/", agentApi(deps.agentApi));
+  if (deps.identity !== undefined) {
+    const identity = deps.identity;
+    for (const part of [authApi, factoriesApi, usersApi, invitesApi, apiTokensApi, auditApi]) {
+      api.route("/", part(identity));
+    }
+  }
+  if (deps.devices !== undefined) api.route("/", devicesApi(deps.devices));
+  if (deps.vibration !== undefined) api.route("/", vibrationApi(deps.vibration));
   app.route("/api/v1", api);
   app.get("/api/docs", (c) => c.json(OPENAPI_DOCUMENT));
   app.all("/api/*", (c) => {

@@ -11,6 +11,10 @@ import type { MachineRef } from "../engine/telemetry.ts";
 import type { ConfiguredDispatcher } from "../engine/notify/mod.ts";
 import type { RequestAuthenticator } from "./auth_middleware.ts";
 import type { LiveHub } from "./live_hub.ts";
+import type { AgentApiDeps } from "../routes/api/v1/agent.ts";
+import type { DevicesDeps } from "../routes/api/v1/devices.ts";
+import type { VibrationDeps } from "../routes/api/v1/vibration.ts";
+import type { Identity } from "../engine/identity/mod.ts";
 
 /** Lifecycle of a machine's actor, as the API reports it. */
 export type ActorState = "running" | "restarting" | "passivated" | "quarantined" | "absent";
@@ -73,4 +77,12 @@ export interface AppDeps {
   readonly health: () => HealthReport;
   /** Where the web layer may cache built assets. */
   readonly cacheDir: string;
+  /** Alert explanations and operators' questions (the LLM agent when configured). */
+  readonly agentApi?: AgentApiDeps;
+  /** Users, sessions, factories, invites, API tokens and the audit log. */
+  readonly identity?: Identity;
+  /** Device credentials and provisioning keys. */
+  readonly devices?: DevicesDeps;
+  /** Spectra and vibration settings of machines that send waveforms. */
+  readonly vibration?: VibrationDeps;
 }

@@ -8,6 +8,7 @@
  */
 import type { Context } from "hono";
 import type { Principal } from "../engine/identity/principal.ts";
+import type { PageSession } from "./islands_layer/page_session.ts";
 import { HttpError } from "./http_error.ts";
 
 /** Hono variables set by the auth middleware. */
@@ -54,4 +55,21 @@ export function clientIpOf(c: Context): string {
  */
 export function actorNameOf(c: Context): string | undefined {
   return c.get("principal")?.name;
+}
+
+/** The page session of a signed-in request (pages show the user and embed the CSRF token). */
+export function pageSessionOf(c: Context): PageSession | undefined {
+  const principal = c.get("principal");
+  if (principal === undefined) return undefined;
+  const csrfToken = c.get("csrfToken");
+  return {
+    user: {
+      id: principal.id,
+      name: principal.name,
+      role: principal.role,
+      factory: principal.factory,
+      permissions: [...principal.permissions],
+    },
+    ...(csrfToken === undefined ? {} : { csrfToken }),
+  };
 }

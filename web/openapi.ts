@@ -4,6 +4,10 @@
  * serves is documented and every documented path is served.
  */
 
+import { AGENT_PATHS, AGENT_SCHEMAS } from "./openapi_agent.ts";
+import { DEVICE_PATHS, DEVICE_SCHEMAS } from "./openapi_devices.ts";
+import { IDENTITY_PATHS, IDENTITY_SCHEMAS } from "./openapi_identity.ts";
+import { VIBRATION_PATHS, VIBRATION_SCHEMAS } from "./openapi_vibration.ts";
 import { NOTIFICATION_PATHS, NOTIFICATION_SCHEMAS } from "./openapi_notifications.ts";
 
 const machineParams = [
@@ -656,6 +660,10 @@ export const OPENAPI_DOCUMENT = {
       },
     },
     ...NOTIFICATION_PATHS,
+    ...AGENT_PATHS,
+    ...IDENTITY_PATHS,
+    ...DEVICE_PATHS,
+    ...VIBRATION_PATHS,
     "/ingest": {
       post: {
         summary: "Ingest telemetry as JSON (MQTT payload forms) or InfluxDB line protocol",
@@ -1027,6 +1035,10 @@ export const OPENAPI_DOCUMENT = {
         },
       },
       ...NOTIFICATION_SCHEMAS,
+      ...AGENT_SCHEMAS,
+      ...IDENTITY_SCHEMAS,
+      ...DEVICE_SCHEMAS,
+      ...VIBRATION_SCHEMAS,
       IngestReport: {
         type: "object",
         properties: {

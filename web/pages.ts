@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import config from "../fresh.config.ts";
@@ -17,6 +17,14 @@ import type { MachineDirectory } from "../engine/machine_view.ts";
 import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
 import type { NotificationsDeps } from "./app_deps.ts";
 import NotFoundPage from "../routes/_404.tsx";
+import * as factoriesAdminRoute from "../routes/admin/factories.tsx";
+import * as apiTokensRoute from "../routes/factories/[factory]/api-tokens.tsx";
+import * as auditRoute from "../routes/factories/[factory]/audit.tsx";
+import type { PageAuditLog } from "../routes/factories/[factory]/audit.tsx";
+import * as devicesRoute from "../routes/factories/[factory]/devices.tsx";
+import * as usersRoute from "../routes/factories/[factory]/users.tsx";
+import * as inviteRoute from "../routes/invites/[token].tsx";
+import * as loginRoute from "../routes/login.tsx";
 import * as alertRoute from "../routes/factories/[factory]/alerts/[alert].tsx";
 import * as alertsRoute from "../routes/factories/[factory]/alerts/index.tsx";
 import * as machineRoute from "../routes/factories/[factory]/machines/[machine].tsx";
@@ -33,6 +41,7 @@ import {
   type IslandBundle,
   mountRoute,
   type PageAssets,
+  type PageSession,
   renderNotFound,
 } from "./islands_layer/mod.ts";
 
@@ -47,6 +56,8 @@ export interface PageState {
   readonly rules: PageRules;
   /** Notification channels, routing and log; the settings page is 404 without them. */
   readonly notifications?: NotificationsDeps;
+  /** The audit log for its page; the page is 404 without it. */
+  readonly audit?: PageAuditLog;
   /** Port devices publish MQTT to, for the getting-started hint. */
   readonly mqttPort: number;
   /** Width of the machine page's chart window, in ms. */
@@ -87,6 +98,10 @@ export interface PagesDeps {
   readonly windowMs?: number;
   /** Builds the browser bundle on a cache miss; esbuild unless a test passes another. */
   readonly bundler?: Bundler;
+  /** The audit log, for the audit page (absent in tests of other pages). */
+  readonly audit?: PageAuditLog;
+  /** Who a request's page is for, as the auth middleware set it; nobody unless given. */
+  readonly session?: (c: Context) => PageSession | undefined;
 }
 
 /** The pages and what was built for them. */
@@ -188,10 +203,17 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
     alerts: deps.alerts ?? NO_ALERTS,
     rules: deps.rules ?? NO_RULES,
     ...(deps.notifications === undefined ? {} : { notifications: deps.notifications }),
+    ...(deps.audit === undefined ? {} : { audit: deps.audit }),
     mqttPort,
     windowMs,
   };
-  const options = { state, assets, notFound: NotFoundPage, headers: PAGE_HEADERS };
+  const options = {
+    state,
+    assets,
+    notFound: NotFoundPage,
+    headers: PAGE_HEADERS,
+    session: deps.session,
+  };
 
   const app = new Hono();
   mountRoute(app, "/", homeRoute, options);
@@ -205,6 +227,13 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
   mountRoute(app, "/factories/:factory/rules/new", newRuleRoute, options);
   mountRoute(app, "/factories/:factory/rules/:rule", ruleRoute, options);
   mountRoute(app, "/factories/:factory/notifications", notificationsRoute, options);
+  mountRoute(app, "/login", loginRoute, options);
+  mountRoute(app, "/invites/:token", inviteRoute, options);
+  mountRoute(app, "/factories/:factory/users", usersRoute, options);
+  mountRoute(app, "/factories/:factory/devices", devicesRoute, options);
+  mountRoute(app, "/factories/:factory/api-tokens", apiTokensRoute, options);
+  mountRoute(app, "/factories/:factory/audit", auditRoute, options);
+  mountRoute(app, "/admin/factories", factoriesAdminRoute, options);
   app.get("/_islands/:file", function islandBundle(c) {
     const file = c.req.param("file");
     const body = file === bundle.fileName

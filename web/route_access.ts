@@ -59,6 +59,7 @@ export const API_ACCESS: readonly AccessRule[] = [
   // Factories.
   rule("GET", "/factories", "session"),
   rule("POST", "/factories", "manage_factories"),
+  rule("GET", F, "view"),
   rule("PATCH", F, "manage_factories"),
   rule("POST", `${F}/archive`, "manage_factories"),
   rule("GET", "/audit", "manage_factories"),
@@ -72,6 +73,9 @@ export const API_ACCESS: readonly AccessRule[] = [
   rule("GET", `${M}/history.csv`, "reports"),
   rule("GET", `${M}/history.json`, "reports"),
   rule("GET", `${M}/latest`, "view"),
+  rule("GET", `${M}/spectrum`, "view"),
+  rule("GET", `${M}/vibration`, "view"),
+  rule("PUT", `${M}/vibration`, "manage_machines"),
   rule("GET", `${F}/trends`, "view"),
   rule("GET", "/live", "view", "query"),
   rule("POST", "/ingest", "ingest", "handler"),
@@ -92,6 +96,9 @@ export const API_ACCESS: readonly AccessRule[] = [
   rule("DELETE", `${F}/rules/:id`, "manage_rules"),
   rule("GET", `${F}/rules/:id/preview`, "view"),
   rule("POST", "/rules/backtest", "view", "handler"),
+  // The LLM agent: alert explanations and questions about a machine.
+  rule("GET", `${F}/alerts/:alertId/explanation`, "view"),
+  rule("POST", `${M}/ask`, "view"),
   // Notifications.
   rule("GET", `${F}/notifications/channels`, "manage_rules"),
   rule("POST", `${F}/notifications/channels`, "manage_rules"),

@@ -13,6 +13,10 @@ import {
   type ThresholdTable,
 } from "./machine_state.ts";
 import { assessValue } from "./sigma_detector.ts";
+import type { ForecastPath } from "../../engine/forecast/mod.ts";
+import { ruleForecast } from "../../engine/rules/mod.ts";
+import { forecastEvent, forecastOf, forecastThresholds } from "./metric_forecast.ts";
+import { explainAnomaly } from "./anomaly_explanation.ts";
 
 /** Messages a machine actor understands. */
 export type MachineMessage =
@@ -23,6 +27,8 @@ export type MachineMessage =
   }
   | { readonly kind: "tick" }
   | { readonly kind: "thresholds"; readonly thresholds: ThresholdTable }
+  /** Per-metric detector sensitivity (1 = default, > 1 = less sensitive; clamped to [0.5, 3]). */
+  | { readonly kind: "sensitivity"; readonly sensitivity: Readonly<Record<string, number>> }
   /** The factory's rules changed; actors of other factories ignore it. */
   | { readonly kind: "rules"; readonly factory: string; readonly rules: readonly Rule[] };
 
@@ -65,6 +71,11 @@ export function handleMachineMessage(
     }
     case "thresholds":
       state.thresholds = message.thresholds;
+      return { points: [], events: [] };
+    case "sensitivity":
+      for (const metric in message.sensitivity) {
+        state.detector.setSensitivity(metric, message.sensitivity[metric]);
+      }
       return { points: [], events: [] };
     case "rules": {
       if (message.factory !== state.ref.factory) return { points: [], events: [] };
@@ -129,6 +140,8 @@ function handleTelemetry(
   const scores: Record<string, number> = {};
   const firstContact = state.lastReceivedAt === -Infinity && state.metrics.size === 0;
   let judged = 0;
+  /** Fresh forecasts (at most one per metric every few seconds). */
+  const forecasts: [string, ForecastPath][] = [];
 
   for (const metric in metrics) {
     const value = metrics[metric];
@@ -140,20 +153,29 @@ function handleTelemetry(
       newMetrics.push(metric);
     }
     if (ts <= slot.lastTs) continue;
+    const twoState = slot.twoState && (value === 0 || value === 1);
     const verdict = assessValue(value, {
       stats: slot.window.stats(),
       thresholds: state.thresholds[metric],
-      twoState: slot.twoState && (value === 0 || value === 1),
+      twoState,
     }, options.detector);
+    // Thresholds flag as before; the σ-only test gives way to the detection stack.
+    const breach = verdict.reason === "above_threshold" || verdict.reason === "below_threshold";
+    const detection = twoState ? undefined : state.detector.metric(metric).update(value, ts);
+    const flagged = breach || detection?.flagged === true;
     slot.window.push(ts, value);
     slot.lastTs = ts;
     slot.lastValue = value;
-    slot.lastAnomalous = verdict.anomalous;
+    slot.lastAnomalous = flagged;
     slot.twoState &&= value === 0 || value === 1;
+    if (options.forecast !== false) {
+      const path = forecastOf(state.forecasts, metric, options.forecast).observe(ts, value);
+      if (path !== null && !slot.twoState) forecasts.push([metric, path]);
+    }
     values[metric] = value;
     scores[metric] = verdict.score;
     judged++;
-    if (verdict.anomalous) {
+    if (flagged) {
       anomalous.push(metric);
       anomalies.push({
         type: "anomaly",
@@ -162,10 +184,19 @@ function handleTelemetry(
         ts,
         metric,
         value,
-        reason: verdict.reason!,
+        reason: breach ? verdict.reason! : "sigma",
         score: verdict.score,
-        expected: verdict.expected,
+        expected: breach || detection === undefined ? verdict.expected : detection.expected,
+        detector: breach ? "threshold" : detection!.detector,
+        anomalyScore: breach ? 1 : detection!.score,
       });
+    }
+  }
+  if (judged > 0) {
+    const flaggedRow = anomalies.length > 0;
+    const multivariate = state.detector.observeRow(values, !flaggedRow, flaggedRow);
+    for (let i = 0; i < anomalies.length; i++) {
+      anomalies[i] = { ...anomalies[i], explanation: explainAnomaly(anomalies[i], multivariate) };
     }
   }
 
@@ -180,11 +211,25 @@ function handleTelemetry(
     else state.lastBreachAt = now;
   }
   events.push(...anomalies);
+  for (const [metric, path] of forecasts) {
+    const thresholds = forecastThresholds(metric, state.thresholds[metric], state.rules);
+    events.push(forecastEvent(state.ref, metric, path, thresholds));
+  }
   events.push(...updateStatus(state, now, options));
   if (judged > 0) {
     evaluate(
       state,
-      { kind: "sample", ts, values, anomalous, scores, status: state.status },
+      {
+        kind: "sample",
+        ts,
+        values,
+        anomalous,
+        scores,
+        status: state.status,
+        ...(forecasts.length > 0
+          ? { forecasts: forecasts.map(([metric, path]) => ruleForecast(metric, path)) }
+          : {}),
+      },
       now,
       events,
     );

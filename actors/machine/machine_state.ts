@@ -1,7 +1,18 @@
 import type { MachineStatus } from "../../engine/events.ts";
 import { newRuleEngineState, type Rule, type RuleEngineState } from "../../engine/rules/mod.ts";
 import type { MachineRef } from "../../engine/telemetry.ts";
+import {
+  DEFAULT_MACHINE_DETECTOR_OPTIONS,
+  MachineDetector,
+  type MachineDetectorOptions,
+  type MachineDetectorState,
+} from "../../engine/detect/machine_detector.ts";
 import { RollingWindow, type RollingWindowOptions, type WindowSnapshot } from "./rolling_window.ts";
+import {
+  MetricForecast,
+  type MetricForecastOptions,
+  type MetricForecastSnapshot,
+} from "./metric_forecast.ts";
 import {
   DEFAULT_SIGMA_OPTIONS,
   type MetricThresholds,
@@ -22,6 +33,10 @@ export interface MachineOptions {
    * marks the point but does not flip the machine; a threshold breach does.
    */
   readonly sigmaAnomaliesForStatus: number;
+  /** The detection stack (per-metric detectors, likelihood, isolation forest); defaults apply when absent. */
+  readonly stack?: MachineDetectorOptions;
+  /** Per-metric forecasts (cadence, horizon); `DEFAULT_METRIC_FORECAST_OPTIONS` when absent, off with `false`. */
+  readonly forecast?: MetricForecastOptions | false;
 }
 
 export const DEFAULT_MACHINE_OPTIONS: MachineOptions = {
@@ -60,6 +75,10 @@ export interface MachineState {
   rules: readonly Rule[];
   /** Running rule state: `for` timers, active alerts, cooldowns (snapshotted). */
   readonly ruleState: RuleEngineState;
+  /** The detection stack's state (snapshotted: no cold start after a restart). */
+  detector: MachineDetector;
+  /** Each metric's forecaster (snapshotted), created with its first value. */
+  readonly forecasts: Map<string, MetricForecast>;
 }
 
 /** What survives passivation and restarts: JSON-serialisable. */
@@ -78,19 +97,30 @@ export interface MachineSnapshot {
   }>;
   /** Absent in snapshots taken before rules existed. */
   readonly rules?: RuleEngineState;
+  /** Absent in snapshots taken before the detection stack existed. */
+  readonly detectors?: MachineDetectorState;
+  /** Absent in snapshots taken before forecasts existed. */
+  readonly forecasts?: Record<string, MetricForecastSnapshot>;
 }
 
 /** What a machine's actor is configured with when it starts. */
 export interface MachineConfig {
   readonly thresholds: ThresholdTable;
   readonly rules: readonly Rule[];
+  /** Per-metric detector sensitivity (1 = default, > 1 = less sensitive; clamped to [0.5, 3]). */
+  readonly sensitivity?: Readonly<Record<string, number>>;
 }
 
 /** A machine seen for the first time. */
 export function newMachineState(
   ref: MachineRef,
   config: MachineConfig = { thresholds: {}, rules: [] },
+  stack: MachineDetectorOptions = DEFAULT_MACHINE_DETECTOR_OPTIONS,
 ): MachineState {
+  const detector = new MachineDetector(stack);
+  for (const [metric, factor] of Object.entries(config.sensitivity ?? {})) {
+    detector.setSensitivity(metric, factor);
+  }
   return {
     ref,
     metrics: new Map(),
@@ -101,6 +131,8 @@ export function newMachineState(
     thresholds: config.thresholds,
     rules: config.rules,
     ruleState: newRuleEngineState(ref),
+    detector,
+    forecasts: new Map(),
   };
 }
 
@@ -134,6 +166,10 @@ export function snapshotMachine(state: MachineState): MachineSnapshot {
     sigmaAnomalyTimes: [...state.sigmaAnomalyTimes],
     metrics,
     rules: structuredClone(state.ruleState),
+    detectors: state.detector.snapshot(),
+    forecasts: Object.fromEntries(
+      [...state.forecasts].map(([name, forecast]) => [name, forecast.toSnapshot()]),
+    ),
   };
 }
 
@@ -153,6 +189,11 @@ export function restoreMachine(
   state.lastReceivedAt = snapshot.lastReceivedAt ?? -Infinity;
   state.lastBreachAt = snapshot.lastBreachAt ?? -Infinity;
   state.sigmaAnomalyTimes = [...(snapshot.sigmaAnomalyTimes ?? [])];
+  const stack = options.stack ?? DEFAULT_MACHINE_DETECTOR_OPTIONS;
+  state.detector = new MachineDetector(stack, snapshot.detectors);
+  for (const [metric, factor] of Object.entries(config.sensitivity ?? {})) {
+    state.detector.setSensitivity(metric, factor);
+  }
   for (const [name, m] of Object.entries(snapshot.metrics)) {
     state.metrics.set(name, {
       window: RollingWindow.fromSnapshot(options.window, m.window),
@@ -161,6 +202,10 @@ export function restoreMachine(
       lastAnomalous: m.lastAnomalous,
       twoState: m.twoState,
     });
+  }
+  for (const [name, forecast] of Object.entries(snapshot.forecasts ?? {})) {
+    if (options.forecast === false) break;
+    state.forecasts.set(name, new MetricForecast(options.forecast, forecast));
   }
   return state;
 }

@@ -111,6 +111,8 @@ export interface OpenAiChatClientOptions {
   /** Sampling temperature (default 0.2: explanations, not prose). */
   readonly temperature?: number;
   readonly clock?: Clock;
+  /** Told of each retry before its wait (for the log). */
+  readonly onRetry?: (retry: { attempt: number; delayMs: number; error: ChatClientError }) => void;
   /** The transport; `globalThis.fetch` unless a test passes another. */
   readonly fetch?: typeof fetch;
 }
@@ -176,6 +178,7 @@ export class OpenAiChatClient implements ChatClient {
   readonly #temperature: number;
   readonly #clock: Clock;
   readonly #fetch: typeof fetch;
+  readonly #onRetry: OpenAiChatClientOptions["onRetry"];
 
   constructor(options: OpenAiChatClientOptions) {
     this.endpoint = chatCompletionsUrl(options.url);
@@ -194,6 +197,7 @@ export class OpenAiChatClient implements ChatClient {
     this.#temperature = options.temperature ?? 0.2;
     this.#clock = options.clock ?? systemClock;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#onRetry = options.onRetry;
   }
 
   async complete(request: ChatRequest): Promise<ChatCompletion> {
@@ -217,6 +221,7 @@ export class OpenAiChatClient implements ChatClient {
       if (attempt >= this.#maxAttempts) throw outcome.error;
       const backoff = Math.min(this.#retryDelayMs * 2 ** (attempt - 1), this.#maxRetryDelayMs);
       const delay = Math.min(outcome.retryAfterMs ?? backoff, this.#maxRetryDelayMs);
+      this.#onRetry?.({ attempt, delayMs: delay, error: outcome.error });
       await this.#wait(delay, request.signal, attempt);
     }
   }

@@ -273,9 +273,7 @@ export class DeviceCredentialStore {
 }
 
 /** A well-formed hash no secret matches, used for unknown ids. */
-export const DUMMY_HASH = `$7$${MOSQUITTO_PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAA$${
-  "A".repeat(86)
-}==`;
+export const DUMMY_HASH = `$7$${MOSQUITTO_PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAA$${"A".repeat(86)}==`;
 
 function view(row: Row): DeviceCredential {
   return {

@@ -17,16 +17,35 @@ import { type Rejection, truncateRaw } from "./rejection.ts";
  * ```
  */
 export function parseTelemetryTopic(topic: string): MachineRef | Rejection {
+  return parseMachineTopic(topic, "telemetry");
+}
+
+/**
+ * Reads the machine from an MQTT waveform topic,
+ * `factories/{factory}/machines/{machine}/waveform`, with the same reasons
+ * as {@link parseTelemetryTopic}.
+ *
+ * @example
+ * ```ts
+ * parseWaveformTopic("factories/demo/machines/fan-01/waveform");
+ * // { factory: "demo", machine: "fan-01" }
+ * ```
+ */
+export function parseWaveformTopic(topic: string): MachineRef | Rejection {
+  return parseMachineTopic(topic, "waveform");
+}
+
+function parseMachineTopic(topic: string, kind: string): MachineRef | Rejection {
   const parts = topic.split("/");
   if (
     parts.length !== 5 || parts[0] !== "factories" || parts[2] !== "machines" ||
-    parts[4] !== "telemetry"
+    parts[4] !== kind
   ) {
     return {
       reason: "bad_topic",
       message: `topic '${
         truncateRaw(topic)
-      }' is not of the form factories/{factory}/machines/{machine}/telemetry`,
+      }' is not of the form factories/{factory}/machines/{machine}/${kind}`,
       raw: truncateRaw(topic),
     };
   }

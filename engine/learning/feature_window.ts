@@ -18,7 +18,10 @@ import type { MachineRef } from "../telemetry.ts";
  * - `kurtosis`: excess kurtosis (0 for fewer than 4 points or std 0);
  * - `skewness` (0 for fewer than 3 points or std 0);
  * - `flat_fraction`: share of consecutive pairs with equal values (a stuck sensor → 1);
- * - `diff_std`: std of the first differences (noise level, trend-free).
+ * - `diff_std`: std of the first differences (noise level, trend-free);
+ * - `longest_flat`: the longest run of one repeated value, as a share of the points
+ *   (a sensor stuck for the last minutes stands out even where coarse rounding
+ *   makes equal neighbours common).
  */
 export const FEATURE_NAMES = [
   "count",
@@ -33,6 +36,7 @@ export const FEATURE_NAMES = [
   "skewness",
   "flat_fraction",
   "diff_std",
+  "longest_flat",
 ] as const;
 
 /** One of {@link FEATURE_NAMES}. */
@@ -73,7 +77,7 @@ export interface FeatureWindow {
  * @example
  * ```ts
  * metricFeatures([[0, 1], [60_000, 2], [120_000, 3]]);
- * // [3, 2, 0.816…, 1, 3, 1, 1, 1.224…, -1.5, 0, 0, 0]
+ * // [3, 2, 0.816…, 1, 3, 1, 1, 1.224…, 0, 0, 0, 0, 0.333…]
  * ```
  */
 export function metricFeatures(points: ReadonlyArray<readonly [number, number]>): number[] {
@@ -118,7 +122,18 @@ export function metricFeatures(points: ReadonlyArray<readonly [number, number]>)
     skewness,
     flatFraction(points),
     differenceStd(points),
+    longestFlat(points),
   ];
+}
+
+function longestFlat(points: ReadonlyArray<readonly [number, number]>): number {
+  let longest = 1;
+  let run = 1;
+  for (let i = 1; i < points.length; i++) {
+    run = points[i][1] === points[i - 1][1] ? run + 1 : 1;
+    if (run > longest) longest = run;
+  }
+  return longest / points.length;
 }
 
 function slopePerMinute(points: ReadonlyArray<readonly [number, number]>): number {
@@ -239,11 +254,14 @@ export function featureColumns(metrics: Iterable<string>): string[] {
  *
  * @example
  * ```ts
- * toVector({ ts: 0, from: 0, to: 0, metrics: { a: [1, 2, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0] } }, ["a.mean", "b.mean"]);
+ * toVector({ ts: 0, from: 0, to: 0, metrics: { a: metricFeatures([[0, 2]]) } }, ["a.mean", "b.mean"]);
  * // [2, 0]
  * ```
  */
-export function toVector(window: Pick<FeatureWindow, "metrics">, columns: readonly string[]): number[] {
+export function toVector(
+  window: Pick<FeatureWindow, "metrics">,
+  columns: readonly string[],
+): number[] {
   return columns.map((column) => {
     const dot = column.lastIndexOf(".");
     const values = window.metrics[column.slice(0, dot)];

@@ -57,7 +57,12 @@ export class MachineTypeTable {
   info(ref: MachineRef): MachineTypeInfo {
     const stored = this.#cache.get(`${ref.factory}/${ref.machine}`);
     if (stored === undefined) {
-      return { factory: ref.factory, machine: ref.machine, type: machineTypeOf(ref.machine), source: "name" };
+      return {
+        factory: ref.factory,
+        machine: ref.machine,
+        type: machineTypeOf(ref.machine),
+        source: "name",
+      };
     }
     return {
       factory: ref.factory,

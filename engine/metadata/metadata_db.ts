@@ -296,6 +296,28 @@ const MIGRATIONS: readonly string[] = [
      detail TEXT
    );
    CREATE INDEX audit_log_by_factory ON audit_log (factory, id);`,
+  // The LLM agent's incident explanation of each alert (engine/agent/explanation_table.ts).
+  `CREATE TABLE alert_explanations (
+     alert_id TEXT PRIMARY KEY,
+     factory TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed', 'dropped')),
+     text TEXT,
+     model TEXT,
+     tool_calls TEXT NOT NULL DEFAULT '[]',
+     error TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX alert_explanations_pending ON alert_explanations (status)
+     WHERE status = 'pending';`,
+  // Vibration analysis settings per machine (engine/vibration/vibration_config_table.ts).
+  `CREATE TABLE vibration_config (
+     factory TEXT NOT NULL,
+     machine TEXT NOT NULL,
+     config TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (factory, machine)
+   );`,
 ];
 
 /**

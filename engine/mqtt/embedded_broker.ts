@@ -1,11 +1,17 @@
-import { Aedes } from "aedes";
+import { Aedes, type AedesOptions } from "aedes";
 import { createServer, type Server } from "node:net";
+import type { BrokerAuthHooks } from "./broker_auth.ts";
 
 /** Options of {@link EmbeddedBroker.start}. */
 export interface EmbeddedBrokerOptions {
   readonly host: string;
   /** TCP port; 0 picks a free one (see {@link EmbeddedBroker.port}). */
   readonly port: number;
+  /**
+   * Authentication and authorization hooks (see `broker_auth.ts`); without
+   * them every client may connect, publish and subscribe (tests of other parts).
+   */
+  readonly auth?: BrokerAuthHooks;
 }
 
 /**
@@ -15,7 +21,7 @@ export interface EmbeddedBrokerOptions {
  *
  * @example
  * ```ts
- * const broker = await EmbeddedBroker.start({ host: "127.0.0.1", port: 1883 });
+ * const broker = await EmbeddedBroker.start({ host: "127.0.0.1", port: 1883, auth });
  * console.log(broker.url); // mqtt://127.0.0.1:1883
  * await broker.close();
  * ```
@@ -34,7 +40,15 @@ export class EmbeddedBroker {
   }
 
   static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-    const aedes = await Aedes.createBroker();
+    const auth = options.auth;
+    const aedes = await Aedes.createBroker(
+      auth === undefined ? {} : {
+        authenticate: auth.authenticate as AedesOptions["authenticate"],
+        authorizePublish: auth.authorizePublish as AedesOptions["authorizePublish"],
+        authorizeSubscribe: auth.authorizeSubscribe,
+      },
+    );
+    if (auth !== undefined) aedes.on("clientDisconnect", (client) => auth.clientClosed(client));
     const server = createServer(aedes.handle);
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: Error) =>

@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from "mqtt";
 
-/** Receives every telemetry publish, synchronously, before it is acknowledged. */
+/** Receives every telemetry (and waveform) publish, synchronously, before it is acknowledged. */
 export type PublishHandler = (topic: string, payload: Uint8Array) => void;
 
 /** Options of {@link MqttSource}. */
@@ -16,6 +16,9 @@ export interface MqttSourceOptions {
 
 /** The topic filter for every machine's telemetry (DESIGN "Public contracts"). */
 export const TELEMETRY_TOPIC_FILTER = "factories/+/machines/+/telemetry";
+
+/** The topic filter for every machine's vibration waveforms (engine/vibration). */
+export const WAVEFORM_TOPIC_FILTER = "factories/+/machines/+/waveform";
 
 /**
  * The engine's subscription to the broker: QoS 1 with a persistent session
@@ -107,7 +110,7 @@ export class MqttSource {
   }
 
   async #subscribe(client: MqttClient): Promise<void> {
-    const topics = this.#options.topics ?? [TELEMETRY_TOPIC_FILTER];
+    const topics = this.#options.topics ?? [TELEMETRY_TOPIC_FILTER, WAVEFORM_TOPIC_FILTER];
     const granted = await client.subscribeAsync([...topics], { qos: 1 });
     const refused = granted.filter((g) => g.qos === 128);
     if (refused.length > 0) {

@@ -1,3 +1,5 @@
+import { describeCrossing } from "../forecast/crossing_text.ts";
+import { type ThresholdCrossing, timeToThreshold } from "../forecast/time_to_threshold.ts";
 import { formatDuration, formatValue } from "./_explain_format.ts";
 import { ratePerMinute } from "./_rate_window.ts";
 import {
@@ -9,6 +11,7 @@ import {
   type Predicate,
   type Rule,
 } from "./rule.ts";
+import type { RuleForecast } from "./rule_input.ts";
 import type { RuleTarget } from "./rule_scope.ts";
 import type { RuleEngineState, RuleRunState } from "./rule_state.ts";
 
@@ -281,27 +284,21 @@ function compilePredicate(node: Predicate, hold: boolean): CompiledCondition {
     case "forecast_crosses": {
       const { metric, withinMs, op, value } = node;
       const passes = comparator(op, value);
-      const firstCrossing = (state: RuleEngineState, at: number) => {
-        const points = state.forecasts[metric];
-        if (points === undefined) return undefined;
-        for (let i = 0; i < points.length; i++) {
-          const point = points[i];
-          if (point.ts > at && point.ts <= at + withinMs && passes(point.value)) return point;
-        }
-        return undefined;
-      };
       return {
-        test: (state, _run, at) => firstCrossing(state, at) !== undefined,
+        test(state, _run, at) {
+          const points = state.forecasts[metric];
+          if (points === undefined) return false;
+          const ms = meanCrossingMs(points, at, passes, value);
+          return ms !== null && ms <= withinMs;
+        },
         describe(state, _run, at, truth) {
-          const target = `${SHOWN[op]} ${formatValue(value)}`;
-          const point = firstCrossing(state, at);
-          if (truth && point !== undefined) {
-            return `${metric} forecast ${formatValue(point.value)} ${target} in ${
-              formatDuration(point.ts - at)
-            }`;
-          }
-          if (state.forecasts[metric] === undefined) return `no forecast for ${metric}`;
-          return `${metric} not forecast ${target} within ${formatDuration(withinMs)}`;
+          const points = state.forecasts[metric];
+          if (points === undefined) return `no forecast for ${metric}`;
+          const crossing = forecastCrossing(points, at, op, value);
+          if (truth && crossing !== null) return describeCrossing(metric, crossing);
+          return `${metric} not forecast ${SHOWN[op]} ${formatValue(value)} within ${
+            formatDuration(withinMs)
+          }`;
         },
       };
     }
@@ -330,6 +327,65 @@ function compilePredicate(node: Predicate, hold: boolean): CompiledCondition {
       };
     }
   }
+}
+
+/**
+ * Ms after `at` at which the mean path (points after `at`, straight lines
+ * between them; the first one is where it starts) first satisfies `passes`,
+ * or null. Allocates nothing: it runs on every evaluation.
+ */
+function meanCrossingMs(
+  points: RuleForecast["points"],
+  at: number,
+  passes: (value: number) => boolean,
+  threshold: number,
+): number | null {
+  let prevTs = NaN, prev = NaN;
+  for (let i = 0; i < points.length; i++) {
+    const { ts, value } = points[i];
+    if (ts <= at) continue;
+    if (passes(value)) {
+      if (Number.isNaN(prev)) return ts - at;
+      const fraction = value === prev ? 1 : (threshold - prev) / (value - prev);
+      return prevTs + Math.min(1, Math.max(0, fraction)) * (ts - prevTs) - at;
+    }
+    prevTs = ts;
+    prev = value;
+  }
+  return null;
+}
+
+/** The forecast's crossing estimate from `at` (mean and interval bounds), or null without future points. */
+function forecastCrossing(
+  points: RuleForecast["points"],
+  at: number,
+  op: ComparisonOp,
+  value: number,
+): ThresholdCrossing | null {
+  const ahead = points.filter((p) => p.ts > at);
+  if (ahead.length === 0) return null;
+  const [first] = ahead;
+  const crossing = timeToThreshold({
+    ts: first.ts,
+    step: 0,
+    value: first.value,
+    coverage: 0.8,
+    period: null,
+    points: ahead.slice(1).map((p) => ({
+      ts: p.ts,
+      mean: p.value,
+      low: p.low ?? p.value,
+      high: p.high ?? p.value,
+    })),
+  }, { op, value });
+  const shift = (ms: number | null) => ms === null ? null : ms + first.ts - at;
+  return {
+    ...crossing,
+    expectedMs: shift(crossing.expectedMs),
+    earliestMs: shift(crossing.earliestMs),
+    latestMs: shift(crossing.latestMs),
+    horizonMs: crossing.horizonMs + first.ts - at,
+  };
 }
 
 /** FNV-1a of the key-sorted JSON of `value`: equal for equal conditions whatever the key order. */

@@ -1,6 +1,8 @@
 import type { MachineStatus } from "../events.ts";
 import type { RuleTransition } from "./alert_transition.ts";
+import { ForecastFeed, type ForecastFeedOptions } from "../forecast/forecast_feed.ts";
 import { evaluateRules } from "./evaluate_rules.ts";
+import { forecastThresholdsOf, ruleForecast } from "./forecast_input.ts";
 import type { Rule } from "./rule.ts";
 import type { RuleForecast } from "./rule_input.ts";
 import type { RuleTarget } from "./rule_scope.ts";
@@ -25,6 +27,13 @@ export interface BacktestOptions {
   readonly tickMs?: number;
   /** Keep ticking after the last sample up to this time (for `no_data` and `for`). */
   readonly until?: number;
+  /**
+   * How `forecast_crosses` predicates get forecasts: by default the metric's
+   * forecaster ({@link ForecastFeed}, as the machine actor runs it) is
+   * replayed over the samples; `false` uses only the samples' own
+   * `forecasts`. A sample's own forecast of a metric always wins.
+   */
+  readonly forecast?: Partial<ForecastFeedOptions> | false;
 }
 
 /** At most this many ticks per backtest, so a typo in `tickMs` cannot hang a request. */
@@ -37,7 +46,9 @@ const MAX_TICKS = 10_000_000;
  * A live engine whose ticks land on the same multiples produces the same
  * transitions with the same alert ids. Status predicates see the status
  * stored with the samples (`"normal"` without one): history does not say
- * when the live engine would have judged a machine stale.
+ * when the live engine would have judged a machine stale. `forecast_crosses`
+ * predicates see the forecasts of the metric's forecaster replayed over the
+ * samples (see {@link BacktestOptions.forecast}).
  *
  * @example
  * ```ts
@@ -58,6 +69,7 @@ export function backtestRule(
   }
   const state = newRuleEngineState(options.target);
   const rules = [rule];
+  const feeds = forecastFeeds(rule, options.forecast);
   const transitions: RuleTransition[] = [];
   let status: MachineStatus = "normal";
   let lastTs: number | null = null;
@@ -80,10 +92,41 @@ export function backtestRule(
       status = sample.status ?? "normal";
       lastTs = sample.ts;
     }
-    transitions.push(...evaluateRules(state, rules, toInput(sample), sample.ts).transitions);
+    const input = feeds.size > 0 ? withReplayedForecasts(sample, feeds) : sample;
+    transitions.push(...evaluateRules(state, rules, toInput(input), sample.ts).transitions);
   }
   if (options.until !== undefined) tickUntil(options.until + 1);
   return transitions;
+}
+
+/** A forecaster per metric the rule's `forecast_crosses` predicates read. */
+function forecastFeeds(
+  rule: Rule,
+  options: Partial<ForecastFeedOptions> | false | undefined,
+): Map<string, ForecastFeed> {
+  const feeds = new Map<string, ForecastFeed>();
+  if (options === false) return feeds;
+  const metrics = forecastThresholdsOf(rule.condition);
+  if (rule.clear !== undefined) forecastThresholdsOf(rule.clear, metrics);
+  for (const metric in metrics) feeds.set(metric, new ForecastFeed(options));
+  return feeds;
+}
+
+/** `sample` with the forecasts the replayed forecasters hand out at it. */
+function withReplayedForecasts(
+  sample: BacktestSample,
+  feeds: ReadonlyMap<string, ForecastFeed>,
+): BacktestSample {
+  const forecasts: RuleForecast[] = [...(sample.forecasts ?? [])];
+  for (const [metric, feed] of feeds) {
+    const value = sample.values[metric];
+    if (value === undefined) continue;
+    const path = feed.push(sample.ts, value);
+    if (path !== null && !forecasts.some((f) => f.metric === metric)) {
+      forecasts.push(ruleForecast(metric, path));
+    }
+  }
+  return forecasts.length === 0 ? sample : { ...sample, forecasts };
 }
 
 function toInput(sample: BacktestSample) {

@@ -65,7 +65,14 @@ export {
 } from "./schedule.ts";
 export { machineTypeOf, ruleAppliesTo, type RuleTarget } from "./rule_scope.ts";
 export { type RuleValidation, type RuleValidationError, validateRule } from "./validate_rule.ts";
-export type { RuleForecast, RuleInput, RuleSample, RuleTick } from "./rule_input.ts";
+export { forecastThresholdsOf, ruleForecast } from "./forecast_input.ts";
+export type {
+  RuleForecast,
+  RuleForecastPoint,
+  RuleInput,
+  RuleSample,
+  RuleTick,
+} from "./rule_input.ts";
 export type {
   AlertCleared,
   AlertRaised,

@@ -79,10 +79,20 @@ export interface AnomalyScorePredicate {
 }
 
 /**
- * The metric's latest forecast has a point within the next `withinMs` that
- * satisfies `op value` (points are checked as given, not interpolated).
- * Forecasts arrive with samples as predicted paths (`RuleForecast`); until a
- * forecaster supplies them the predicate is simply false.
+ * The metric's latest forecast crosses `op value` within the next
+ * `withinMs`: its mean path (straight lines between the predicted points
+ * after now) first satisfies the comparison at most `withinMs` ahead.
+ * Forecasts arrive with samples as predicted paths (`RuleForecast`, fed by
+ * the machine actor's forecaster every few seconds, and replayed by the
+ * backtest); without one the predicate is false. Its explanation reads
+ * "temp reaches 90 in about 14 min (80 % 11–18 min)".
+ *
+ * @example
+ * ```ts
+ * const soon: ForecastPredicate = {
+ *   kind: "forecast_crosses", metric: "temp", op: ">", value: 90, withinMs: 900_000,
+ * };
+ * ```
  */
 export interface ForecastPredicate {
   readonly kind: "forecast_crosses";

@@ -1,9 +1,21 @@
 import type { MachineStatus } from "../events.ts";
 
-/** A metric's predicted path: values at future instants, in time order. */
+/**
+ * A metric's predicted path: values at future instants, in time order, with
+ * the prediction interval's bounds when the forecaster gives them.
+ */
 export interface RuleForecast {
   readonly metric: string;
-  readonly points: readonly { readonly ts: number; readonly value: number }[];
+  readonly points: readonly RuleForecastPoint[];
+}
+
+/** One point of a {@link RuleForecast}. */
+export interface RuleForecastPoint {
+  readonly ts: number;
+  readonly value: number;
+  /** The interval's bounds (e.g. 80 %), when known. */
+  readonly low?: number;
+  readonly high?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import FFT from "fft.js";
-import { hannWindow, type HannWindow } from "./hann_window.ts";
+import { type HannWindow, hannWindow } from "./hann_window.ts";
 
 /**
  * A single-sided amplitude spectrum: `amplitudes[k]` is the peak amplitude

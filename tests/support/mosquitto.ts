@@ -13,14 +13,21 @@ export interface Mosquitto {
   stop(): Promise<void>;
 }
 
-export async function startMosquitto(): Promise<Mosquitto> {
+/** Options of {@link startMosquitto}. */
+export interface MosquittoOptions {
+  /** Extra mosquitto.conf lines (`password_file …`); given, anonymous clients are refused. */
+  readonly config?: readonly string[];
+}
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = await Deno.makeTempDir({ prefix: "mosquitto-" });
   const port = await freePort();
   await Deno.writeTextFile(
     `${dir}/mosquitto.conf`,
     [
       `listener ${port} 127.0.0.1`,
-      "allow_anonymous true",
+      options.config === undefined ? "allow_anonymous true" : "allow_anonymous false",
+      ...(options.config ?? []),
       "persistence false",
       "max_queued_messages 0",
       "max_inflight_messages 100",

@@ -4,6 +4,7 @@
  */
 import type { Alert, AlertDetail } from "../../engine/alerts/alert.ts";
 import { alertsApiPath } from "./alert_format.ts";
+import { ApiError, apiFetch } from "./api_fetch.ts";
 
 /** An operator action on an alert. */
 export type AlertVerb = "acknowledge" | "clear" | "shelve" | "unshelve";
@@ -74,20 +75,10 @@ export async function fetchAlertDetail(
 }
 
 async function request(url: string, init: RequestInit): Promise<unknown> {
-  let response: Response;
   try {
-    response = await fetch(url, init);
+    return await apiFetch(url, init);
   } catch (error) {
-    if ((error as Error).name === "AbortError") throw error;
-    throw new AlertRequestError("The server cannot be reached; try again.", 0, { cause: error });
+    if (!(error instanceof ApiError)) throw error;
+    throw new AlertRequestError(error.message, error.status, { cause: error });
   }
-  const body = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = (body as { error?: { message?: string } } | undefined)?.error?.message;
-    throw new AlertRequestError(
-      message ?? `The server answered ${response.status} ${response.statusText}`,
-      response.status,
-    );
-  }
-  return body;
 }

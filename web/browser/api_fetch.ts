@@ -14,16 +14,19 @@ export class ApiError extends Error {
   readonly status: number;
   /** Seconds to wait before retrying, from `Retry-After` (e.g. login throttling). */
   readonly retryAfterSeconds: number | undefined;
+  /** The refusal's JSON body (e.g. `{error: {message, details}}`), if it had one. */
+  readonly body: unknown;
 
   constructor(
     message: string,
     status: number,
-    options?: ErrorOptions & { retryAfterSeconds?: number },
+    options?: ErrorOptions & { retryAfterSeconds?: number; body?: unknown },
   ) {
     super(message, options);
     this.name = "ApiError";
     this.status = status;
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.body = options?.body;
   }
 }
 
@@ -132,11 +135,16 @@ export function createApiFetch(env: ApiEnvironment): ApiFetch {
     if (response.ok) return body;
     if (response.status === 401 && options.signInOnUnauthorized !== false) {
       env.navigate(loginPath(env.currentPath()));
-      throw new ApiError("Your session has ended; sign in again.", 401);
+      throw new ApiError("Your session has ended; sign in again.", 401, { body });
     }
-    throw new ApiError(apiErrorMessage(body, response.status, response.statusText), response.status, {
-      retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after")),
-    });
+    throw new ApiError(
+      apiErrorMessage(body, response.status, response.statusText),
+      response.status,
+      {
+        retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after")),
+        body,
+      },
+    );
   };
 }
 

@@ -4,7 +4,7 @@
  * once, from the create calls. Browser only.
  */
 import { apiFetch } from "./api_fetch.ts";
-import { type ApiTime, factoryApiPath } from "./identity_api.ts";
+import { type ApiTime, factoryApiPath, listFrom } from "./identity_api.ts";
 
 /** A device credential (its password is never listed). */
 export interface DeviceRow {
@@ -40,7 +40,7 @@ export interface ProvisioningKeyRow {
 
 /** The factory's device credentials. */
 export async function fetchDevices(factory: string): Promise<DeviceRow[]> {
-  return await apiFetch(factoryApiPath(factory, "devices")) as DeviceRow[];
+  return listFrom<DeviceRow>(await apiFetch(factoryApiPath(factory, "devices")), "devices");
 }
 
 /**
@@ -80,18 +80,43 @@ export async function revokeDevice(factory: string, id: string): Promise<void> {
 
 /** The factory's provisioning keys. */
 export async function fetchProvisioningKeys(factory: string): Promise<ProvisioningKeyRow[]> {
-  return await apiFetch(factoryApiPath(factory, "provisioning-keys")) as ProvisioningKeyRow[];
+  return listFrom<ProvisioningKeyRow>(
+    await apiFetch(factoryApiPath(factory, "provisioning-keys")),
+    "keys",
+  );
 }
 
-/** Creates a provisioning key; `secret` is shown once. */
+/** A new provisioning key: its secret is shown once, with snippets when the API gives them. */
+export interface NewProvisioningKey {
+  readonly key: ProvisioningKeyRow;
+  readonly secret: string;
+  /** The MQTT username devices use with the key, when the API says. */
+  readonly username?: string;
+  readonly snippets?: NewCredential["snippets"];
+}
+
+/** Creates a provisioning key; its secret is shown once. */
 export async function createProvisioningKey(
   factory: string,
   name?: string,
-): Promise<{ key: ProvisioningKeyRow; secret: string }> {
-  return await apiFetch(factoryApiPath(factory, "provisioning-keys"), {
+): Promise<NewProvisioningKey> {
+  const answer = await apiFetch(factoryApiPath(factory, "provisioning-keys"), {
     method: "POST",
     json: name === undefined || name === "" ? {} : { name },
-  }) as { key: ProvisioningKeyRow; secret: string };
+  }) as {
+    key: ProvisioningKeyRow;
+    secret?: string;
+    password?: string;
+    username?: string;
+    snippets?: NewCredential["snippets"];
+  };
+  // The contract names the secret `secret`; the device API answers it as an MQTT `password`.
+  return {
+    key: answer.key,
+    secret: answer.secret ?? answer.password ?? "",
+    ...(answer.username === undefined ? {} : { username: answer.username }),
+    ...(answer.snippets === undefined ? {} : { snippets: answer.snippets }),
+  };
 }
 
 /** Revokes a provisioning key. */

@@ -2,6 +2,7 @@
  * Fetching a machine's history from the API for the explorer, with the
  * server's own error message when it refuses. Browser only.
  */
+import { ApiError, apiFetch } from "./api_fetch.ts";
 import type { HistorySeries } from "./history_columns.ts";
 
 /** The history API's answer (GET /api/v1/factories/{f}/machines/{m}/history). */
@@ -41,40 +42,22 @@ export class HistoryLoadError extends Error {
  * @throws {HistoryLoadError} with the API's error message, or the network failure.
  */
 export async function fetchHistory(url: string, signal?: AbortSignal): Promise<HistoryAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, headers: { accept: "application/json" } });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new HistoryLoadError(
-      "the server could not be reached; check the connection and retry",
-      0,
-      { cause: error },
-    );
-  }
-  const text = await response.text();
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = await apiFetch(url, { signal });
   } catch (error) {
+    if (signal?.aborted || !(error instanceof ApiError)) throw error;
     throw new HistoryLoadError(
-      `the server answered ${response.status} ${response.statusText} without JSON`,
-      response.status,
+      error.status === 0
+        ? "the server could not be reached; check the connection and retry"
+        : error.message,
+      error.status,
       { cause: error },
-    );
-  }
-  if (!response.ok) {
-    const message = (body as { error?: { message?: unknown } })?.error?.message;
-    throw new HistoryLoadError(
-      typeof message === "string"
-        ? message
-        : `the server answered ${response.status} ${response.statusText}`,
-      response.status,
     );
   }
   const answer = body as HistoryAnswer;
   if (!Array.isArray(answer?.series)) {
-    throw new HistoryLoadError("the server's answer has no 'series'", response.status);
+    throw new HistoryLoadError("the server's answer has no 'series'", 200);
   }
   return answer;
 }

@@ -44,7 +44,9 @@ export interface InviteRow {
   readonly email: string;
   readonly role: string;
   readonly expiresAt: ApiTime;
-  readonly invitedBy: string;
+  /** Who invited (the contract's name; some answers call it `createdBy`). */
+  readonly invitedBy?: string;
+  readonly createdBy?: string;
 }
 
 /** What an invitation (or a password reset) answers: the link, and whether it was mailed. */
@@ -83,6 +85,21 @@ export interface FactoryRow {
 }
 
 const API = "/api/v1";
+
+/**
+ * The rows of a list answer, whether the API sends the array itself or
+ * wraps it (`{factory, users: [...]}`).
+ *
+ * @example
+ * ```ts
+ * listFrom<UserRow>({ factory: "demo", users: [] }, "users"); // []
+ * ```
+ */
+export function listFrom<T>(answer: unknown, key: string): T[] {
+  if (Array.isArray(answer)) return answer as T[];
+  const inner = (answer as Record<string, unknown> | null | undefined)?.[key];
+  return Array.isArray(inner) ? inner as T[] : [];
+}
 
 /** URL of a factory's API path, e.g. `factoryApiPath("demo", "users")`. */
 export function factoryApiPath(factory: string, rest: string): string {
@@ -131,7 +148,7 @@ export async function acceptInvite(
 
 /** The factory's users. */
 export async function fetchUsers(factory: string): Promise<UserRow[]> {
-  return await apiFetch(factoryApiPath(factory, "users")) as UserRow[];
+  return listFrom<UserRow>(await apiFetch(factoryApiPath(factory, "users")), "users");
 }
 
 /** Changes a user's name, role or whether they are disabled; returns the user. */
@@ -156,7 +173,7 @@ export async function resetPassword(factory: string, id: string): Promise<Invite
 
 /** The factory's pending invitations. */
 export async function fetchInvites(factory: string): Promise<InviteRow[]> {
-  return await apiFetch(factoryApiPath(factory, "invites")) as InviteRow[];
+  return listFrom<InviteRow>(await apiFetch(factoryApiPath(factory, "invites")), "invites");
 }
 
 /** Invites someone by e-mail with a role. */
@@ -178,7 +195,7 @@ export async function revokeInvite(factory: string, id: string): Promise<void> {
 
 /** The factory's API tokens. */
 export async function fetchApiTokens(factory: string): Promise<ApiTokenRow[]> {
-  return await apiFetch(factoryApiPath(factory, "api-tokens")) as ApiTokenRow[];
+  return listFrom<ApiTokenRow>(await apiFetch(factoryApiPath(factory, "api-tokens")), "apiTokens");
 }
 
 /** Creates an API token; `token` is its secret, shown once. */
@@ -201,7 +218,7 @@ export async function revokeApiToken(factory: string, id: string): Promise<void>
 
 /** The factories the session can reach. */
 export async function fetchFactories(): Promise<FactoryRow[]> {
-  return await apiFetch(`${API}/factories`) as FactoryRow[];
+  return listFrom<FactoryRow>(await apiFetch(`${API}/factories`), "factories");
 }
 
 /** Creates a factory (super admin). */

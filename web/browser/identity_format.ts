@@ -22,3 +22,19 @@ export function formatWhen(value: number | string | null | undefined, never = "n
 export function isSet(value: number | string | null | undefined): boolean {
   return value !== null && value !== undefined && value !== "";
 }
+
+/**
+ * `2026-11-23 20:31:05 UTC`, for pages rendered on the server (whose time
+ * zone is not the viewer's); `—` when absent or unreadable as a time.
+ *
+ * @example
+ * ```ts
+ * formatUtc(0); // "1970-01-01 00:00:00 UTC"
+ * ```
+ */
+export function formatUtc(value: number | string | null | undefined): string {
+  if (value === null || value === undefined || value === "") return "—";
+  const ms = typeof value === "number" ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) return String(value);
+  return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}

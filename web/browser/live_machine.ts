@@ -37,6 +37,10 @@ export interface AnomalyEntry {
   readonly score: number;
   readonly low: number;
   readonly high: number;
+  /** Detector that flagged it, its score in [0, 1] and the one-line explanation (when sent). */
+  readonly detector?: string;
+  readonly anomalyScore?: number;
+  readonly explanation?: string;
 }
 
 /**
@@ -151,6 +155,9 @@ export class LiveMachine {
           score: message.score,
           low: message.expected.low,
           high: message.expected.high,
+          detector: message.detector,
+          anomalyScore: message.anomalyScore,
+          explanation: message.explanation,
         }, ...this.#anomalies.value].slice(0, ANOMALY_LIST_SIZE);
         const entry = this.#entry(metric);
         const latest = entry.latest.value;

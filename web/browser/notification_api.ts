@@ -5,6 +5,7 @@
  */
 import type { AlertSeverity } from "../../engine/events.ts";
 import type { DeliveryOutcome, NotificationLogEntry } from "../../engine/notify/mod.ts";
+import { ApiError, apiFetch } from "./api_fetch.ts";
 import { factoryPath } from "./format.ts";
 
 /** Channel ids per severity. */
@@ -89,24 +90,10 @@ export function outcomeText(outcome: DeliveryOutcome): string {
 }
 
 async function request(url: string, init: RequestInit): Promise<unknown> {
-  let response: Response;
   try {
-    response = await fetch(url, {
-      ...init,
-      headers: { accept: "application/json", ...init.headers },
-    });
+    return await apiFetch(url, init);
   } catch (error) {
-    throw new NotificationRequestError("The server cannot be reached; try again.", 0, {
-      cause: error,
-    });
+    if (!(error instanceof ApiError)) throw error;
+    throw new NotificationRequestError(error.message, error.status, { cause: error });
   }
-  const body = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = (body as { error?: { message?: string } } | undefined)?.error?.message;
-    throw new NotificationRequestError(
-      message ?? `The server answered ${response.status} ${response.statusText}`,
-      response.status,
-    );
-  }
-  return body;
 }

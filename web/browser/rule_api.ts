@@ -4,6 +4,7 @@
  * the server's message with the problems by JSON pointer. Browser only.
  */
 import type { Rule } from "../../engine/rules/mod.ts";
+import { ApiError, apiFetch } from "./api_fetch.ts";
 import type { RuleProblem } from "./rule_problems.ts";
 
 /** A rule's current version as the API shows it. */
@@ -116,40 +117,36 @@ async function call<T>(
   url: string,
   options: { method: string; body?: unknown; signal?: AbortSignal; ruleAt: string },
 ): Promise<ApiResult<T>> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: options.method,
-      signal: options.signal,
-      headers: {
-        accept: "application/json",
-        ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    return {
-      ok: false,
-      status: 0,
-      message: "The server could not be reached; check the connection and retry.",
-      problems: [],
-    };
-  }
+  let status: number;
+  let message: string;
   let body: unknown;
   try {
-    body = await response.json();
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    body = undefined;
+    const value = await apiFetch(url, {
+      method: options.method,
+      signal: options.signal,
+      ...(options.body === undefined ? {} : { json: options.body }),
+    });
+    return { ok: true, value: value as T };
+  } catch (failure) {
+    if (options.signal?.aborted || !(failure instanceof ApiError)) throw failure;
+    if (failure.status === 0) {
+      return {
+        ok: false,
+        status: 0,
+        message: "The server could not be reached; check the connection and retry.",
+        problems: [],
+      };
+    }
+    body = failure.body;
+    status = failure.status;
+    message = failure.message;
   }
-  if (response.ok) return { ok: true, value: body as T };
   const error = (body as { error?: { message?: string; details?: unknown } } | undefined)?.error;
   const details = Array.isArray(error?.details) ? error.details as RuleProblem[] : [];
   return {
     ok: false,
-    status: response.status,
-    message: error?.message ?? `The server answered ${response.status}.`,
+    status,
+    message,
     problems: details
       .filter((d) => typeof d?.path === "string" && d.path.startsWith(options.ruleAt))
       .map((d) => ({ path: d.path.slice(options.ruleAt.length), message: String(d.message) })),

@@ -2,8 +2,11 @@ import type { VNode } from "preact";
 import { PageLayout } from "../../../../components/PageLayout.tsx";
 import type { MachineView } from "../../../../engine/machine_view.ts";
 import { ID_PATTERN } from "../../../../engine/telemetry.ts";
+import AskMachine from "../../../../islands/AskMachine.tsx";
 import LiveIndicator from "../../../../islands/LiveIndicator.tsx";
 import MachineLive, { type MachineLiveProps } from "../../../../islands/MachineLive.tsx";
+import MachinePredictions from "../../../../islands/MachinePredictions.tsx";
+import SpectrumChart from "../../../../islands/SpectrumChart.tsx";
 import { alertsPath } from "../../../../web/browser/alert_format.ts";
 import { factoryPath } from "../../../../web/browser/format.ts";
 import { machineHistoryPath } from "../../../../web/browser/history_query.ts";
@@ -41,6 +44,8 @@ export const handler: Handlers<MachineLiveProps, PageState> = {
         serverNow: now,
         windowMs: ctx.state.windowMs,
         alerts: ctx.state.alerts.active(factory, machine),
+        // Labelling anomalies needs `acknowledge`; without identity wired, anyone may.
+        canLabel: ctx.session?.user.permissions.includes("acknowledge") ?? true,
       },
       { title: `${machine} · ${factory} · Millwright` },
     );
@@ -119,11 +124,21 @@ export default function MachinePage({ data }: PageProps<MachineLiveProps>): VNod
         <>
           <a class="topbar-link" href={alertsPath(factory, `?machine=${machine}`)}>Alerts</a>
           <a class="topbar-link" href={machineHistoryPath(factory, machine)}>History</a>
+          <a class="topbar-link" href={`${factoryPath(factory)}/models`}>Models</a>
           <Island name="LiveIndicator" component={LiveIndicator} props={{ factory, machine }} />
         </>
       }
     >
       <Island name="MachineLive" component={MachineLive} props={data} />
+      <Island
+        name="MachinePredictions"
+        component={MachinePredictions}
+        props={{ factory, machine, initial: null }}
+      />
+      {data.seed.metrics.some((m) => m.startsWith("vib.")) && (
+        <Island name="SpectrumChart" component={SpectrumChart} props={{ factory, machine }} />
+      )}
+      <Island name="AskMachine" component={AskMachine} props={{ factory, machine }} />
     </PageLayout>
   );
 }

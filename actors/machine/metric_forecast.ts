@@ -1,0 +1,150 @@
+import type { ForecastEvent, ForecastEventCrossing } from "../../engine/events.ts";
+import {
+  DEFAULT_FORECAST_FEED_OPTIONS,
+  describeCrossing,
+  ForecastFeed,
+  type ForecastFeedOptions,
+  type ForecastFeedState,
+  type ForecastPath,
+  type ForecastThreshold,
+  timeToThreshold,
+} from "../../engine/forecast/mod.ts";
+import { forecastThresholdsOf, type Rule } from "../../engine/rules/mod.ts";
+import type { MachineRef } from "../../engine/telemetry.ts";
+import type { MetricThresholds } from "./sigma_detector.ts";
+
+/** Options of every metric's forecast in a machine actor. */
+export type MetricForecastOptions = ForecastFeedOptions;
+
+/** A fresh forecast every 5 s of data, 30 min ahead, 60 points. */
+export const DEFAULT_METRIC_FORECAST_OPTIONS: MetricForecastOptions = DEFAULT_FORECAST_FEED_OPTIONS;
+
+/** What the actor snapshot keeps of a metric's forecast: plain JSON. */
+export type MetricForecastSnapshot = ForecastFeedState;
+
+/**
+ * One metric's forecast inside a machine actor: a {@link ForecastFeed}
+ * (resampling, Holt / Holt–Winters, empirical intervals) fed with every
+ * judged value, whose fresh paths (at most every `everyMs`) become
+ * `forecast` bus events and the rules' forecast input.
+ *
+ * @example
+ * ```ts
+ * const forecast = new MetricForecast();
+ * const path = forecast.observe(ts, 71.5);
+ * if (path !== null) bus.publish(forecastEvent(ref, "temp", path, [{ op: ">", value: 90 }]));
+ * ```
+ */
+export class MetricForecast {
+  readonly #feed: ForecastFeed;
+
+  constructor(
+    options: MetricForecastOptions = DEFAULT_METRIC_FORECAST_OPTIONS,
+    snapshot?: MetricForecastSnapshot,
+  ) {
+    this.#feed = new ForecastFeed(options, snapshot);
+  }
+
+  /** Feeds a judged value; returns a fresh forecast when one is due, else null. */
+  observe(ts: number, value: number): ForecastPath | null {
+    return this.#feed.push(ts, value);
+  }
+
+  /** The forecast now over `horizonMs` (null until the model is warm). */
+  current(horizonMs?: number, maxPoints?: number): ForecastPath | null {
+    return this.#feed.current(horizonMs, maxPoints);
+  }
+
+  toSnapshot(): MetricForecastSnapshot {
+    return this.#feed.toJSON();
+  }
+}
+
+/**
+ * The thresholds whose crossing is estimated for `metric`: its configured
+ * limits (`high` upwards, `low` downwards) and every `forecast_crosses`
+ * predicate of the machine's rules on it.
+ *
+ * @example
+ * ```ts
+ * forecastThresholds("temp", { high: 90 }, rules); // [{ op: ">", value: 90 }, …]
+ * ```
+ */
+export function forecastThresholds(
+  metric: string,
+  limits: MetricThresholds | undefined,
+  rules: readonly Rule[],
+): ForecastThreshold[] {
+  const thresholds: ForecastThreshold[] = [];
+  if (limits?.high !== undefined) thresholds.push({ op: ">", value: limits.high });
+  if (limits?.low !== undefined) thresholds.push({ op: "<", value: limits.low });
+  for (const rule of rules) {
+    if (!rule.enabled) continue;
+    for (const t of forecastThresholdsOf(rule.condition)[metric] ?? []) {
+      if (!thresholds.some((u) => u.op === t.op && u.value === t.value)) thresholds.push(t);
+    }
+  }
+  return thresholds;
+}
+
+/** The crossing estimates of `path` for `thresholds`, each with its sentence. */
+export function forecastCrossings(
+  metric: string,
+  path: ForecastPath,
+  thresholds: readonly ForecastThreshold[],
+): ForecastEventCrossing[] {
+  return thresholds.map((threshold) => {
+    const crossing = timeToThreshold(path, threshold);
+    return { ...crossing, text: describeCrossing(metric, crossing, path.coverage) };
+  });
+}
+
+/**
+ * The `forecast` bus event of a fresh path.
+ *
+ * @example
+ * ```ts
+ * bus.publish(forecastEvent({ factory: "f", machine: "oven-1" }, "temp", path, [{ op: ">", value: 90 }]));
+ * ```
+ */
+export function forecastEvent(
+  ref: MachineRef,
+  metric: string,
+  path: ForecastPath,
+  thresholds: readonly ForecastThreshold[],
+): ForecastEvent {
+  return {
+    type: "forecast",
+    factory: ref.factory,
+    machine: ref.machine,
+    ts: path.ts,
+    metric,
+    step: path.step,
+    value: path.value,
+    coverage: path.coverage,
+    period: path.period,
+    horizon: path.points,
+    crossings: forecastCrossings(metric, path, thresholds),
+  };
+}
+
+/**
+ * The forecaster of `metric` in `forecasts`, created on first use.
+ *
+ * @example
+ * ```ts
+ * const path = forecastOf(state.forecasts, "temp", options.forecast).observe(ts, value);
+ * ```
+ */
+export function forecastOf(
+  forecasts: Map<string, MetricForecast>,
+  metric: string,
+  options: MetricForecastOptions | undefined,
+): MetricForecast {
+  let forecast = forecasts.get(metric);
+  if (forecast === undefined) {
+    forecast = new MetricForecast(options ?? DEFAULT_METRIC_FORECAST_OPTIONS);
+    forecasts.set(metric, forecast);
+  }
+  return forecast;
+}

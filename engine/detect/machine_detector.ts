@@ -1,0 +1,219 @@
+import { IsolationForest, type IsolationForestOptions } from "./isolation_forest.ts";
+import {
+  DEFAULT_METRIC_DETECTOR_OPTIONS,
+  MetricDetector,
+  type MetricDetectorOptions,
+  type MetricDetectorState,
+} from "./metric_detector.ts";
+
+/** Tunables of a {@link MachineDetector}. */
+export interface MachineDetectorOptions {
+  readonly metric: MetricDetectorOptions;
+  readonly forest: Omit<IsolationForestOptions, "seed"> & { readonly seed: number };
+  /** Recent normal rows kept for (re)training (every 4th normal row is sampled). */
+  readonly trainingRows: number;
+  /** Rows after which a new forest is trained in the background. */
+  readonly retrainEvery: number;
+  /** Trees built per observed row while training (the background slice). */
+  readonly treesPerRow: number;
+}
+
+export const DEFAULT_MACHINE_DETECTOR_OPTIONS: MachineDetectorOptions = {
+  metric: DEFAULT_METRIC_DETECTOR_OPTIONS,
+  forest: { trees: 25, sampleSize: 64, seed: 7 },
+  trainingRows: 256,
+  retrainEvery: 1000,
+  treesPerRow: 1,
+};
+
+/** The multivariate verdict on one row of a machine's metrics. */
+export interface MultivariateResult {
+  /** Isolation-forest score in (0, 1]; above ~0.65 the row is unusual as a whole. */
+  readonly score: number;
+  /** The metric whose splits isolated the row most. */
+  readonly topMetric: string;
+}
+
+/** JSON snapshot of a {@link MachineDetector}. */
+export interface MachineDetectorState {
+  readonly version: 1;
+  readonly metrics: Record<string, MetricDetectorState>;
+  readonly columns: string[];
+  readonly last: number[];
+  readonly rows: number[][];
+  readonly rowsSeen: number;
+  readonly sinceTrain: number;
+  /** Rows and seed of the forest in use; rebuilt on restore (deterministic). */
+  readonly forest: { readonly rows: number[][]; readonly seed: number } | null;
+  readonly generation: number;
+}
+
+/**
+ * All detectors of one machine: a {@link MetricDetector} per metric and an
+ * isolation forest across the metrics, trained on the machine's recent
+ * normal rows and retrained in the background — `treesPerRow` trees per
+ * observed row, while the previous forest keeps scoring — so no message
+ * waits for a whole training.
+ *
+ * @example
+ * ```ts
+ * const d = new MachineDetector();
+ * const r = d.metric("temp").update(21.5);
+ * const mv = d.observeRow({ temp: 21.5, rpm: 1480 }, !r.flagged);
+ * ```
+ */
+export class MachineDetector {
+  readonly #o: MachineDetectorOptions;
+  readonly #metrics = new Map<string, MetricDetector>();
+  #columns: string[] = [];
+  #last: number[] = [];
+  #rows: number[][] = [];
+  #rowsSeen = 0;
+  #sinceTrain = 0;
+  #forest: IsolationForest | null = null;
+  #forestRows: number[][] | null = null;
+  #forestSeed = 0;
+  #pending: { forest: IsolationForest; rows: number[][]; seed: number } | null = null;
+  #generation = 0;
+  #ringAt = 0;
+
+  constructor(
+    options: MachineDetectorOptions = DEFAULT_MACHINE_DETECTOR_OPTIONS,
+    state?: MachineDetectorState,
+  ) {
+    this.#o = options;
+    if (!state) return;
+    if (state.version !== 1) {
+      throw new TypeError(`Cannot restore machine detector: unknown state version ${state.version}`);
+    }
+    for (const [name, s] of Object.entries(state.metrics)) {
+      this.#metrics.set(name, MetricDetector.restore(s, options.metric));
+    }
+    this.#columns = [...state.columns];
+    this.#last = [...state.last];
+    // Oldest first in the snapshot, so the ring restarts at 0.
+    this.#rows = state.rows.map((r) => [...r]);
+    this.#rowsSeen = state.rowsSeen;
+    this.#sinceTrain = state.sinceTrain;
+    this.#generation = state.generation;
+    if (state.forest) {
+      this.#forestRows = state.forest.rows.map((r) => [...r]);
+      this.#forestSeed = state.forest.seed;
+      this.#forest = this.#buildNow(this.#forestRows, this.#forestSeed);
+    }
+  }
+
+  /** The detector of `name`, created on first use. */
+  metric(name: string): MetricDetector {
+    let d = this.#metrics.get(name);
+    if (d === undefined) {
+      d = new MetricDetector(this.#o.metric);
+      this.#metrics.set(name, d);
+    }
+    return d;
+  }
+
+  /** Sets a metric's sensitivity factor (clamped to [0.5, 3]); 1 is the default. */
+  setSensitivity(metric: string, factor: number): void {
+    this.metric(metric).sensitivity = factor;
+  }
+
+  /** Forests trained so far (for tests and diagnostics). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * Takes the machine's current row (latest value of every metric, with
+   * `values` applied), scores it with the forest in use when `score` is set
+   * (scoring costs ~2 µs, so the actor asks only for rows it flags), keeps the
+   * row for training when `normal`, and advances the background training by
+   * one slice. Returns null when not scored or no forest is trained yet.
+   */
+  observeRow(
+    values: Readonly<Record<string, number>>,
+    normal: boolean,
+    score = true,
+  ): MultivariateResult | null {
+    for (const name in values) {
+      let col = this.#columns.indexOf(name);
+      if (col < 0) {
+        // A new metric changes the row's shape: start collecting rows afresh.
+        this.#columns.push(name);
+        this.#last.push(values[name]);
+        this.#rows = [];
+        this.#ringAt = 0;
+        this.#forest = null;
+        this.#forestRows = null;
+        this.#pending = null;
+        this.#sinceTrain = 0;
+        col = this.#columns.length - 1;
+      }
+      this.#last[col] = values[name];
+    }
+    this.#rowsSeen++;
+    let result: MultivariateResult | null = null;
+    if (score && this.#forest && this.#columns.length >= 2) {
+      const s = this.#forest.score(this.#last);
+      result = { score: s.score, topMetric: this.#columns[s.topFeature] };
+    }
+    // Keep every 4th normal row (a ring, rows reused in place): a sample of the recent past.
+    if (normal && (this.#rowsSeen & 3) === 0) {
+      if (this.#rows.length < this.#o.trainingRows) this.#rows.push([...this.#last]);
+      else {
+        const row = this.#rows[this.#ringAt];
+        for (let i = 0; i < row.length; i++) row[i] = this.#last[i];
+        this.#ringAt = (this.#ringAt + 1) % this.#o.trainingRows;
+      }
+    }
+    this.#sinceTrain++;
+    this.#train();
+    return result;
+  }
+
+  snapshot(): MachineDetectorState {
+    const metrics: Record<string, MetricDetectorState> = {};
+    for (const [name, d] of this.#metrics) metrics[name] = d.snapshot();
+    return {
+      version: 1,
+      metrics,
+      columns: [...this.#columns],
+      last: [...this.#last],
+      rows: [...this.#rows.slice(this.#ringAt), ...this.#rows.slice(0, this.#ringAt)].map((r) => [
+        ...r,
+      ]),
+      rowsSeen: this.#rowsSeen,
+      sinceTrain: this.#sinceTrain,
+      forest: this.#forestRows ? { rows: this.#forestRows, seed: this.#forestSeed } : null,
+      generation: this.#generation,
+    };
+  }
+
+  #train(): void {
+    if (this.#columns.length < 2) return;
+    if (this.#pending === null) {
+      const due = this.#forest === null
+        ? this.#rows.length >= Math.min(this.#o.trainingRows, 32)
+        : this.#sinceTrain >= this.#o.retrainEvery;
+      if (!due) return;
+      const rows = this.#rows.map((r) => [...r]);
+      const seed = this.#o.forest.seed + this.#generation;
+      this.#pending = { forest: new IsolationForest(rows, { ...this.#o.forest, seed }), rows, seed };
+    }
+    for (let i = 0; i < this.#o.treesPerRow; i++) this.#pending.forest.buildTree();
+    if (this.#pending.forest.complete) {
+      this.#forest = this.#pending.forest;
+      this.#forestRows = this.#pending.rows;
+      this.#forestSeed = this.#pending.seed;
+      this.#pending = null;
+      this.#sinceTrain = 0;
+      this.#generation++;
+    }
+  }
+
+  #buildNow(rows: number[][], seed: number): IsolationForest {
+    const forest = new IsolationForest(rows, { ...this.#o.forest, seed });
+    while (!forest.complete) forest.buildTree();
+    return forest;
+  }
+}

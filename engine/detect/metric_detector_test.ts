@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { seededRandom } from "./prng.ts";
+import { MetricDetector } from "./metric_detector.ts";
+
+function noisy(detector: MetricDetector, n: number, seed = 1): void {
+  const r = seededRandom(seed);
+  for (let i = 0; i < n; i++) detector.update(50 + r());
+}
+
+Deno.test("MetricDetector flags a spike with its explanation", () => {
+  const d = new MetricDetector();
+  noisy(d, 500);
+  const r = d.update(60);
+  assert.equal(r.flagged, true);
+  assert.equal(r.detector, "sigma");
+  assert.ok(r.score > 0.6 && r.score <= 1);
+  assert.ok(r.expected.low > 49 && r.expected.high < 51.5, JSON.stringify(r.expected));
+});
+
+Deno.test("MetricDetector does not flag ordinary noise", () => {
+  const d = new MetricDetector();
+  const r = seededRandom(2);
+  let flags = 0;
+  for (let i = 0; i < 5000; i++) if (d.update(50 + r()).flagged) flags++;
+  assert.equal(flags, 0);
+});
+
+Deno.test("MetricDetector flags a stuck sensor", () => {
+  const d = new MetricDetector();
+  noisy(d, 500);
+  let flagged = null;
+  for (let i = 0; i < 200 && flagged === null; i++) {
+    const r = d.update(50.5);
+    if (r.flagged) flagged = { i, r };
+  }
+  assert.ok(flagged !== null);
+  assert.equal(flagged.r.detector, "flatline");
+  // Flagged about four minRuns (30) into the run: once the run dwarfs the usual raw scores.
+  assert.equal(flagged.i, 115);
+});
+
+Deno.test("MetricDetector sensitivity > 1 silences a moderate spike; it is clamped", () => {
+  const d = new MetricDetector();
+  noisy(d, 500);
+  const copy = MetricDetector.restore(d.snapshot());
+  copy.sensitivity = 2;
+  assert.equal(d.update(56).flagged, true);
+  assert.equal(copy.update(56).flagged, false);
+  copy.sensitivity = 10;
+  assert.equal(copy.sensitivity, 3);
+  assert.throws(() => (copy.sensitivity = NaN), /finite number/);
+});
+
+Deno.test("MetricDetector restored from a JSON snapshot gives the same next scores", () => {
+  const d = new MetricDetector();
+  noisy(d, 1500, 3);
+  d.update(70); // a flag: the refractory period is part of the state
+  const copy = MetricDetector.restore(JSON.parse(JSON.stringify(d.snapshot())));
+  const r = seededRandom(4);
+  for (let i = 0; i < 300; i++) {
+    const v = 50 + r() + (i === 150 ? 30 : 0);
+    assert.deepEqual(copy.update(v), d.update(v));
+  }
+});
+
+Deno.test("MetricDetector.restore rejects an unknown state", () => {
+  // deno-lint-ignore no-explicit-any
+  assert.throws(() => MetricDetector.restore({ version: 9 } as any), /unknown state version 9/);
+});

@@ -1,0 +1,127 @@
+import type { StreamingDetector } from "./detector.ts";
+
+/** JSON state of a {@link RobustMadDetector}: the window's values, oldest first. */
+export interface RobustMadState {
+  readonly values: number[];
+  readonly mad: number;
+  readonly sinceMad: number;
+}
+
+/**
+ * Robust z-score: |x − median| / (1.4826 · MAD) over the last `window` values.
+ *
+ * Bounded memory: a ring of the last w values plus the same values kept
+ * sorted. Each update finds the leaving and the arriving value by binary
+ * search (O(log w)) and shifts the sorted array (O(w) memmove, w = 32 by
+ * default, so a few nanoseconds). The median is read in O(1); the MAD is
+ * found with a two-pointer walk out from the median over the sorted values
+ * (O(w/2)), refreshed every `window / 4` updates, so amortised O(1) per point.
+ * The score is in units of `k` robust σ (1 = alarm).
+ *
+ * @example
+ * ```ts
+ * const d = new RobustMadDetector({ window: 32, k: 4 });
+ * for (let i = 0; i < 40; i++) d.update(10 + (i % 3));
+ * d.update(40) > 1; // true
+ * ```
+ */
+export class RobustMadDetector implements StreamingDetector {
+  readonly name = "mad" as const;
+  readonly #k: number;
+  readonly #w: number;
+  readonly #ring: Float64Array;
+  readonly #sorted: Float64Array;
+  #count = 0;
+  #head = 0;
+  #mad = 0;
+  #sinceMad = 0;
+  expectedLow = -Infinity;
+  expectedHigh = Infinity;
+
+  constructor(options: { window: number; k: number }, state?: RobustMadState) {
+    this.#k = options.k;
+    this.#w = options.window;
+    this.#ring = new Float64Array(options.window);
+    this.#sorted = new Float64Array(options.window);
+    if (state) {
+      for (const v of state.values) this.#learn(v);
+      this.#mad = state.mad;
+      this.#sinceMad = state.sinceMad;
+    }
+  }
+
+  update(value: number): number {
+    let score = 0;
+    const n = this.#count;
+    if (n >= Math.min(8, this.#w)) {
+      const s = this.#sorted;
+      const median = n & 1 ? s[n >> 1] : 0.5 * (s[(n >> 1) - 1] + s[n >> 1]);
+      if (this.#sinceMad === 0) this.#mad = this.#computeMad(median);
+      const scale = Math.max(1.4826 * this.#mad, 1e-9 * Math.max(1, Math.abs(median)));
+      this.expectedLow = median - this.#k * scale;
+      this.expectedHigh = median + this.#k * scale;
+      score = Math.abs(value - median) / (this.#k * scale);
+    }
+    this.#learn(value);
+    return score;
+  }
+
+  snapshot(): RobustMadState {
+    const values: number[] = [];
+    const start = this.#count < this.#w ? 0 : this.#head;
+    for (let i = 0; i < this.#count; i++) values.push(this.#ring[(start + i) % this.#w]);
+    return { values, mad: this.#mad, sinceMad: this.#sinceMad };
+  }
+
+  #learn(value: number): void {
+    const s = this.#sorted;
+    if (this.#count === this.#w) {
+      const leaving = this.#ring[this.#head];
+      const at = lowerBound(s, this.#count, leaving);
+      s.copyWithin(at, at + 1, this.#count);
+      this.#count--;
+    }
+    const at = lowerBound(s, this.#count, value);
+    s.copyWithin(at + 1, at, this.#count);
+    s[at] = value;
+    this.#count++;
+    this.#ring[this.#head] = value;
+    this.#head = (this.#head + 1) % this.#w;
+    this.#sinceMad = (this.#sinceMad + 1) % Math.max(1, this.#w >> 2);
+  }
+
+  /** Median of |s[i] − median| by merging the two sides outward from the median. */
+  #computeMad(median: number): number {
+    const s = this.#sorted;
+    const n = this.#count;
+    let lo = lowerBound(s, n, median) - 1;
+    let hi = lo + 1;
+    const half = n >> 1;
+    let d = 0;
+    let prev = 0;
+    for (let taken = 0; taken <= half; taken++) {
+      const dl = lo >= 0 ? median - s[lo] : Infinity;
+      const dh = hi < n ? s[hi] - median : Infinity;
+      prev = d;
+      if (dl <= dh) {
+        d = dl;
+        lo--;
+      } else {
+        d = dh;
+        hi++;
+      }
+    }
+    return n & 1 ? d : 0.5 * (d + prev);
+  }
+}
+
+function lowerBound(s: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

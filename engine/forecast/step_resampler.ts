@@ -1,0 +1,152 @@
+/** Options of a {@link StepResampler}. */
+export interface StepResamplerOptions {
+  /** Inter-arrival gaps measured before the step is fixed (their median). */
+  readonly warmupGaps: number;
+  /** The step is at least this (ms). */
+  readonly minStepMs: number;
+  /** Gaps up to this many steps are filled by straight lines; longer ones restart. */
+  readonly maxFillSteps: number;
+}
+
+/** The resampler's whole state: plain JSON. */
+export interface StepResamplerState {
+  /** Fixed step (ms), or null while the gaps are still being measured. */
+  step: number | null;
+  /** Points seen before the step was fixed, `[ts, value]` (at most warmupGaps + 1). */
+  pending: Array<[number, number]>;
+  /** Bucket index (ts / step) in progress, and its running sum and count. */
+  bucket: number | null;
+  sum: number;
+  count: number;
+  /** Sum of the timestamps in the bucket in progress. */
+  tsSum: number;
+  /** The last emitted bucket and its value, or null. */
+  lastBucket: number | null;
+  lastValue: number;
+}
+
+/**
+ * What the resampler emits: a value per step, stamped with the mean time of
+ * its samples (a filled step: its middle), or a restart after a long gap.
+ */
+export type ResampledEvent =
+  | { readonly kind: "step"; readonly ts: number; readonly value: number }
+  | { readonly kind: "restart"; readonly ts: number };
+
+/**
+ * Turns irregular samples into one value per fixed step: the step is the
+ * median of the first `warmupGaps` inter-arrival gaps (at least
+ * `minStepMs`), a step's value is the mean of its samples, and missing steps
+ * are filled by a straight line (up to `maxFillSteps`; past that the series
+ * restarts). A step is emitted when a later sample shows it is complete.
+ * O(1) per sample apart from filled gaps; memory O(warmupGaps).
+ *
+ * @example
+ * ```ts
+ * const r = new StepResampler({ warmupGaps: 8, minStepMs: 1_000, maxFillSteps: 64 });
+ * r.push(0, 20, (e) => console.log(e));
+ * ```
+ */
+export class StepResampler {
+  readonly #options: StepResamplerOptions;
+  readonly #state: StepResamplerState;
+
+  constructor(options: StepResamplerOptions, state?: StepResamplerState) {
+    if (!Number.isInteger(options.warmupGaps) || options.warmupGaps < 1) {
+      throw new RangeError(
+        `Cannot resample: 'warmupGaps' must be a positive integer: current value is ${options.warmupGaps}`,
+      );
+    }
+    if (!(options.minStepMs > 0)) {
+      throw new RangeError(
+        `Cannot resample: 'minStepMs' must be positive: current value is ${options.minStepMs}`,
+      );
+    }
+    this.#options = options;
+    this.#state = state ?? {
+      step: null,
+      pending: [],
+      bucket: null,
+      sum: 0,
+      count: 0,
+      tsSum: 0,
+      lastBucket: null,
+      lastValue: 0,
+    };
+  }
+
+  /** The fixed step in ms, or null while it is being measured. */
+  get step(): number | null {
+    return this.#state.step;
+  }
+
+  /** The state, for snapshots (a copy). */
+  toJSON(): StepResamplerState {
+    return structuredClone(this.#state);
+  }
+
+  /**
+   * Feeds one sample (timestamps increasing; older ones are ignored) and
+   * calls `emit` for every step it completes. `minStep` raises the step once
+   * it is fixed (the caller bounds the horizon in steps).
+   */
+  push(ts: number, value: number, emit: (event: ResampledEvent) => void, minStep = 0): void {
+    const s = this.#state;
+    if (s.step === null) {
+      const previous = s.pending.at(-1);
+      if (previous !== undefined && ts <= previous[0]) return;
+      s.pending.push([ts, value]);
+      if (s.pending.length <= this.#options.warmupGaps) return;
+      const gaps = s.pending.slice(1).map(([t], i) => t - s.pending[i][0]).sort((a, b) => a - b);
+      const middle = gaps.length >> 1;
+      const median = gaps.length % 2 === 1 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2;
+      s.step = Math.ceil(Math.max(median, this.#options.minStepMs, minStep));
+      const pending = s.pending;
+      s.pending = [];
+      for (const [t, v] of pending) this.#add(t, v, emit);
+      return;
+    }
+    this.#add(ts, value, emit);
+  }
+
+  #add(ts: number, value: number, emit: (event: ResampledEvent) => void): void {
+    const s = this.#state;
+    const step = s.step!;
+    const bucket = Math.floor(ts / step);
+    if (s.bucket === null) {
+      s.bucket = bucket;
+      s.sum = value;
+      s.tsSum = ts;
+      s.count = 1;
+      return;
+    }
+    if (bucket < s.bucket) return;
+    if (bucket === s.bucket) {
+      s.sum += value;
+      s.tsSum += ts;
+      s.count++;
+      return;
+    }
+    const done = s.bucket, doneValue = s.sum / s.count, doneTs = s.tsSum / s.count;
+    if (s.lastBucket !== null && done - s.lastBucket > this.#options.maxFillSteps) {
+      emit({ kind: "restart", ts: done * step });
+    } else if (s.lastBucket !== null) {
+      // Fill the missing steps between the last emitted one and this one.
+      const from = s.lastBucket, span = done - from;
+      for (let b = from + 1; b < done; b++) {
+        emit({
+          kind: "step",
+          ts: b * step + step / 2,
+          value: s.lastValue + (doneValue - s.lastValue) * (b - from) / span,
+        });
+      }
+    }
+    emit({ kind: "step", ts: doneTs, value: doneValue });
+    s.lastBucket = done;
+    s.lastValue = doneValue;
+    s.bucket = bucket;
+    s.sum = value;
+    s.tsSum = ts;
+    s.count = 1;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The training worker's entry (see `workerTrainer` in classifier_trainer.ts):
+ * receives one {@link TrainingRequest}, answers one {@link TrainingReply}.
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import type { TrainingReply, TrainingRequest } from "./classifier_trainer.ts";
+import { trainFaultClassifier, TrainingRefusedError } from "./fault_classifier.ts";
+
+self.onmessage = (event: MessageEvent<TrainingRequest>) => {
+  let reply: TrainingReply;
+  try {
+    reply = { ok: true, result: trainFaultClassifier(event.data.examples, event.data.options) };
+  } catch (error) {
+    reply = {
+      ok: false,
+      refused: error instanceof TrainingRefusedError,
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+  self.postMessage(reply);
+};

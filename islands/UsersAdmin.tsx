@@ -1,0 +1,325 @@
+import { type Signal, useSignal } from "@preact/signals";
+import type { VNode } from "preact";
+import { useEffect } from "preact/hooks";
+import { roleLabel } from "../web/browser/admin_links.ts";
+import { SecretValue } from "../web/browser/copy_button.tsx";
+import {
+  createInvite,
+  fetchInvites,
+  fetchUsers,
+  type InviteLink,
+  type InviteRow,
+  resetPassword,
+  revokeInvite,
+  updateUser,
+  type UserRow,
+} from "../web/browser/identity_api.ts";
+import { formatWhen } from "../web/browser/identity_format.ts";
+
+/** Props of {@link UsersAdmin}. */
+export interface UsersAdminProps {
+  readonly factory: string;
+  /** The signed-in user, who cannot disable themself or change their own role here. */
+  readonly currentUserId: string | null;
+  /** Roles an invitation or a role change may give. */
+  readonly roles: readonly string[];
+}
+
+/** A link to hand over: shown when it was not mailed. */
+interface LinkNotice {
+  readonly what: string;
+  readonly email: string;
+  readonly answer: InviteLink;
+}
+
+/**
+ * A factory's users (role, disable / enable, password-reset link), the
+ * invitation form and the pending invitations (revoke). When a link could
+ * not be mailed, it is shown with a copy button to hand over another way.
+ */
+export default function UsersAdmin({ factory, currentUserId, roles }: UsersAdminProps): VNode {
+  const users = useSignal<readonly UserRow[] | undefined>(undefined);
+  const invites = useSignal<readonly InviteRow[]>([]);
+  const loadProblem = useSignal<string | undefined>(undefined);
+  const notice = useSignal<LinkNotice | undefined>(undefined);
+
+  const reload = async () => {
+    try {
+      const [u, i] = await Promise.all([fetchUsers(factory), fetchInvites(factory)]);
+      users.value = u;
+      invites.value = i;
+      loadProblem.value = undefined;
+    } catch (error) {
+      loadProblem.value = (error as Error).message;
+    }
+  };
+  useEffect(() => {
+    reload();
+  }, [factory]);
+
+  return (
+    <div class="identity-admin">
+      {notice.value !== undefined && (
+        <LinkPanel
+          notice={notice.value}
+          onClose={() => notice.value = undefined}
+        />
+      )}
+      <section class="panel" aria-labelledby="users-title">
+        <h2 class="panel-title" id="users-title">
+          Users<span class="panel-note">{users.value?.length ?? ""}</span>
+        </h2>
+        {loadProblem.value !== undefined && (
+          <p class="form-problem" role="alert">{loadProblem.value}</p>
+        )}
+        {users.value === undefined
+          ? loadProblem.value === undefined && <p class="muted" role="status">Loading…</p>
+          : (
+            <table class="latest-table identity-table" data-table="users">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">E-mail</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Since</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.value.map((user) => (
+                  <UserRowView
+                    key={user.id}
+                    factory={factory}
+                    user={user}
+                    roles={roles}
+                    self={user.id === currentUserId}
+                    users={users}
+                    notice={notice}
+                  />
+                ))}
+              </tbody>
+            </table>
+          )}
+      </section>
+      <InvitePanel factory={factory} roles={roles} notice={notice} onInvited={reload} />
+      <section class="panel" aria-labelledby="invites-title">
+        <h2 class="panel-title" id="invites-title">
+          Pending invitations<span class="panel-note">{invites.value.length}</span>
+        </h2>
+        {invites.value.length === 0
+          ? <p class="empty-note">No invitations waiting.</p>
+          : (
+            <table class="latest-table identity-table" data-table="invites">
+              <thead>
+                <tr>
+                  <th scope="col">E-mail</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Invited by</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {invites.value.map((invite) => (
+                  <InviteRowView
+                    key={invite.id}
+                    factory={factory}
+                    invite={invite}
+                    onRevoked={() =>
+                      invites.value = invites.value.filter((i) => i.id !== invite.id)}
+                  />
+                ))}
+              </tbody>
+            </table>
+          )}
+      </section>
+    </div>
+  );
+}
+
+function LinkPanel({ notice, onClose }: { notice: LinkNotice; onClose: () => void }): VNode {
+  return (
+    <section class="panel secret-panel" role="status" data-panel="link">
+      <h2 class="panel-title">{notice.what}</h2>
+      {notice.answer.mailed ? <p>The link was e-mailed to {notice.email}.</p> : (
+        <>
+          <p>
+            No e-mail could be sent (SMTP is not set up): hand this link to {notice.email}{" "}
+            yourself. It works once, for 48 hours.
+          </p>
+          <SecretValue label="Link" value={notice.answer.link} />
+        </>
+      )}
+      <button type="button" class="alert-button" onClick={onClose}>Done</button>
+    </section>
+  );
+}
+
+function UserRowView(
+  { factory, user, roles, self, users, notice }: {
+    factory: string;
+    user: UserRow;
+    roles: readonly string[];
+    self: boolean;
+    users: Signal<readonly UserRow[] | undefined>;
+    notice: Signal<LinkNotice | undefined>;
+  },
+): VNode {
+  const busy = useSignal(false);
+  const problem = useSignal<string | undefined>(undefined);
+  const replace = (next: UserRow): void => {
+    users.value = users.value?.map((u) => u.id === next.id ? { ...u, ...next } : u);
+  };
+  const act = async (action: () => Promise<void>) => {
+    busy.value = true;
+    problem.value = undefined;
+    try {
+      await action();
+    } catch (error) {
+      problem.value = (error as Error).message;
+    } finally {
+      busy.value = false;
+    }
+  };
+  const changeRole = (role: string) =>
+    act(async () => replace(await updateUser(factory, user.id, { role })));
+  const toggle = () =>
+    act(async () => replace(await updateUser(factory, user.id, { disabled: !user.disabled })));
+  const reset = () =>
+    act(async () => {
+      const answer = await resetPassword(factory, user.id);
+      notice.value = { what: `Password reset for ${user.name}`, email: user.email, answer };
+    });
+  const editable = !self && roles.includes(user.role);
+  return (
+    <tr data-user={user.email} class={user.disabled ? "is-disabled" : ""}>
+      <th scope="row">{user.name}{self && <span class="muted">{` (you)`}</span>}</th>
+      <td>{user.email}</td>
+      <td>
+        {editable
+          ? (
+            <select
+              aria-label={`Role of ${user.name}`}
+              value={user.role}
+              disabled={busy.value}
+              onChange={(e) => changeRole((e.target as HTMLSelectElement).value)}
+            >
+              {roles.map((role) => <option key={role} value={role}>{roleLabel(role)}</option>)}
+            </select>
+          )
+          : roleLabel(user.role)}
+      </td>
+      <td>{user.disabled ? <span class="identity-off">Disabled</span> : "Active"}</td>
+      <td class="time">{formatWhen(user.createdAt, "—")}</td>
+      <td class="identity-actions">
+        {!self && (
+          <button type="button" class="alert-button" disabled={busy.value} onClick={toggle}>
+            {user.disabled ? "Enable" : "Disable"}
+          </button>
+        )}
+        <button type="button" class="alert-button" disabled={busy.value} onClick={reset}>
+          Reset password
+        </button>
+        {problem.value !== undefined && (
+          <span class="form-problem" role="alert">{problem.value}</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function InvitePanel(
+  { factory, roles, notice, onInvited }: {
+    factory: string;
+    roles: readonly string[];
+    notice: Signal<LinkNotice | undefined>;
+    onInvited: () => Promise<void>;
+  },
+): VNode {
+  const email = useSignal("");
+  const role = useSignal(roles.includes("operator") ? "operator" : roles[0] ?? "viewer");
+  const busy = useSignal(false);
+  const problem = useSignal<string | undefined>(undefined);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    busy.value = true;
+    problem.value = undefined;
+    try {
+      const to = email.value.trim();
+      const answer = await createInvite(factory, { email: to, role: role.value });
+      notice.value = { what: `Invitation for ${to}`, email: to, answer };
+      email.value = "";
+      await onInvited();
+    } catch (error) {
+      problem.value = (error as Error).message;
+    } finally {
+      busy.value = false;
+    }
+  };
+  return (
+    <section class="panel" aria-labelledby="invite-title">
+      <h2 class="panel-title" id="invite-title">Invite someone</h2>
+      <form class="identity-form" onSubmit={submit}>
+        <label class="alert-field alert-field--wide">
+          E-mail
+          <input
+            type="email"
+            name="invite-email"
+            required
+            value={email.value}
+            onInput={(e) => email.value = (e.target as HTMLInputElement).value}
+          />
+        </label>
+        <label class="alert-field">
+          Role
+          <select
+            name="invite-role"
+            value={role.value}
+            onChange={(e) => role.value = (e.target as HTMLSelectElement).value}
+          >
+            {roles.map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
+          </select>
+        </label>
+        <button type="submit" class="alert-button alert-button--primary" disabled={busy.value}>
+          {busy.value ? "Inviting…" : "Invite"}
+        </button>
+        {problem.value !== undefined && <p class="form-problem" role="alert">{problem.value}</p>}
+      </form>
+    </section>
+  );
+}
+
+function InviteRowView(
+  { factory, invite, onRevoked }: { factory: string; invite: InviteRow; onRevoked: () => void },
+): VNode {
+  const busy = useSignal(false);
+  const problem = useSignal<string | undefined>(undefined);
+  const revoke = async () => {
+    busy.value = true;
+    problem.value = undefined;
+    try {
+      await revokeInvite(factory, invite.id);
+      onRevoked();
+    } catch (error) {
+      problem.value = (error as Error).message;
+      busy.value = false;
+    }
+  };
+  return (
+    <tr data-invite={invite.email}>
+      <th scope="row">{invite.email}</th>
+      <td>{roleLabel(invite.role)}</td>
+      <td>{invite.invitedBy ?? invite.createdBy ?? "—"}</td>
+      <td class="time">{formatWhen(invite.expiresAt, "—")}</td>
+      <td class="identity-actions">
+        <button type="button" class="alert-button" disabled={busy.value} onClick={revoke}>
+          Revoke
+        </button>
+        {problem.value !== undefined && (
+          <span class="form-problem" role="alert">{problem.value}</span>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,493 @@
+/**
+ * The identity part of the OpenAPI document: sessions, factories, users and
+ * invites, API tokens and the audit log (`routes/api/v1/auth.ts`,
+ * `factories.ts`, `users.ts`, `invites.ts`, `api_tokens.ts`, `audit.ts`),
+ * spread into the document by `openapi.ts`. Each operation names the
+ * permission it needs in `x-permission` ("public" for none).
+ *
+ * @module
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const body = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
+const ok = (description: string, schema: unknown) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const error = {
+  description: "Error",
+  content: { "application/json": { schema: ref("Error") } },
+} as const;
+const noContent = { description: "Done" } as const;
+const path = (name: string, schema: unknown = ref("Id")) => ({
+  name,
+  in: "path",
+  required: true,
+  schema,
+});
+const factoryParam = path("factory");
+const idParam = path("id", { type: "string" });
+const tokenParam = path("token", { type: "string", description: "The token from the link" });
+const login = ok("Signed in; the session cookie is set too", ref("LoginAnswer"));
+
+/** Paths of the identity routes. */
+export const IDENTITY_PATHS = {
+  "/auth/login": {
+    post: {
+      summary: "Sign in with e-mail and password",
+      "x-permission": "public",
+      requestBody: body(ref("LoginRequest")),
+      responses: {
+        200: login,
+        400: error,
+        401: { ...error, description: "Wrong e-mail or password (one message for both)" },
+        403: { ...error, description: "Account or factory disabled" },
+        429: {
+          ...error,
+          description: "Too many failures; wait `Retry-After` seconds",
+          headers: { "Retry-After": { schema: { type: "integer" } } },
+        },
+      },
+    },
+  },
+  "/auth/logout": {
+    post: {
+      summary: "End this session and clear the cookie",
+      "x-permission": "any signed-in caller",
+      responses: { 204: noContent, 401: error },
+    },
+  },
+  "/auth/logout-all": {
+    post: {
+      summary: "End every session of the signed-in user",
+      "x-permission": "any signed-in user",
+      responses: { 204: noContent, 400: error, 401: error },
+    },
+  },
+  "/auth/me": {
+    get: {
+      summary: "The caller, its permissions and (sessions) the CSRF token",
+      "x-permission": "any signed-in caller",
+      responses: { 200: ok("The caller", ref("Me")), 401: error },
+    },
+  },
+  "/auth/password": {
+    post: {
+      summary: "Change the signed-in user's password; every session ends, a new one is returned",
+      "x-permission": "any signed-in user",
+      requestBody: body({
+        type: "object",
+        properties: { current: { type: "string" }, next: { type: "string" } },
+        required: ["current", "next"],
+      }),
+      responses: {
+        200: login,
+        400: { ...error, description: "The new password breaks the policy" },
+        403: { ...error, description: "The current password is wrong, or too many tries" },
+      },
+    },
+  },
+  "/factories": {
+    get: {
+      summary: "Factories the caller can reach (super admins: all; `archived=1` adds archived)",
+      "x-permission": "view",
+      parameters: [{ name: "archived", in: "query", schema: { enum: ["0", "1"] } }],
+      responses: {
+        200: ok("Factories", {
+          type: "object",
+          properties: { factories: { type: "array", items: ref("Factory") } },
+        }),
+      },
+    },
+    post: {
+      summary: "Create a factory",
+      "x-permission": "manage_factories",
+      requestBody: body(ref("FactoryInput")),
+      responses: { 201: ok("Created", ref("Factory")), 400: error, 403: error, 409: error },
+    },
+  },
+  "/factories/{factory}": {
+    get: {
+      summary: "One factory",
+      "x-permission": "view",
+      parameters: [factoryParam],
+      responses: { 200: ok("The factory", ref("Factory")), 404: error },
+    },
+    patch: {
+      summary: "Rename or reconfigure a factory",
+      "x-permission": "manage_factories",
+      parameters: [factoryParam],
+      requestBody: body({
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          timeZone: { type: "string" },
+          autoRegister: { type: "boolean" },
+        },
+        additionalProperties: false,
+      }),
+      responses: { 200: ok("Updated", ref("Factory")), 400: error, 403: error, 404: error },
+    },
+  },
+  "/factories/{factory}/archive": {
+    post: {
+      summary: "Archive a factory (its sessions and API tokens stop working)",
+      "x-permission": "manage_factories",
+      parameters: [factoryParam],
+      responses: { 200: ok("Archived", ref("Factory")), 403: error, 404: error },
+    },
+  },
+  "/factories/{factory}/users": {
+    get: {
+      summary: "Users of the factory",
+      "x-permission": "manage_users",
+      parameters: [factoryParam],
+      responses: {
+        200: ok("Users", {
+          type: "object",
+          properties: { factory: { type: "string" }, users: { type: "array", items: ref("User") } },
+        }),
+        404: error,
+      },
+    },
+  },
+  "/factories/{factory}/users/{id}": {
+    patch: {
+      summary:
+        "Rename, change the role of, disable or enable a user (only super admins grant super_admin; nobody disables themselves or changes their own role)",
+      "x-permission": "manage_users",
+      parameters: [factoryParam, idParam],
+      requestBody: body({
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          role: ref("Role"),
+          disabled: { type: "boolean" },
+        },
+        additionalProperties: false,
+      }),
+      responses: { 200: ok("The user", ref("User")), 400: error, 403: error, 404: error },
+    },
+  },
+  "/factories/{factory}/users/{id}/password-reset": {
+    post: {
+      summary: "A single-use password-reset link (48 h), mailed when SMTP is configured",
+      "x-permission": "manage_users",
+      parameters: [factoryParam, idParam],
+      responses: {
+        201: ok("The link", {
+          type: "object",
+          properties: {
+            link: { type: "string" },
+            mailed: { type: "boolean" },
+            expiresAt: { type: "integer" },
+          },
+        }),
+        404: error,
+      },
+    },
+  },
+  "/factories/{factory}/invites": {
+    get: {
+      summary: "Pending invites of the factory",
+      "x-permission": "manage_users",
+      parameters: [factoryParam],
+      responses: {
+        200: ok("Invites", {
+          type: "object",
+          properties: {
+            factory: { type: "string" },
+            invites: { type: "array", items: ref("Invite") },
+          },
+        }),
+        404: error,
+      },
+    },
+    post: {
+      summary: "Invite an e-mail; the link is shown once and mailed when SMTP is configured",
+      "x-permission": "manage_users",
+      parameters: [factoryParam],
+      requestBody: body({
+        type: "object",
+        properties: { email: { type: "string" }, role: ref("Role") },
+        required: ["email", "role"],
+      }),
+      responses: {
+        201: ok("Invited", {
+          type: "object",
+          properties: {
+            invite: ref("Invite"),
+            link: { type: "string" },
+            mailed: { type: "boolean" },
+          },
+        }),
+        400: error,
+        404: error,
+        409: { ...error, description: "The e-mail has an account already" },
+      },
+    },
+  },
+  "/factories/{factory}/invites/{id}": {
+    delete: {
+      summary: "Withdraw an invite",
+      "x-permission": "manage_users",
+      parameters: [factoryParam, idParam],
+      responses: { 204: noContent, 404: error },
+    },
+  },
+  "/invites/{token}": {
+    get: {
+      summary: "What an invite or password-reset link is for",
+      "x-permission": "public",
+      parameters: [tokenParam],
+      responses: {
+        200: ok("The invite", {
+          type: "object",
+          properties: {
+            kind: { enum: ["invite", "password_reset"] },
+            email: { type: "string" },
+            factory: { type: ["string", "null"] },
+            role: { oneOf: [ref("Role"), { type: "null" }] },
+            expiresAt: { type: "integer" },
+          },
+        }),
+        404: error,
+        410: { ...error, description: "Expired, used or withdrawn" },
+      },
+    },
+  },
+  "/invites/{token}/accept": {
+    post: {
+      summary: "Use the link: set name (invites) and password, and sign in",
+      "x-permission": "public",
+      parameters: [tokenParam],
+      requestBody: body({
+        type: "object",
+        properties: { name: { type: "string" }, password: { type: "string" } },
+        required: ["password"],
+      }),
+      responses: { 200: login, 400: error, 404: error, 410: error },
+    },
+  },
+  "/factories/{factory}/api-tokens": {
+    get: {
+      summary: "API tokens of the factory (never their secrets)",
+      "x-permission": "manage_users",
+      parameters: [factoryParam],
+      responses: {
+        200: ok("Tokens", {
+          type: "object",
+          properties: {
+            factory: { type: "string" },
+            apiTokens: { type: "array", items: ref("ApiToken") },
+          },
+        }),
+        404: error,
+      },
+    },
+    post: {
+      summary: "Create an API token; the token is shown this once",
+      "x-permission": "manage_users",
+      parameters: [factoryParam],
+      requestBody: body({
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          permissions: { type: "array", items: ref("Permission") },
+        },
+        required: ["name", "permissions"],
+      }),
+      responses: {
+        201: ok("Created", {
+          type: "object",
+          properties: { token: { type: "string" }, apiToken: ref("ApiToken") },
+        }),
+        400: error,
+        403: { ...error, description: "A permission the creator does not hold" },
+        404: error,
+      },
+    },
+  },
+  "/factories/{factory}/api-tokens/{id}": {
+    delete: {
+      summary: "Revoke an API token",
+      "x-permission": "manage_users",
+      parameters: [factoryParam, idParam],
+      responses: { 204: noContent, 404: error },
+    },
+  },
+  "/factories/{factory}/audit": {
+    get: {
+      summary: "The factory's audit log, newest first",
+      "x-permission": "manage_users",
+      parameters: [
+        factoryParam,
+        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000 } },
+        { name: "before", in: "query", schema: { type: "integer" } },
+      ],
+      responses: { 200: ok("A page", ref("AuditPage")), 400: error, 404: error },
+    },
+  },
+  "/audit": {
+    get: {
+      summary: "The audit log of every factory (super admins)",
+      "x-permission": "manage_factories",
+      parameters: [
+        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000 } },
+        { name: "before", in: "query", schema: { type: "integer" } },
+      ],
+      responses: { 200: ok("A page", ref("AuditPage")), 400: error, 403: error },
+    },
+  },
+} as const;
+
+/** Schemas of the identity routes. */
+export const IDENTITY_SCHEMAS = {
+  Role: { enum: ["super_admin", "admin", "operator", "viewer"] },
+  Permission: {
+    enum: [
+      "view",
+      "acknowledge",
+      "manage_rules",
+      "manage_machines",
+      "manage_users",
+      "reports",
+      "ingest",
+      "manage_factories",
+    ],
+  },
+  LoginRequest: {
+    type: "object",
+    properties: { email: { type: "string" }, password: { type: "string" } },
+    required: ["email", "password"],
+  },
+  LoginAnswer: {
+    type: "object",
+    properties: {
+      access_token: { type: "string", description: "HS256 JWT; send as `Authorization: Bearer`" },
+      token_type: { const: "bearer" },
+      expires_in: { type: "integer", description: "seconds" },
+      csrf_token: {
+        type: "string",
+        description: "Send as X-CSRF-Token on state changes made with the cookie",
+      },
+      user: ref("UserSummary"),
+    },
+  },
+  UserSummary: {
+    type: "object",
+    properties: {
+      id: { type: "string" },
+      email: { type: "string" },
+      name: { type: "string" },
+      role: ref("Role"),
+      factory: { type: ["string", "null"] },
+    },
+  },
+  User: {
+    type: "object",
+    properties: {
+      id: { type: "string" },
+      email: { type: "string" },
+      name: { type: "string" },
+      role: ref("Role"),
+      factory: { type: ["string", "null"] },
+      disabled: { type: "boolean" },
+      createdAt: { type: "integer" },
+    },
+  },
+  Me: {
+    type: "object",
+    properties: {
+      user: { oneOf: [ref("UserSummary"), { type: "null" }] },
+      principal: {
+        type: "object",
+        properties: {
+          kind: { enum: ["user", "api_token", "device", "internal"] },
+          id: { type: "string" },
+          name: { type: "string" },
+          role: ref("Role"),
+          factory: { type: ["string", "null"] },
+        },
+      },
+      permissions: { type: "array", items: ref("Permission") },
+      csrf_token: { type: "string" },
+    },
+  },
+  Factory: {
+    type: "object",
+    properties: {
+      slug: ref("Id"),
+      name: { type: "string" },
+      timeZone: { type: "string" },
+      autoRegister: { type: "boolean" },
+      archived: { type: "boolean" },
+      archivedAt: { type: ["integer", "null"] },
+      createdAt: { type: "integer" },
+      updatedAt: { type: "integer" },
+    },
+  },
+  FactoryInput: {
+    type: "object",
+    properties: {
+      slug: ref("Id"),
+      name: { type: "string" },
+      timeZone: { type: "string", description: "IANA, default UTC" },
+      autoRegister: { type: "boolean" },
+    },
+    required: ["slug", "name"],
+  },
+  Invite: {
+    type: "object",
+    properties: {
+      id: { type: "string" },
+      email: { type: "string" },
+      role: ref("Role"),
+      createdBy: { type: "string" },
+      createdAt: { type: "integer" },
+      expiresAt: { type: "integer" },
+    },
+  },
+  ApiToken: {
+    type: "object",
+    properties: {
+      id: { type: "string" },
+      factory: ref("Id"),
+      name: { type: "string" },
+      permissions: { type: "array", items: ref("Permission") },
+      createdBy: { type: "string" },
+      createdAt: { type: "integer" },
+      lastUsedAt: { type: ["integer", "null"] },
+      revokedAt: { type: ["integer", "null"] },
+    },
+  },
+  AuditPage: {
+    type: "object",
+    properties: {
+      entries: {
+        type: "array",
+        items: {
+          type: "object",
+          properties: {
+            id: { type: "integer" },
+            ts: { type: "integer" },
+            factory: { type: ["string", "null"] },
+            actor: {
+              type: "object",
+              properties: {
+                kind: { type: "string" },
+                id: { type: ["string", "null"] },
+                name: { type: ["string", "null"] },
+              },
+            },
+            action: { type: "string" },
+            target: { type: ["string", "null"] },
+            ip: { type: ["string", "null"] },
+            detail: { type: "object" },
+          },
+        },
+      },
+      nextBefore: { type: ["integer", "null"], description: "Pass as `before` for the next page" },
+    },
+  },
+} as const;
