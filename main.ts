@@ -45,7 +45,14 @@ import { openInfluxStore } from "./engine/store/influx/mod.ts";
 import { DemoSimulator } from "./simulator/simulator.ts";
 import { demoWaveformMachines } from "./simulator/waveform_machines.ts";
 import { SpectrumCache, VibrationAnalyzer, VibrationConfigTable } from "./engine/vibration/mod.ts";
-import { DEMO_FACTORY, demoMachines, demoThresholds } from "./simulator/demo_factory.ts";
+import {
+  DEMO_FACTORY,
+  demoMachines,
+  demoThresholds,
+  registerDemoMachineTypes,
+} from "./simulator/demo_factory.ts";
+import { OperatorLearning } from "./engine/learning/mod.ts";
+import type { MachineRef } from "./engine/telemetry.ts";
 import { createApp } from "./web/app.ts";
 import type { HealthReport } from "./web/app_deps.ts";
 import { LiveHub } from "./web/live_hub.ts";
@@ -213,6 +220,23 @@ export async function startMillwright(
     });
     stack.push(() => notifier.close());
 
+    // Operators' labels, fault models and detector sensitivity; delivered to actors below.
+    let tellSensitivity = (_ref: MachineRef, _table: Readonly<Record<string, number>>) => {};
+    const learning = new OperatorLearning({
+      db,
+      clock,
+      store,
+      bus,
+      applySensitivity: (ref) => tellSensitivity(ref, learning.sensitivity.factors(ref)),
+      machines: () =>
+        directory.factories().flatMap((factory) =>
+          directory.machines(factory).map((m) => ({ factory, machine: m.machine }))
+        ),
+    });
+    if (config.simulator) registerDemoMachineTypes(learning.types);
+    learning.start();
+    stack.push(() => learning.stop());
+
     const writer = new StoreWriter(store, { clock, metrics });
     stack.push(() => writer.close());
     const registry = new ActorRegistry<MachineState, MachineMessage, MachineSnapshot>(
@@ -234,6 +258,11 @@ export async function startMillwright(
       },
     );
     stack.push(() => registry.drain());
+    tellSensitivity = (ref, sensitivity) => {
+      if (registry.state(ref) === "running") {
+        registry.tell(ref, { kind: "sensitivity", sensitivity });
+      }
+    };
     // Rule edits reach running actors at once; passivated ones read the table when they wake.
     stack.push(ruleTable.onChange((change) => {
       const factory = change.kind === "upsert" ? change.rule.scope.factory : change.factory;
@@ -387,6 +416,7 @@ export async function startMillwright(
       health,
       cacheDir,
       agentApi: agent.api,
+      learning,
       vibration: { spectra, vibrationConfig },
     };
     const app = createApp(
@@ -401,6 +431,7 @@ export async function startMillwright(
         clock,
         mqttPort: config.mqttPort,
         session: pageSessionOf,
+        learning,
       }),
     );
     // A disabled user, or one who signed out everywhere, loses their live streams at once.

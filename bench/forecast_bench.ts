@@ -46,15 +46,21 @@ interface Config {
   readonly options: Partial<ForecasterOptions>;
 }
 
-const UNDAMPED = DEFAULT_HOLT_CANDIDATES.filter((c) => c.phi !== 0.95).map((c) => ({ ...c, phi: 1 }));
+const UNDAMPED = DEFAULT_HOLT_CANDIDATES.filter((c) => c.phi !== 0.95).map((c) => ({
+  ...c,
+  phi: 1,
+}));
 const DAMPED = DEFAULT_HOLT_CANDIDATES.filter((c) => c.phi !== 1).map((c) => ({ ...c, phi: 0.95 }));
 
 const CONFIGS: readonly Config[] = [
-  { name: "default: (α, β, φ) grid ranked ¼ H ahead, seasonal", options: {} },
+  { name: "default: (α, β, φ) grid ranked ½ H ahead, seasonal", options: {} },
   { name: "grid without damping (φ = 1)", options: { candidates: UNDAMPED } },
   { name: "grid, all damped (φ = 0.95)", options: { candidates: DAMPED } },
   { name: "grid ranked one step ahead", options: { selectAhead: false } },
-  { name: "fixed α=0.2 β=0.05 φ=1 (no grid)", options: { candidates: [{ alpha: 0.2, beta: 0.05 }] } },
+  {
+    name: "fixed α=0.2 β=0.05 φ=1 (no grid)",
+    options: { candidates: [{ alpha: 0.2, beta: 0.05 }] },
+  },
   { name: "no seasonality", options: { seasonal: false } },
 ];
 
@@ -64,11 +70,13 @@ const HORIZON_FRACTIONS = [0, 1 / 8, 1 / 2, 1];
 function simulatorSeries(hours: number): Series[] {
   const start = Date.UTC(2026, 0, 5, 6);
   const out: Series[] = [];
-  for (const [label, profile, seed] of [
-    ["press", pressProfile, 11],
-    ["cnc", cncProfile, 12],
-    ["fermenter", fermenterProfile, 13],
-  ] as const) {
+  for (
+    const [label, profile, seed] of [
+      ["press", pressProfile, 11],
+      ["cnc", cncProfile, 12],
+      ["fermenter", fermenterProfile, 13],
+    ] as const
+  ) {
     const generator = new TelemetryGenerator(profile, seed);
     const byMetric = new Map<string, { ts: number[]; values: number[] }>();
     for (let s = 0; s < hours * 3_600; s++) {
@@ -109,7 +117,12 @@ async function nabSeries(files: readonly string[]): Promise<Series[]> {
     // NAB samples every 5 min (nyc_taxi 30 min): forecast 24 steps ahead.
     const gaps = ts.slice(1).map((t, i) => t - ts[i]).sort((a, b) => a - b);
     const gap = gaps[gaps.length >> 1];
-    out.push({ name: `NAB ${file.split("/")[1].replace(".csv", "")}`, ts, values, horizonMs: 24 * gap });
+    out.push({
+      name: `NAB ${file.split("/")[1].replace(".csv", "")}`,
+      ts,
+      values,
+      horizonMs: 24 * gap,
+    });
   }
   return out;
 }
@@ -134,7 +147,9 @@ function backtest(series: Series, config: Config): Score {
   const resampler = new StepResampler({ warmupGaps: 8, minStepMs: 1_000, maxFillSteps: 64 });
   const actual = new Map<number, number>();
   const stepTs: number[] = [];
-  const forecasts: Array<{ origin: number; points: { ts: number; mean: number; low: number; high: number }[] }> = [];
+  const forecasts: Array<
+    { origin: number; points: { ts: number; mean: number; low: number; high: number }[] }
+  > = [];
   let lastStep: number | null = null;
   const started = performance.now();
   for (let i = 0; i < series.ts.length; i++) {
@@ -208,12 +223,19 @@ function handlerCost(messages: number): { on: number; off: number } {
   for (let s = 0; s < messages; s++) {
     const ts = start + s * 1_000;
     const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(generator.next(ts))) metrics[k] = typeof v === "number" ? v : v ? 1 : 0;
+    for (const [k, v] of Object.entries(generator.next(ts))) {
+      metrics[k] = typeof v === "number" ? v : v ? 1 : 0;
+    }
     batch.push({ ts, metrics });
   }
   const run = (forecast: boolean) => {
-    const options = forecast ? DEFAULT_MACHINE_OPTIONS : { ...DEFAULT_MACHINE_OPTIONS, forecast: false as const };
-    const state = newMachineState({ factory: "bench", machine: "press-01" }, { thresholds: {}, rules: [] });
+    const options = forecast
+      ? DEFAULT_MACHINE_OPTIONS
+      : { ...DEFAULT_MACHINE_OPTIONS, forecast: false as const };
+    const state = newMachineState({ factory: "bench", machine: "press-01" }, {
+      thresholds: {},
+      rules: [],
+    });
     const started = performance.now();
     for (const m of batch) handleMachineMessage(state, { kind: "telemetry", ...m }, m.ts, options);
     return ((performance.now() - started) * 1_000) / messages; // µs per message
@@ -248,9 +270,15 @@ const out = (line = "") => {
   console.log(line);
 };
 
-out(`Command: \`deno task bench:forecast${QUICK ? " --quick" : ""}\` (${new Date().toISOString().slice(0, 10)}, Deno ${Deno.version.deno}).`);
+out(
+  `Command: \`deno task bench:forecast${QUICK ? " --quick" : ""}\` (${
+    new Date().toISOString().slice(0, 10)
+  }, Deno ${Deno.version.deno}).`,
+);
 out();
-out("MASE = mean |h-step error| / in-sample MAE of the naive one-step forecast (same resampled series); < 1 beats the naive one-step error. Scored after 200 warm-up steps. `cov` = share of actual values inside the 80 % interval.");
+out(
+  "MASE = mean |h-step error| / in-sample MAE of the naive one-step forecast (same resampled series); < 1 beats the naive one-step error. Scored after 200 warm-up steps. `cov` = share of actual values inside the 80 % interval.",
+);
 out();
 
 const summary = new Map<string, number[][]>();
@@ -265,17 +293,28 @@ for (const s of series) {
   }
 }
 
-out("Per series, default configuration ((α, β, φ) grid ranked a quarter of the horizon ahead, seasonality on):");
+out(
+  "Per series, default configuration ((α, β, φ) grid ranked half the horizon ahead, seasonality on):",
+);
 out();
-out("| series | points | step | period | MASE h=1 | h=⅛ H | h=½ H | h=H | naive MASE at H | cov h=1 | cov h=H |");
+out(
+  "| series | points | step | period | MASE h=1 | h=⅛ H | h=½ H | h=H | naive MASE at H | cov h=1 | cov h=H |",
+);
 out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const s of series) {
   const score = results.get(`${s.name}|${CONFIGS[0].name}`)!;
   const hs = [...score.mase.keys()];
-  const cell = (h: number | undefined) => h === undefined ? "" : `${score.mase.get(h)!.toFixed(2)} (${formatSpan(h * score.step)})`;
+  const cell = (h: number | undefined) =>
+    h === undefined ? "" : `${score.mase.get(h)!.toFixed(2)} (${formatSpan(h * score.step)})`;
   const last = hs.at(-1)!;
   out(
-    `| ${s.name} | ${score.points} | ${formatSpan(score.step)} | ${score.period === null ? "–" : formatSpan(score.period)} | ${cell(hs[0])} | ${cell(hs[1])} | ${cell(hs[2])} | ${cell(hs[3])} | ${score.naive.get(last)!.toFixed(2)} | ${(score.coverage.get(hs[0])! * 100).toFixed(0)} % | ${(score.coverage.get(last)! * 100).toFixed(0)} % |`,
+    `| ${s.name} | ${score.points} | ${formatSpan(score.step)} | ${
+      score.period === null ? "–" : formatSpan(score.period)
+    } | ${cell(hs[0])} | ${cell(hs[1])} | ${cell(hs[2])} | ${cell(hs[3])} | ${
+      score.naive.get(last)!.toFixed(2)
+    } | ${(score.coverage.get(hs[0])! * 100).toFixed(0)} % | ${
+      (score.coverage.get(last)! * 100).toFixed(0)
+    } % |`,
   );
 }
 out();
@@ -284,11 +323,21 @@ out();
 out("| configuration | h=1 | h=⅛ H | h=½ H | h=H |");
 out("|---|---:|---:|---:|---:|");
 for (const [name, rows] of summary) {
-  const cols = [0, 1, 2, 3].map((i) => geometricMean(rows.map((r) => r[Math.min(i, r.length - 1)])).toFixed(3));
+  const cols = [0, 1, 2, 3].map((i) =>
+    geometricMean(rows.map((r) => r[Math.min(i, r.length - 1)])).toFixed(3)
+  );
   out(`| ${name} | ${cols.join(" | ")} |`);
 }
-const naiveRows = series.map((s) => [...results.get(`${s.name}|${CONFIGS[0].name}`)!.naive.values()]);
-out(`| naive (last value) | ${[0, 1, 2, 3].map((i) => geometricMean(naiveRows.map((r) => r[Math.min(i, r.length - 1)])).toFixed(3)).join(" | ")} |`);
+const naiveRows = series.map((
+  s,
+) => [...results.get(`${s.name}|${CONFIGS[0].name}`)!.naive.values()]);
+out(
+  `| naive (last value) | ${
+    [0, 1, 2, 3].map((i) =>
+      geometricMean(naiveRows.map((r) => r[Math.min(i, r.length - 1)])).toFixed(3)
+    ).join(" | ")
+  } |`,
+);
 out();
 let totalPoints = 0, totalSeconds = 0;
 for (const s of series) {
@@ -296,15 +345,28 @@ for (const s of series) {
   totalPoints += score.points;
   totalSeconds += score.seconds;
 }
-out(`Forecaster throughput (default configuration, including one full-horizon forecast per step for scoring): ${Math.round(totalPoints / totalSeconds).toLocaleString("en")} points/s on one core.`);
+out(
+  `Forecaster throughput (default configuration, including one full-horizon forecast per step for scoring): ${
+    Math.round(totalPoints / totalSeconds).toLocaleString("en")
+  } points/s on one core.`,
+);
 const cost = handlerCost(QUICK ? 5_000 : 20_000);
-out(`Machine handler per telemetry message (simulated press, 7 metrics, detection stack on): ${cost.on.toFixed(1)} µs with forecasts, ${cost.off.toFixed(1)} µs without (${(cost.on - cost.off).toFixed(1)} µs for forecasts).`);
+out(
+  `Machine handler per telemetry message (simulated press, 7 metrics, detection stack on): ${
+    cost.on.toFixed(1)
+  } µs with forecasts, ${cost.off.toFixed(1)} µs without (${
+    (cost.on - cost.off).toFixed(1)
+  } µs for forecasts).`,
+);
 
 if (WRITE) {
   const path = new URL("../BENCHMARKS.md", import.meta.url);
   const text = await Deno.readTextFile(path);
-  const section = `<!-- forecast:start -->\n## Forecasts (MASE)\n\n${lines.join("\n")}\n<!-- forecast:end -->`;
-  const begin = text.indexOf("<!-- forecast:start -->"), end = text.indexOf("<!-- forecast:end -->");
+  const section = `<!-- forecast:start -->\n## Forecasts (MASE)\n\n${
+    lines.join("\n")
+  }\n<!-- forecast:end -->`;
+  const begin = text.indexOf("<!-- forecast:start -->"),
+    end = text.indexOf("<!-- forecast:end -->");
   const next = begin >= 0 && end > begin
     ? text.slice(0, begin) + section + text.slice(end + "<!-- forecast:end -->".length)
     : `${text.trimEnd()}\n\n${section}\n`;

@@ -136,6 +136,7 @@ function ChartPanel(
       now: () => now.peek(),
       height: CHART_HEIGHT,
       onDraw: (count) => flagged.value = count,
+      forecast: () => live.forecast(metric).peek(),
     });
     const offSeries = live.onSeriesChange((changed) => {
       if (changed === metric) chart.invalidate();
@@ -156,7 +157,19 @@ function ChartPanel(
         <FlaggedCount count={flagged} />
       </figcaption>
       <div class="chart-body" ref={body} />
+      <ForecastNote live={live} metric={metric} />
     </figure>
+  );
+}
+
+/** The time-to-threshold estimates of the metric's latest forecast, one line each. */
+function ForecastNote({ live, metric }: { live: LiveMachine; metric: string }): VNode | null {
+  const forecast = live.forecast(metric).value;
+  if (forecast === undefined || forecast.crossings.length === 0) return null;
+  return (
+    <p class="chart-forecast" data-forecast-metric={metric}>
+      {forecast.crossings.map((c) => <span key={`${c.op}${c.value}`}>{c.text}</span>)}
+    </p>
   );
 }
 

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { type Permission, ROLE_PERMISSIONS } from "../engine/identity/principal.ts";
+import { OPENAPI_DOCUMENT } from "../web/openapi.ts";
 import { type AccessRule, API_ACCESS, PAGE_ACCESS } from "../web/route_access.ts";
 import {
   addFactory,
@@ -89,6 +90,24 @@ Deno.test("isolation matrix: every route, every role, own and other factory", as
     assert.deepEqual(unruled, [], "routes served without an access rule");
     const unserved = [...ruled].filter((k) => !served.includes(k));
     assert.deepEqual(unserved, [], "access rules of routes nobody serves");
+    // The API document describes exactly the routes served.
+    const documented = Object.entries(OPENAPI_DOCUMENT.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) =>
+        key(method.toUpperCase(), `/api/v1${path.replace(/\{(\w+)\}/g, ":$1")}`)
+      )
+    );
+    const apiRuled = API_ACCESS.map((r) => key(r.method, `/api/v1${r.path}`));
+    const normal = (k: string) => k.replace(/:\w+/g, ":p");
+    assert.deepEqual(
+      documented.filter((k) => !apiRuled.map(normal).includes(normal(k))),
+      [],
+      "documented operations nobody serves",
+    );
+    assert.deepEqual(
+      apiRuled.filter((k) => !documented.map(normal).includes(normal(k))),
+      [],
+      "served operations missing from /api/docs",
+    );
 
     await addFactory(mw, "fa");
     await addFactory(mw, "fb");

@@ -6,6 +6,8 @@ import { authApi } from "../routes/api/v1/auth.ts";
 import { devicesApi } from "../routes/api/v1/devices.ts";
 import { factoriesApi } from "../routes/api/v1/factories.ts";
 import { invitesApi } from "../routes/api/v1/invites.ts";
+import { labelsApi } from "../routes/api/v1/labels.ts";
+import { modelsApi } from "../routes/api/v1/models.ts";
 import { usersApi } from "../routes/api/v1/users.ts";
 import { vibrationApi } from "../routes/api/v1/vibration.ts";
 import { alertsApi } from "../routes/api/v1/alerts.ts";
@@ -96,6 +98,11 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
   }
   if (deps.devices !== undefined) api.route("/", devicesApi(deps.devices));
   if (deps.vibration !== undefined) api.route("/", vibrationApi(deps.vibration));
+  if (deps.learning !== undefined) {
+    const learning = deps.learning;
+    api.route("/", labelsApi({ learning, ...deps }));
+    api.route("/", modelsApi({ learning, directory: deps.directory }));
+  }
   app.route("/api/v1", api);
   app.get("/api/docs", (c) => c.json(OPENAPI_DOCUMENT));
   app.all("/api/*", (c) => {

@@ -15,6 +15,7 @@ import type { AgentApiDeps } from "../routes/api/v1/agent.ts";
 import type { DevicesDeps } from "../routes/api/v1/devices.ts";
 import type { VibrationDeps } from "../routes/api/v1/vibration.ts";
 import type { Identity } from "../engine/identity/mod.ts";
+import type { OperatorLearning } from "../engine/learning/mod.ts";
 
 /** Lifecycle of a machine's actor, as the API reports it. */
 export type ActorState = "running" | "restarting" | "passivated" | "quarantined" | "absent";
@@ -79,6 +80,8 @@ export interface AppDeps {
   readonly cacheDir: string;
   /** Alert explanations and operators' questions (the LLM agent when configured). */
   readonly agentApi?: AgentApiDeps;
+  /** Operators' labels, machine types, fault models, predictions and detector sensitivity. */
+  readonly learning?: OperatorLearning;
   /** Users, sessions, factories, invites, API tokens and the audit log. */
   readonly identity?: Identity;
   /** Device credentials and provisioning keys. */

@@ -7,6 +7,7 @@
 import { AGENT_PATHS, AGENT_SCHEMAS } from "./openapi_agent.ts";
 import { DEVICE_PATHS, DEVICE_SCHEMAS } from "./openapi_devices.ts";
 import { IDENTITY_PATHS, IDENTITY_SCHEMAS } from "./openapi_identity.ts";
+import { LEARNING_PATHS, LEARNING_SCHEMAS } from "./openapi_learning.ts";
 import { VIBRATION_PATHS, VIBRATION_SCHEMAS } from "./openapi_vibration.ts";
 import { NOTIFICATION_PATHS, NOTIFICATION_SCHEMAS } from "./openapi_notifications.ts";
 
@@ -664,6 +665,7 @@ export const OPENAPI_DOCUMENT = {
     ...IDENTITY_PATHS,
     ...DEVICE_PATHS,
     ...VIBRATION_PATHS,
+    ...LEARNING_PATHS,
     "/ingest": {
       post: {
         summary: "Ingest telemetry as JSON (MQTT payload forms) or InfluxDB line protocol",
@@ -1039,6 +1041,7 @@ export const OPENAPI_DOCUMENT = {
       ...IDENTITY_SCHEMAS,
       ...DEVICE_SCHEMAS,
       ...VIBRATION_SCHEMAS,
+      ...LEARNING_SCHEMAS,
       IngestReport: {
         type: "object",
         properties: {

@@ -35,6 +35,8 @@ import * as ruleRoute from "../routes/factories/[factory]/rules/[rule].tsx";
 import * as rulesRoute from "../routes/factories/[factory]/rules/index.tsx";
 import * as newRuleRoute from "../routes/factories/[factory]/rules/new.tsx";
 import * as homeRoute from "../routes/index.tsx";
+import * as modelsRoute from "../routes/factories/[factory]/models.tsx";
+import type { OperatorLearning } from "../engine/learning/mod.ts";
 import {
   buildIslandBundle,
   type Bundler,
@@ -58,6 +60,8 @@ export interface PageState {
   readonly notifications?: NotificationsDeps;
   /** The audit log for its page; the page is 404 without it. */
   readonly audit?: PageAuditLog;
+  /** Fault models and labels for the models page and the machine page's predictions. */
+  readonly learning?: Pick<OperatorLearning, "models" | "labels">;
   /** Port devices publish MQTT to, for the getting-started hint. */
   readonly mqttPort: number;
   /** Width of the machine page's chart window, in ms. */
@@ -100,6 +104,8 @@ export interface PagesDeps {
   readonly bundler?: Bundler;
   /** The audit log, for the audit page (absent in tests of other pages). */
   readonly audit?: PageAuditLog;
+  /** Fault models and labels (absent in tests of other pages). */
+  readonly learning?: Pick<OperatorLearning, "models" | "labels">;
   /** Who a request's page is for, as the auth middleware set it; nobody unless given. */
   readonly session?: (c: Context) => PageSession | undefined;
 }
@@ -204,6 +210,7 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
     rules: deps.rules ?? NO_RULES,
     ...(deps.notifications === undefined ? {} : { notifications: deps.notifications }),
     ...(deps.audit === undefined ? {} : { audit: deps.audit }),
+    ...(deps.learning === undefined ? {} : { learning: deps.learning }),
     mqttPort,
     windowMs,
   };
@@ -234,6 +241,7 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
   mountRoute(app, "/factories/:factory/api-tokens", apiTokensRoute, options);
   mountRoute(app, "/factories/:factory/audit", auditRoute, options);
   mountRoute(app, "/admin/factories", factoriesAdminRoute, options);
+  mountRoute(app, "/factories/:factory/models", modelsRoute, options);
   app.get("/_islands/:file", function islandBundle(c) {
     const file = c.req.param("file");
     const body = file === bundle.fileName

@@ -99,6 +99,20 @@ export const API_ACCESS: readonly AccessRule[] = [
   // The LLM agent: alert explanations and questions about a machine.
   rule("GET", `${F}/alerts/:alertId/explanation`, "view"),
   rule("POST", `${M}/ask`, "view"),
+  // Learning from operators: machine types, labels, sensitivity, fault models.
+  rule("GET", `${M}/type`, "view"),
+  rule("PUT", `${M}/type`, "manage_machines"),
+  rule("GET", `${F}/labels`, "view"),
+  rule("POST", `${F}/labels`, "acknowledge"),
+  rule("DELETE", `${F}/labels/:id`, "acknowledge"),
+  rule("GET", `${M}/sensitivity`, "view"),
+  rule("POST", `${M}/sensitivity/reset`, "manage_machines"),
+  rule("GET", `${F}/models`, "view"),
+  rule("POST", `${F}/models/:type/train`, "manage_machines"),
+  rule("GET", `${F}/models/:type/versions`, "view"),
+  rule("GET", `${F}/models/:type/versions/:version`, "view"),
+  rule("POST", `${F}/models/:type/versions/:version/activate`, "manage_machines"),
+  rule("GET", `${M}/prediction`, "view"),
   // Notifications.
   rule("GET", `${F}/notifications/channels`, "manage_rules"),
   rule("POST", `${F}/notifications/channels`, "manage_rules"),
@@ -149,6 +163,7 @@ export const PAGE_ACCESS: readonly AccessRule[] = [
   rule("GET", `${F}/api-tokens`, "manage_users"),
   rule("GET", `${F}/audit`, "manage_users"),
   rule("GET", `${F}/devices`, "manage_machines"),
+  rule("GET", `${F}/models`, "view"),
 ];
 
 /** A rule matched against a request, with the path's parameters. */

@@ -163,10 +163,12 @@ function handleTelemetry(
     const breach = verdict.reason === "above_threshold" || verdict.reason === "below_threshold";
     const detection = twoState ? undefined : state.detector.metric(metric).update(value, ts);
     const flagged = breach || detection?.flagged === true;
+    // The same incident going on: no new anomaly event, but evidence for the machine's status.
+    if (!flagged && detection?.continuing === true) state.sigmaAnomalyTimes.push(now);
     slot.window.push(ts, value);
     slot.lastTs = ts;
     slot.lastValue = value;
-    slot.lastAnomalous = flagged;
+    slot.lastAnomalous = flagged || detection?.continuing === true;
     slot.twoState &&= value === 0 || value === 1;
     if (options.forecast !== false) {
       const path = forecastOf(state.forecasts, metric, options.forecast).observe(ts, value);

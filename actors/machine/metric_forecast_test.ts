@@ -32,7 +32,11 @@ function run(state: MachineState, from: number, to: number): EngineEvent[] {
   const events: EngineEvent[] = [];
   for (let s = from; s < to; s++) {
     const ts = T0 + s * 1_000;
-    const message = { kind: "telemetry" as const, ts, metrics: { temp: 20 + 0.1 * s, door: s % 2 } };
+    const message = {
+      kind: "telemetry" as const,
+      ts,
+      metrics: { temp: 20 + 0.1 * s, door: s % 2 },
+    };
     events.push(...handleMachineMessage(state, message, ts, options).events);
   }
   return events;
@@ -83,9 +87,17 @@ Deno.test("machine snapshot keeps the forecasters: a restored actor forecasts th
   run(state, 0, 200);
   const snapshot = JSON.parse(JSON.stringify(snapshotMachine(state)));
   assert.ok(snapshot.forecasts.temp.forecaster.model !== null);
-  const restored = restoreMachine(ref, snapshot, { thresholds: { temp: { high: 90 } }, rules: [] }, options);
+  const restored = restoreMachine(
+    ref,
+    snapshot,
+    { thresholds: { temp: { high: 90 } }, rules: [] },
+    options,
+  );
   assert.deepEqual(forecastsOf(run(restored, 200, 260)), forecastsOf(run(state, 200, 260)));
-  assert.deepEqual(restored.forecasts.get("temp")!.current(), state.forecasts.get("temp")!.current());
+  assert.deepEqual(
+    restored.forecasts.get("temp")!.current(),
+    state.forecasts.get("temp")!.current(),
+  );
 });
 
 Deno.test("forecastThresholds takes configured limits and forecast rules", () => {
@@ -94,8 +106,19 @@ Deno.test("forecastThresholds takes configured limits and forecast rules", () =>
     { op: "<", value: 5 },
   ]);
   assert.deepEqual(forecastThresholds("temp", undefined, [{ ...hotSoon, enabled: false }]), []);
-  assert.deepEqual(forecastThresholds("temp", undefined, [{
-    ...hotSoon,
-    condition: { all: [hotSoon.condition, { kind: "forecast_crosses", metric: "temp", op: "<", value: 3, withinMs: 60_000 }] },
-  }]), [{ op: ">", value: 90 }, { op: "<", value: 3 }]);
+  assert.deepEqual(
+    forecastThresholds("temp", undefined, [{
+      ...hotSoon,
+      condition: {
+        all: [hotSoon.condition, {
+          kind: "forecast_crosses",
+          metric: "temp",
+          op: "<",
+          value: 3,
+          withinMs: 60_000,
+        }],
+      },
+    }]),
+    [{ op: ">", value: 90 }, { op: "<", value: 3 }],
+  );
 });

@@ -29,6 +29,10 @@ export interface MetricDetectorOptions {
    * the final score (0 = likelihood only). Measured on NAB: 0.7.
    */
   readonly blend: number;
+  /** Each flag raises the metric's fatigue by this much; the score is lowered by the fatigue. */
+  readonly fatigueStep: number;
+  /** Points for the fatigue to halve: a metric that keeps flagging gets less sensitive for a while. */
+  readonly fatigueHalfLife: number;
 }
 
 export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
@@ -37,13 +41,22 @@ export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
   ewma: { alpha: 0.05, k: 4 },
   cusum: { alpha: 0.01, drift: 0.5, h: 8 },
   flatline: { minRun: 30 },
-  seasonal: { binsPerDay: 48, weekend: true, alpha: 0.1, k: 4, minCount: 12 },
-  likelihood: { shortWindow: 1, longWindow: 1000, warmup: 30, decades: 30 },
-  flagThreshold: 0.6,
-  refractory: 200,
-  refractoryPenalty: 0.3,
-  blend: 0.7,
-  scored: ["sigma", "flatline"],
+  seasonal: {
+    binsPerDay: 48,
+    weekend: false,
+    memoryMs: 120 * 60_000,
+    k: 3,
+    minCoverageMs: 60 * 60_000,
+    winsorize: 0,
+  },
+  likelihood: { shortWindow: 1, longWindow: 500, warmup: 30, decades: 5 },
+  flagThreshold: 0.75,
+  refractory: 100,
+  refractoryPenalty: 0.2,
+  blend: 0.5,
+  fatigueStep: 0.08,
+  fatigueHalfLife: 1000,
+  scored: ["sigma", "seasonal", "flatline"],
 };
 
 /** Bounds of the per-metric sensitivity factor (1 = default, > 1 = less sensitive). */
@@ -54,6 +67,11 @@ export interface DetectionResult {
   /** Calibrated anomaly score in [0, 1] (after the sensitivity factor). */
   readonly score: number;
   readonly flagged: boolean;
+  /**
+   * Not flagged, but within the refractory period of a flag and still beyond
+   * a scored detector's alarm level: the same incident goes on.
+   */
+  readonly continuing: boolean;
   /** The detector with the largest raw score on this point. */
   readonly detector: DetectorName;
   /** That detector's raw score (1 = its own alarm level). */
@@ -74,6 +92,7 @@ export interface MetricDetectorState {
   readonly likelihood: LikelihoodState;
   readonly sensitivity: number;
   readonly quiet: number;
+  readonly fatigue?: number;
 }
 
 /**
@@ -107,6 +126,8 @@ export class MetricDetector {
   readonly #seasonalOn: boolean;
   #sensitivity = 1;
   #quiet = 0;
+  #fatigue = 0;
+  readonly #fatigueDecay: number;
 
   constructor(
     options: MetricDetectorOptions = DEFAULT_METRIC_DETECTOR_OPTIONS,
@@ -123,9 +144,11 @@ export class MetricDetector {
     this.#detectors = [this.#sigma, this.#mad, this.#ewma, this.#cusum, this.#flatline];
     this.#scoredMask = this.#detectors.map((d) => options.scored.includes(d.name));
     this.#seasonalOn = options.scored.includes("seasonal");
+    this.#fatigueDecay = Math.pow(0.5, 1 / options.fatigueHalfLife);
     if (state) {
       this.#sensitivity = state.sensitivity;
       this.#quiet = state.quiet;
+      this.#fatigue = state.fatigue ?? 0;
     }
   }
 
@@ -178,15 +201,24 @@ export class MetricDetector {
     let score = this.#o.blend * direct + (1 - this.#o.blend) * calibrated;
     score /= this.#sensitivity;
     if (score > 1) score = 1;
-    if (this.#quiet > 0) {
+    const inRefractory = this.#quiet > 0;
+    if (inRefractory) {
       this.#quiet--;
       score = Math.max(0, score - this.#o.refractoryPenalty);
     }
+    if (this.#fatigue > 1e-6) {
+      score = Math.max(0, score - this.#fatigue);
+      this.#fatigue *= this.#fatigueDecay;
+    }
     const flagged = score >= this.#o.flagThreshold;
-    if (flagged) this.#quiet = this.#o.refractory;
+    if (flagged) {
+      this.#quiet = this.#o.refractory;
+      this.#fatigue += this.#o.fatigueStep;
+    }
     return {
       score,
       flagged,
+      continuing: !flagged && inRefractory && fed >= 1,
       detector: best.name,
       raw: bestRaw,
       expected: { low: best.expectedLow, high: best.expectedHigh },
@@ -205,6 +237,7 @@ export class MetricDetector {
       likelihood: this.#likelihood.snapshot(),
       sensitivity: this.#sensitivity,
       quiet: this.#quiet,
+      fatigue: this.#fatigue,
     };
   }
 }

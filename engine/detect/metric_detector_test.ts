@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { seededRandom } from "./prng.ts";
-import { MetricDetector } from "./metric_detector.ts";
+import { DEFAULT_METRIC_DETECTOR_OPTIONS, MetricDetector } from "./metric_detector.ts";
 
 function noisy(detector: MetricDetector, n: number, seed = 1): void {
   const r = seededRandom(seed);
@@ -35,8 +35,8 @@ Deno.test("MetricDetector flags a stuck sensor", () => {
   }
   assert.ok(flagged !== null);
   assert.equal(flagged.r.detector, "flatline");
-  // Flagged about four minRuns (30) into the run: once the run dwarfs the usual raw scores.
-  assert.equal(flagged.i, 115);
+  // Flagged just past minRun (30) repeats, once the likelihood sees the run as unusual.
+  assert.equal(flagged.i, 33);
 });
 
 Deno.test("MetricDetector sensitivity > 1 silences a moderate spike; it is clamped", () => {
@@ -66,4 +66,21 @@ Deno.test("MetricDetector restored from a JSON snapshot gives the same next scor
 Deno.test("MetricDetector.restore rejects an unknown state", () => {
   // deno-lint-ignore no-explicit-any
   assert.throws(() => MetricDetector.restore({ version: 9 } as any), /unknown state version 9/);
+});
+
+Deno.test("MetricDetector grows less sensitive while a metric keeps flagging (fatigue)", () => {
+  const options = { ...DEFAULT_METRIC_DETECTOR_OPTIONS, fatigueStep: 0.2, fatigueHalfLife: 1000 };
+  const tired = new MetricDetector(options);
+  const fresh = new MetricDetector({ ...options, fatigueStep: 0 });
+  const r = seededRandom(8);
+  let tiredFlags = 0;
+  let freshFlags = 0;
+  for (let i = 0; i < 3000; i++) {
+    // A spike every 250 points: the first ones are news, the later ones are the metric's habit.
+    const v = 50 + r() + (i % 250 === 249 ? 15 : 0);
+    if (tired.update(v).flagged) tiredFlags++;
+    if (fresh.update(v).flagged) freshFlags++;
+  }
+  assert.ok(freshFlags >= 10, `fresh ${freshFlags}`);
+  assert.ok(tiredFlags < freshFlags, `tired ${tiredFlags} vs fresh ${freshFlags}`);
 });

@@ -4,7 +4,9 @@ import type { StreamingDetector } from "./detector.ts";
 export interface SeasonalState {
   readonly mean: number[];
   readonly variance: number[];
-  readonly count: number[];
+  /** Milliseconds of data each bin has learnt. */
+  readonly coverage: number[];
+  readonly lastTs: number | null;
 }
 
 /** Options of a {@link SeasonalDetector}. */
@@ -13,11 +15,17 @@ export interface SeasonalOptions {
   readonly binsPerDay: number;
   /** Separate bins for Saturday and Sunday. */
   readonly weekend: boolean;
-  /** EWMA weight of a new value in its bin. */
-  readonly alpha: number;
+  /**
+   * Memory of a bin in milliseconds *of data in that bin*: a value weighs
+   * 1 − exp(−Δt / memoryMs), so the bin forgets at the same pace whether the
+   * metric arrives every second or every five minutes.
+   */
+  readonly memoryMs: number;
   readonly k: number;
-  /** Values a bin must have seen before it judges. */
-  readonly minCount: number;
+  /** Milliseconds of data a bin must have learnt before it judges. */
+  readonly minCoverageMs: number;
+  /** Residuals are clipped to ± winsorize · k · σ when learnt (0 = off). */
+  readonly winsorize: number;
 }
 
 /**
@@ -29,7 +37,9 @@ export interface SeasonalOptions {
  *
  * @example
  * ```ts
- * const d = new SeasonalDetector({ binsPerDay: 24, weekend: false, alpha: 0.1, k: 4, minCount: 5 });
+ * const d = new SeasonalDetector({
+ *   binsPerDay: 24, weekend: false, memoryMs: 3_000_000, k: 4, minCoverageMs: 3_600_000, winsorize: 0,
+ * });
  * d.update(12.5, Date.UTC(2024, 0, 1, 9));
  * ```
  */
@@ -38,7 +48,8 @@ export class SeasonalDetector implements StreamingDetector {
   readonly #o: SeasonalOptions;
   readonly #mean: Float64Array;
   readonly #variance: Float64Array;
-  readonly #count: Float64Array;
+  readonly #coverage: Float64Array;
+  #lastTs = NaN;
   expectedLow = -Infinity;
   expectedHigh = Infinity;
 
@@ -47,11 +58,12 @@ export class SeasonalDetector implements StreamingDetector {
     const bins = options.binsPerDay * (options.weekend ? 2 : 1);
     this.#mean = new Float64Array(bins);
     this.#variance = new Float64Array(bins);
-    this.#count = new Float64Array(bins);
+    this.#coverage = new Float64Array(bins);
     if (state) {
       this.#mean.set(state.mean);
       this.#variance.set(state.variance);
-      this.#count.set(state.count);
+      this.#coverage.set(state.coverage);
+      this.#lastTs = state.lastTs ?? NaN;
     }
   }
 
@@ -66,23 +78,35 @@ export class SeasonalDetector implements StreamingDetector {
       const weekday = (Math.floor(ts / dayMs) + 4) % 7; // 1970-01-01 was a Thursday
       if (weekday === 0 || weekday === 6) bin += o.binsPerDay;
     }
-    const n = this.#count[bin];
+    const covered = this.#coverage[bin];
     const mean = this.#mean[bin];
+    const binMs = dayMs / o.binsPerDay;
+    // Time this value stands for: the gap since the previous one, at most a bin.
+    const dt = Number.isNaN(this.#lastTs) ? 0 : Math.min(binMs, Math.max(0, ts - this.#lastTs));
+    this.#lastTs = ts;
     let score = 0;
-    if (n >= o.minCount) {
+    const judged = covered >= o.minCoverageMs;
+    if (judged) {
       const sd = Math.max(Math.sqrt(this.#variance[bin]), 1e-9 * Math.max(1, Math.abs(mean)));
       this.expectedLow = mean - o.k * sd;
       this.expectedHigh = mean + o.k * sd;
       score = Math.abs(value - mean) / (o.k * sd);
     }
-    if (n === 0) this.#mean[bin] = value;
+    if (covered === 0) this.#mean[bin] = value;
     else {
-      const a = Math.max(o.alpha, 1 / (n + 1));
-      const d = value - mean;
+      // Warm-up: weigh by the share of the bin's data so far, then by the memory.
+      const a = Math.max(1 - Math.exp(-dt / o.memoryMs), dt / (covered + dt));
+      let d = value - mean;
+      if (o.winsorize > 0 && judged) {
+        // Learn an outlier as if it were at the band's edge: one spike must not
+        // blow the bin's variance up for days.
+        const edge = o.winsorize * o.k * Math.sqrt(this.#variance[bin]);
+        d = Math.max(-edge, Math.min(edge, d));
+      }
       this.#mean[bin] = mean + a * d;
       this.#variance[bin] = (1 - a) * (this.#variance[bin] + a * d * d);
     }
-    this.#count[bin] = n + 1;
+    this.#coverage[bin] = covered + (covered === 0 && dt === 0 ? 1 : dt);
     return score;
   }
 
@@ -90,7 +114,8 @@ export class SeasonalDetector implements StreamingDetector {
     return {
       mean: Array.from(this.#mean),
       variance: Array.from(this.#variance),
-      count: Array.from(this.#count),
+      coverage: Array.from(this.#coverage),
+      lastTs: Number.isNaN(this.#lastTs) ? null : this.#lastTs,
     };
   }
 }

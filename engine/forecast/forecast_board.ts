@@ -36,9 +36,13 @@ export class ForecastBoard {
 
   /** Keeps `event` when it is a forecast; forgets a machine that stops. */
   observe(event: EngineEvent): void {
-    if (event.type === "supervision" && (event.decision === "stop" || event.decision === "quarantine")) {
+    if (
+      event.type === "supervision" && (event.decision === "stop" || event.decision === "quarantine")
+    ) {
       const prefix = `${event.factory}\u0000${event.machine}\u0000`;
-      for (const key of [...this.#latest.keys()]) if (key.startsWith(prefix)) this.#latest.delete(key);
+      for (const key of [...this.#latest.keys()]) {
+        if (key.startsWith(prefix)) this.#latest.delete(key);
+      }
       return;
     }
     if (event.type !== "forecast") return;

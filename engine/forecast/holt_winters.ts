@@ -69,11 +69,15 @@ export interface HoltWintersState {
 /**
  * Holt's linear method (level + trend, optionally damped) with additive
  * Holt–Winters seasonality when a season is set, for one metric's resampled
- * steps. Parameters are fitted online: every candidate (α, β) of a small
- * grid keeps its own level and trend and a running mean of its squared
- * one-step errors; the best one forecasts. The seasonal terms are shared
- * and learn from the one-step error of the candidate with the smallest α
- * (error-correction form), so a fast level cannot swallow the cycle. O(candidates) per step, memory O(candidates + season).
+ * steps. Parameters are fitted online: every candidate (α, β, φ) of a small
+ * grid keeps its own level and trend and running means of its squared
+ * one-step errors and (with `selectionSteps` k > 1) of its errors k steps
+ * ahead; the candidate with the least k-step error forecasts, starting from
+ * the level of the one with the least one-step error (the difference fades
+ * over ~k/4 steps). The seasonal terms are shared and learn from the
+ * one-step error of the candidate with the smallest α (error-correction
+ * form), so a fast level cannot swallow the cycle. O(candidates) per step;
+ * memory O(16 × candidates + season).
  *
  * @example
  * ```ts
@@ -194,28 +198,32 @@ export class HoltWinters {
     }
     if (s.season.length > 0) {
       const i = s.t % s.season.length;
-      s.season[i] = s.t === 0
-        ? s.season[i]
-        : gamma * deseasoned + (1 - gamma) * s.season[i];
+      s.season[i] = s.t === 0 ? s.season[i] : gamma * deseasoned + (1 - gamma) * s.season[i];
     }
     s.t++;
   }
 
   /**
-   * Scores each candidate's forecast made `k` steps ago for this step, then
-   * stores its forecast `k` steps past this one in the same ring slot.
+   * Every r-th step (r = ⌈k/16⌉, so at most 16 forecasts per candidate are
+   * kept), scores each candidate's forecast made K = r·round(k/r) ≈ k steps
+   * ago for this step, then stores its forecast K steps ahead in that slot.
    */
   #scoreAhead(y: number, k: number): void {
     const s = this.#state, { phi, errorDecay, candidates } = this.#options;
-    const slot = s.t % k, seasonal = this.seasonAt(s.t + k);
+    const stride = Math.ceil(k / 16);
+    if (s.t % stride !== 0) return;
+    const slots = Math.max(1, Math.round(k / stride)), reachSteps = stride * slots;
+    const slot = (s.t / stride) % slots, seasonal = this.seasonAt(s.t + reachSteps);
     for (let i = 0; i < candidates.length; i++) {
-      const c = s.candidates[i], reach = dampedSum(candidates[i].phi ?? phi, k);
+      const c = s.candidates[i], reach = dampedSum(candidates[i].phi ?? phi, reachSteps);
       c.ahead ??= [];
       c.mseAhead ??= 0;
       const made = c.ahead[slot];
       if (made !== undefined) {
         const error = y - made;
-        c.mseAhead = c.mseAhead === 0 ? error * error : c.mseAhead + errorDecay * (error * error - c.mseAhead);
+        c.mseAhead = c.mseAhead === 0
+          ? error * error
+          : c.mseAhead + errorDecay * (error * error - c.mseAhead);
       }
       c.ahead[slot] = c.level + c.trend * reach + seasonal;
     }

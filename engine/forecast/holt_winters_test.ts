@@ -41,7 +41,12 @@ Deno.test("HoltWinters with a season forecasts the seasonal pattern", () => {
   m.setSeason(shape);
   for (let t = 0; t < 200; t++) m.update(50 + shape[t % 4]);
   // Step 199 was the last (phase 3); the next four are phases 0, 1, 2, 3.
-  assert.deepEqual([1, 2, 3, 4].map((h) => Math.round(m.forecast(h) * 1e6) / 1e6), [54, 50, 46, 50]);
+  assert.deepEqual([1, 2, 3, 4].map((h) => Math.round(m.forecast(h) * 1e6) / 1e6), [
+    54,
+    50,
+    46,
+    50,
+  ]);
   assert.equal(m.seasonLength, 4);
 });
 
@@ -52,5 +57,8 @@ Deno.test("HoltWinters state survives JSON and rejects a bad φ", () => {
   m.update(8);
   copy.update(8);
   assert.equal(copy.forecast(3), m.forecast(3));
-  assert.throws(() => new HoltWinters({ ...FIXED, phi: 1.5 }), /'phi' must be in \(0, 1\]: current value is 1.5/);
+  assert.throws(
+    () => new HoltWinters({ ...FIXED, phi: 1.5 }),
+    /'phi' must be in \(0, 1\]: current value is 1.5/,
+  );
 });

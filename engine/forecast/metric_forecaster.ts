@@ -1,8 +1,8 @@
 import type { ForecastPath, ForecastPoint } from "./forecast_path.ts";
 import {
   DEFAULT_HOLT_CANDIDATES,
-  HoltWinters,
   type HoltWeights,
+  HoltWinters,
   type HoltWintersState,
 } from "./holt_winters.ts";
 import {
@@ -36,8 +36,8 @@ export interface ForecasterOptions {
   /** Detect a seasonal period and use Holt–Winters. */
   readonly seasonal: boolean;
   /**
-   * Rank the (α, β) candidates by their error a quarter of the horizon
-   * ahead instead of one step ahead.
+   * Rank the (α, β, φ) candidates by their error half the horizon ahead
+   * instead of one step ahead.
    */
   readonly selectAhead: boolean;
   /** h-step errors kept per checked horizon for the empirical interval. */
@@ -47,8 +47,8 @@ export interface ForecasterOptions {
 
 /**
  * 30 min ahead in at most 240 steps; (α, β, φ) fitted on a grid
- * ({@link DEFAULT_HOLT_CANDIDATES}) and ranked a quarter of the horizon
- * ahead; seasonality on.
+ * ({@link DEFAULT_HOLT_CANDIDATES}) and ranked half the horizon ahead;
+ * seasonality on.
  */
 export const DEFAULT_FORECASTER_OPTIONS: ForecasterOptions = {
   horizonMs: 30 * 60_000,
@@ -235,7 +235,12 @@ export class MetricForecaster {
     for (let i = 0; i < this.#horizons.length; i++) {
       const h = this.#horizons[i], made = t - h;
       if (made < MIN_STEPS) continue;
-      const predicted = model.forecastFrom(s.pastLevel[made % ring], s.pastTrend[made % ring], made, h);
+      const predicted = model.forecastFrom(
+        s.pastLevel[made % ring],
+        s.pastTrend[made % ring],
+        made,
+        h,
+      );
       s.errors[i][s.errorCounts[i] % o.errorWindow] = y - predicted;
       s.errorCounts[i]++;
     }
@@ -247,7 +252,7 @@ export class MetricForecaster {
     if (this.#detector.push(y) && o.seasonal) this.#checkPeriod();
   }
 
-  /** The model's options: candidates ranked a quarter of the horizon (in steps) ahead. */
+  /** The model's options: candidates ranked half the horizon (in steps) ahead. */
   #modelOptions() {
     const o = this.#options, step = this.#resampler.step ?? o.minStepMs;
     const steps = Math.max(1, Math.min(o.maxSteps, Math.ceil(o.horizonMs / step)));
@@ -281,7 +286,9 @@ export class MetricForecaster {
    */
   forecast(horizonMs = this.#options.horizonMs, maxPoints = 60): ForecastPath | null {
     const s = this.#state, o = this.#options, model = this.#model, step = this.#resampler.step;
-    if (model === null || step === null || s.lastTs === null || model.steps < MIN_STEPS) return null;
+    if (model === null || step === null || s.lastTs === null || model.steps < MIN_STEPS) {
+      return null;
+    }
     const last = Math.max(1, Math.min(o.maxSteps, Math.ceil(horizonMs / step)));
     const stride = Math.max(1, Math.ceil(last / Math.max(1, maxPoints)));
     const bounds = this.#horizons.map((h, i) => this.#quantiles(i, h));
@@ -362,12 +369,29 @@ function quantile(sorted: Float64Array, q: number): number {
 function normalQuantile(p: number): number {
   // Coverage is fixed per forecaster; the common case is tabled.
   if (p === 0.9) return 1.2815515655446004;
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269,
-    -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
-    -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838,
-    -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const low = 0.02425;
   if (p < low) {

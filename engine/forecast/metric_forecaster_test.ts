@@ -22,7 +22,9 @@ Deno.test("MetricForecaster forecasts a ramp and its time to a threshold", () =>
   const crossing = timeToThreshold(path, { op: ">", value: 75 });
   // 20 + 0.05 s = 75 at s = 1100: 102 s after the origin at 998 s.
   assert.ok(Math.abs(crossing.expectedMs! - 102 * SECOND) < 1);
-  assert.ok(crossing.earliestMs! <= crossing.expectedMs! && crossing.expectedMs! <= crossing.latestMs!);
+  assert.ok(
+    crossing.earliestMs! <= crossing.expectedMs! && crossing.expectedMs! <= crossing.latestMs!,
+  );
 });
 
 Deno.test("MetricForecaster resamples irregular samples to the median gap", () => {

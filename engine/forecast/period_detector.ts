@@ -71,7 +71,8 @@ export class PeriodDetector {
     }
     this.#options = options;
     // The smallest power of two whose lags (up to capacity/3) reach maxPeriod.
-    this.#maxFactor = 2 ** Math.max(0, Math.ceil(Math.log2(options.maxPeriod / (options.capacity / 3))));
+    this.#maxFactor = 2 **
+      Math.max(0, Math.ceil(Math.log2(options.maxPeriod / (options.capacity / 3))));
     this.#state = state ?? {
       values: [],
       factor: 1,

@@ -21,7 +21,10 @@ Deno.test("PeriodDetector finds the period of a sinusoid at full resolution", ()
 });
 
 Deno.test("PeriodDetector refines a coarse period to the step on a noisy ramp", () => {
-  const found = detectOver((t) => 0.01 * t + 10 * Math.sin((2 * Math.PI * t) / 360) + noise(t), 20_000);
+  const found = detectOver(
+    (t) => 0.01 * t + 10 * Math.sin((2 * Math.PI * t) / 360) + noise(t),
+    20_000,
+  );
   assert.ok(found.length > 10);
   assert.equal(found.at(-1), 360);
 });

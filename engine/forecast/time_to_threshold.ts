@@ -33,7 +33,10 @@ export interface ThresholdCrossing extends ForecastThreshold {
  * c.expectedMs; // e.g. 840_000: about 14 min
  * ```
  */
-export function timeToThreshold(path: ForecastPath, threshold: ForecastThreshold): ThresholdCrossing {
+export function timeToThreshold(
+  path: ForecastPath,
+  threshold: ForecastThreshold,
+): ThresholdCrossing {
   const upward = threshold.op === ">" || threshold.op === ">=";
   const last = path.points.at(-1);
   const horizonMs = last === undefined ? 0 : last.ts - path.ts;

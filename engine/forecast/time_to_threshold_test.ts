@@ -50,7 +50,14 @@ Deno.test("timeToThreshold on a falling sinusoid takes the low bound as earliest
     const h = i + 1, mean = 10 * Math.cos((2 * Math.PI * h) / 40);
     return { ts: h * MINUTE, mean, low: mean - 1, high: mean + 1 };
   });
-  const path: ForecastPath = { ts: 0, step: MINUTE, value: 10, coverage: 0.8, period: null, points };
+  const path: ForecastPath = {
+    ts: 0,
+    step: MINUTE,
+    value: 10,
+    coverage: 0.8,
+    period: null,
+    points,
+  };
   const c = timeToThreshold(path, { op: "<", value: 0 });
   assert.ok(Math.abs(c.expectedMs! - 10 * MINUTE) < 0.01 * MINUTE);
   assert.ok(c.earliestMs! < c.expectedMs! && c.expectedMs! < c.latestMs!);

@@ -5,6 +5,7 @@
  * frame, trimming points that left the window. Browser only.
  */
 import uPlot from "uplot";
+import type { ForecastEvent } from "../../engine/events.ts";
 import { formatClock } from "./format.ts";
 import type { SeriesWindow } from "./series_window.ts";
 
@@ -18,6 +19,14 @@ export interface LiveChartOptions {
   readonly height: number;
   /** Called after each redraw with the flagged and total points in the window. */
   readonly onDraw?: (flagged: number, points: number) => void;
+  /**
+   * The metric's latest forecast: with it the chart keeps `aheadMs` of room
+   * after now and draws the forecast's mean (dashed) and its interval as a
+   * band there.
+   */
+  readonly forecast?: () => ForecastEvent | undefined;
+  /** Room after now for the forecast; default a third of `windowMs`. */
+  readonly aheadMs?: number;
 }
 
 /**
@@ -56,6 +65,13 @@ export class LiveChart {
       font: "11px system-ui, sans-serif",
     };
     const anomaly = color("--chart-anomaly", "#ff5c5c");
+    const ahead = options.forecast === undefined ? 0 : options.aheadMs ?? options.windowMs / 3;
+    const forecastLine = color("--chart-forecast", "#c3a6ff");
+    const forecastSeries: uPlot.Series[] = options.forecast === undefined ? [] : [
+      { stroke: forecastLine, width: 1.5, dash: [6, 4], points: { show: false } },
+      { stroke: "transparent", points: { show: false } },
+      { stroke: "transparent", points: { show: false } },
+    ];
     this.#plot = new uPlot(
       {
         width: this.#width(),
@@ -64,7 +80,10 @@ export class LiveChart {
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: {
-          x: { time: true, range: () => [this.#windowEnd - options.windowMs, this.#windowEnd] },
+          x: {
+            time: true,
+            range: () => [this.#windowEnd - options.windowMs, this.#windowEnd + ahead],
+          },
         },
         axes: [
           {
@@ -84,7 +103,12 @@ export class LiveChart {
             paths: () => null,
             points: { show: true, size: 7, width: 1, stroke: anomaly, fill: anomaly },
           },
+          // Forecast ahead of now: mean, low, high (the band fills between the last two).
+          ...forecastSeries,
         ],
+        bands: options.forecast === undefined
+          ? undefined
+          : [{ series: [5, 4], fill: color("--chart-forecast-band", "rgba(195, 166, 255, 0.22)") }],
       },
       this.#trimmedColumns(),
       container,
@@ -130,12 +154,38 @@ export class LiveChart {
     // Points stamped slightly ahead of this page's clock still show.
     this.#windowEnd = Math.max(this.#options.now(), this.#series.lastTs ?? 0);
     this.#series.trimBefore(this.#windowEnd - this.#options.windowMs);
-    return this.#series.columns();
+    const columns = this.#series.columns();
+    if (this.#options.forecast === undefined) return columns;
+    return withForecast(columns, this.#options.forecast());
   }
 
   #width(): number {
     return Math.max(200, Math.floor(this.#container.clientWidth));
   }
+}
+
+/**
+ * The chart's columns with the forecast's points after the newest value
+ * appended: null values there, and mean / low / high only there (the path
+ * joins the newest value so the band starts at it).
+ */
+function withForecast(
+  [ts, values, marks]: [number[], number[], Array<number | null>],
+  forecast: ForecastEvent | undefined,
+): uPlot.AlignedData {
+  const n = ts.length, last = ts[n - 1] ?? -Infinity;
+  const ahead = forecast?.horizon.filter((p) => p.ts > last) ?? [];
+  const nulls = (k: number) => new Array<number | null>(k).fill(null);
+  const join = n > 0 && ahead.length > 0 ? [values[n - 1]] : [];
+  const head = nulls(Math.max(0, n - join.length));
+  return [
+    [...ts, ...ahead.map((p) => p.ts)],
+    [...values, ...nulls(ahead.length)],
+    [...marks, ...nulls(ahead.length)],
+    [...head, ...join, ...ahead.map((p) => p.mean)],
+    [...head, ...join, ...ahead.map((p) => p.low)],
+    [...head, ...join, ...ahead.map((p) => p.high)],
+  ];
 }
 
 /** Time-axis labels: `HH:MM`, or `HH:MM:SS` when ticks are under a minute apart. */

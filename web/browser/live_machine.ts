@@ -5,7 +5,7 @@
  * than re-render).
  */
 import { type ReadonlySignal, type Signal, signal } from "@preact/signals";
-import type { AnomalyReason, MachineStatus } from "../../engine/events.ts";
+import type { AnomalyReason, ForecastEvent, MachineStatus } from "../../engine/events.ts";
 import type { LatestValue } from "../../engine/machine_view.ts";
 import type { LiveMessage } from "./live_message.ts";
 import { type SeriesSeed, SeriesWindow } from "./series_window.ts";
@@ -65,6 +65,8 @@ export class LiveMachine {
   readonly #anomalies = signal<readonly AnomalyEntry[]>([]);
   readonly #pendingFlags = new Set<string>();
   readonly #seriesListeners = new Set<(metric: string) => void>();
+  /** Latest `forecast` event per metric (band ahead of now on its chart). */
+  readonly #forecasts = new Map<string, Signal<ForecastEvent | undefined>>();
 
   readonly #windowMs: number;
 
@@ -116,7 +118,14 @@ export class LiveMachine {
     return this.#entry(metric).series;
   }
 
-  /** Calls `listener` with a metric's name whenever its chart points change. */
+  /** The latest forecast of `metric` (path, interval, crossing estimates), once one arrived. */
+  forecast(metric: string): ReadonlySignal<ForecastEvent | undefined> {
+    let forecast = this.#forecasts.get(metric);
+    if (forecast === undefined) this.#forecasts.set(metric, forecast = signal(undefined));
+    return forecast;
+  }
+
+  /** Calls `listener` with a metric's name whenever its chart points (or its forecast) change. */
   onSeriesChange(listener: (metric: string) => void): () => void {
     this.#seriesListeners.add(listener);
     return () => this.#seriesListeners.delete(listener);
@@ -124,6 +133,14 @@ export class LiveMachine {
 
   /** Applies one live message; messages of other machines are ignored. */
   apply(message: LiveMessage): void {
+    // `forecast` events reach here once live_message.ts passes them on.
+    const event = message as unknown as ForecastEvent;
+    if (event.type === "forecast") {
+      if (event.factory !== this.factory || event.machine !== this.machine) return;
+      (this.forecast(event.metric) as Signal<ForecastEvent | undefined>).value = event;
+      this.#changed(event.metric);
+      return;
+    }
     if (
       message.type === "hello" || message.factory !== this.factory ||
       message.machine !== this.machine

@@ -75,7 +75,10 @@ function readThreshold(threshold: string | null, op: string | null): ForecastThr
   }
   const value = Number(threshold);
   if (threshold.trim() === "" || !Number.isFinite(value)) {
-    throw new HttpError(400, `'threshold' must be a finite number: current value is '${threshold}'`);
+    throw new HttpError(
+      400,
+      `'threshold' must be a finite number: current value is '${threshold}'`,
+    );
   }
   const chosen = (op ?? ">") as CrossingOp;
   if (!OPS.includes(chosen)) {

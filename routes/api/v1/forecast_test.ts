@@ -39,7 +39,10 @@ function tempForecast(): ForecastEvent {
 function app(board: ForecastBoard): Hono {
   const root = new Hono();
   root.onError(handleError);
-  root.route("/api/v1", forecastApi({ forecasts: (f, m, metric) => board.forecasts(f, m, metric) }));
+  root.route(
+    "/api/v1",
+    forecastApi({ forecasts: (f, m, metric) => board.forecasts(f, m, metric) }),
+  );
   return root;
 }
 
@@ -82,7 +85,11 @@ Deno.test("forecast API says what is wrong", async () => {
     ["/api/v1/factories/demo/machines/ghost/forecast", 404, /No forecast for machine 'ghost'/],
     [`${URL_BASE}?metric=rpm`, 404, /No forecast of 'rpm'/],
     [`${URL_BASE}?horizon=soon`, 400, /'horizon' must be a duration/],
-    [`${URL_BASE}?threshold=hot`, 400, /'threshold' must be a finite number: current value is 'hot'/],
+    [
+      `${URL_BASE}?threshold=hot`,
+      400,
+      /'threshold' must be a finite number: current value is 'hot'/,
+    ],
     [`${URL_BASE}?threshold=9&op=~`, 400, /'op' must be one of/],
     [`${URL_BASE}?op=>`, 400, /'op' needs 'threshold'/],
     [`${URL_BASE}?from=0`, 400, /Unknown parameter 'from'/],
