@@ -52,6 +52,7 @@ import {
   registerDemoMachineTypes,
 } from "./simulator/demo_factory.ts";
 import { OperatorLearning } from "./engine/learning/mod.ts";
+import { ForecastBoard } from "./engine/forecast/mod.ts";
 import type { MachineRef } from "./engine/telemetry.ts";
 import { createApp } from "./web/app.ts";
 import type { HealthReport } from "./web/app_deps.ts";
@@ -161,6 +162,9 @@ export async function startMillwright(
     stack.push(() => alerts.close());
     const thresholds = new ThresholdTable(db);
     if (config.simulator) seedDemoThresholds(thresholds);
+    // The latest forecast of every metric, for the forecast API and the agent.
+    const forecastBoard = new ForecastBoard();
+    stack.push(bus.subscribe((event) => forecastBoard.observe(event)));
     // Explains raised alerts (with an LLM when LLM_URL is set); listens before the actors start.
     const agent = startAgent({
       llm: config.llm,
@@ -172,6 +176,10 @@ export async function startMillwright(
       directory,
       thresholds: (ref) => thresholds.get(ref),
       store,
+      forecast: (q) => {
+        const [latest] = forecastBoard.forecasts(q.factory, q.machine, q.metric);
+        return latest;
+      },
       log,
     });
     stack.push(() => agent.close());
@@ -417,6 +425,8 @@ export async function startMillwright(
       cacheDir,
       agentApi: agent.api,
       learning,
+      forecasts: (factory: string, machine: string, metric?: string) =>
+        forecastBoard.forecasts(factory, machine, metric),
       vibration: { spectra, vibrationConfig },
     };
     const app = createApp(

@@ -17,16 +17,21 @@ const run = (n: number) => {
   for (let k = 0; k < n; k++) {
     ts += 1000;
     for (const state of states) {
-      handleMachineMessage(state, {
-        kind: "telemetry",
-        ts,
-        metrics: {
-          temp: 60 + 5 * random(),
-          rpm: 1500 + 20 * random(),
-          vibration: 2 + random(),
-          power: 30 + 3 * random(),
+      handleMachineMessage(
+        state,
+        {
+          kind: "telemetry",
+          ts,
+          metrics: {
+            temp: 60 + 5 * random(),
+            rpm: 1500 + 20 * random(),
+            vibration: 2 + random(),
+            power: 30 + 3 * random(),
+          },
         },
-      }, ts, DEFAULT_MACHINE_OPTIONS);
+        ts,
+        DEFAULT_MACHINE_OPTIONS,
+      );
     }
   }
 };

@@ -61,7 +61,9 @@ export function* detectCsvLines(
     if (ts <= lastTs) {
       onError({
         line: lineNo,
-        message: `timestamp '${clip(tsText)}' is not after the previous line's; lines must be in time order`,
+        message: `timestamp '${
+          clip(tsText)
+        }' is not after the previous line's; lines must be in time order`,
       });
       continue;
     }

@@ -25,7 +25,10 @@ Deno.test("detectCsvLines scores each line with the actor's detector", () => {
   const expected = values.map((v, i) =>
     String(Math.round(reference.update(v, i * 60_000).score * 1e6) / 1e6)
   );
-  assert.deepEqual(out.slice(1).map((l) => l.split(",")[2]).map((s) => String(Number(s))), expected);
+  assert.deepEqual(
+    out.slice(1).map((l) => l.split(",")[2]).map((s) => String(Number(s))),
+    expected,
+  );
   assert.ok(Number(out[301].split(",")[2]) >= 0.6, out[301]);
   assert.equal(out[1], `${new Date(0).toISOString()},${values[0]},0`);
 });

@@ -5,6 +5,7 @@ import { auditApi } from "../routes/api/v1/audit.ts";
 import { authApi } from "../routes/api/v1/auth.ts";
 import { devicesApi } from "../routes/api/v1/devices.ts";
 import { factoriesApi } from "../routes/api/v1/factories.ts";
+import { forecastApi } from "../routes/api/v1/forecast.ts";
 import { invitesApi } from "../routes/api/v1/invites.ts";
 import { labelsApi } from "../routes/api/v1/labels.ts";
 import { modelsApi } from "../routes/api/v1/models.ts";
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
   }
   if (deps.devices !== undefined) api.route("/", devicesApi(deps.devices));
   if (deps.vibration !== undefined) api.route("/", vibrationApi(deps.vibration));
+  if (deps.forecasts !== undefined) api.route("/", forecastApi({ forecasts: deps.forecasts }));
   if (deps.learning !== undefined) {
     const learning = deps.learning;
     api.route("/", labelsApi({ learning, ...deps }));

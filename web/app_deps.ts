@@ -13,6 +13,7 @@ import type { RequestAuthenticator } from "./auth_middleware.ts";
 import type { LiveHub } from "./live_hub.ts";
 import type { AgentApiDeps } from "../routes/api/v1/agent.ts";
 import type { DevicesDeps } from "../routes/api/v1/devices.ts";
+import type { ForecastApiDeps } from "../routes/api/v1/forecast.ts";
 import type { VibrationDeps } from "../routes/api/v1/vibration.ts";
 import type { Identity } from "../engine/identity/mod.ts";
 import type { OperatorLearning } from "../engine/learning/mod.ts";
@@ -82,6 +83,8 @@ export interface AppDeps {
   readonly agentApi?: AgentApiDeps;
   /** Operators' labels, machine types, fault models, predictions and detector sensitivity. */
   readonly learning?: OperatorLearning;
+  /** The latest forecasts of a machine's metrics (from `forecast` events). */
+  readonly forecasts?: ForecastApiDeps["forecasts"];
   /** Users, sessions, factories, invites, API tokens and the audit log. */
   readonly identity?: Identity;
   /** Device credentials and provisioning keys. */

@@ -6,6 +6,7 @@
 
 import { AGENT_PATHS, AGENT_SCHEMAS } from "./openapi_agent.ts";
 import { DEVICE_PATHS, DEVICE_SCHEMAS } from "./openapi_devices.ts";
+import { FORECAST_PATHS, FORECAST_SCHEMAS } from "./openapi_forecast.ts";
 import { IDENTITY_PATHS, IDENTITY_SCHEMAS } from "./openapi_identity.ts";
 import { LEARNING_PATHS, LEARNING_SCHEMAS } from "./openapi_learning.ts";
 import { VIBRATION_PATHS, VIBRATION_SCHEMAS } from "./openapi_vibration.ts";
@@ -666,6 +667,7 @@ export const OPENAPI_DOCUMENT = {
     ...DEVICE_PATHS,
     ...VIBRATION_PATHS,
     ...LEARNING_PATHS,
+    ...FORECAST_PATHS,
     "/ingest": {
       post: {
         summary: "Ingest telemetry as JSON (MQTT payload forms) or InfluxDB line protocol",
@@ -1042,6 +1044,7 @@ export const OPENAPI_DOCUMENT = {
       ...DEVICE_SCHEMAS,
       ...VIBRATION_SCHEMAS,
       ...LEARNING_SCHEMAS,
+      ...FORECAST_SCHEMAS,
       IngestReport: {
         type: "object",
         properties: {

@@ -73,6 +73,7 @@ export const API_ACCESS: readonly AccessRule[] = [
   rule("GET", `${M}/history.csv`, "reports"),
   rule("GET", `${M}/history.json`, "reports"),
   rule("GET", `${M}/latest`, "view"),
+  rule("GET", `${M}/forecast`, "view"),
   rule("GET", `${M}/spectrum`, "view"),
   rule("GET", `${M}/vibration`, "view"),
   rule("PUT", `${M}/vibration`, "manage_machines"),

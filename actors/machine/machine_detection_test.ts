@@ -47,7 +47,10 @@ Deno.test("machine actor flags a spike with detector, score, expected range and 
   assert.equal(a.detector, "sigma");
   assert.ok(a.anomalyScore! >= 0.6 && a.anomalyScore! <= 1);
   assert.ok(a.expected.low > 50 && a.expected.high < 80, JSON.stringify(a.expected));
-  assert.match(a.explanation!, /^temp at 1\d\d\.\d+, expected \d+\.\d+ – \d+\.\d+ \(sigma detector, score 0\.\d\d\)/);
+  assert.match(
+    a.explanation!,
+    /^temp at 1\d\d\.\d+, expected \d+\.\d+ – \d+\.\d+ \(sigma detector, score 0\.\d\d\)/,
+  );
 });
 
 Deno.test("machine snapshot carries the detectors: same next scores after a restore", () => {
@@ -91,7 +94,13 @@ Deno.test("machine actor applies per-metric sensitivity from a message and from 
 
 Deno.test("explainAnomaly names metric, detector, range, score and the machine-wide view", () => {
   const text = explainAnomaly(
-    { metric: "temp", value: 97.25, expected: { low: 60.1, high: 80.34 }, detector: "ewma", anomalyScore: 0.834 },
+    {
+      metric: "temp",
+      value: 97.25,
+      expected: { low: 60.1, high: 80.34 },
+      detector: "ewma",
+      anomalyScore: 0.834,
+    },
     { score: 0.72, topMetric: "rpm" },
   );
   assert.equal(
@@ -100,7 +109,13 @@ Deno.test("explainAnomaly names metric, detector, range, score and the machine-w
   );
   assert.equal(
     explainAnomaly(
-      { metric: "temp", value: 31, expected: { low: -Infinity, high: 30 }, detector: "threshold", anomalyScore: 1 },
+      {
+        metric: "temp",
+        value: 31,
+        expected: { low: -Infinity, high: 30 },
+        detector: "threshold",
+        anomalyScore: 1,
+      },
       { score: 0.4, topMetric: "rpm" },
     ),
     "temp at 31, expected ≤ 30 (threshold detector, score 1.00)",

@@ -64,7 +64,9 @@ export function parseNabCsv(
     timestamps[i] = parseNabTimestamp(line.slice(0, comma));
     values[i] = Number(line.slice(comma + 1));
     if (comma < 0 || !Number.isFinite(values[i])) {
-      throw new SyntaxError(`Cannot read ${source} line ${i + 2}: '${line}' is not 'timestamp,value'`);
+      throw new SyntaxError(
+        `Cannot read ${source} line ${i + 2}: '${line}' is not 'timestamp,value'`,
+      );
     }
   }
   return { timestamps, values };

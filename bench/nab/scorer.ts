@@ -62,7 +62,9 @@ export function sweepFile(file: NabFile, profile: CostProfile): SweptFile {
   const windowOf = new Int32Array(n);
   const maxTp = scaledSigmoid(-1);
   const probation = probationaryLength(n);
-  const bounds = file.windows.map(([a, b]) => [indexOf(ts, a, file.name), indexOf(ts, b, file.name)]);
+  const bounds = file.windows.map((
+    [a, b],
+  ) => [indexOf(ts, a, file.name), indexOf(ts, b, file.name)]);
   let w = 0; // next window to enter
   let inWindow = -1;
   let prevRight = -1;

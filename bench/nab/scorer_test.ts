@@ -34,7 +34,10 @@ for (const detector of ["numenta", "windowedGaussian"] as const) {
     for (const profile of ["standard", "reward_low_FP_rate", "reward_low_FN_rate"] as const) {
       const got = result[profile].normalized;
       const want = PUBLISHED[detector][profile];
-      assert.ok(Math.abs(got - want) <= 0.5, `${detector} ${profile}: got ${got}, published ${want}`);
+      assert.ok(
+        Math.abs(got - want) <= 0.5,
+        `${detector} ${profile}: got ${got}, published ${want}`,
+      );
     }
     assert.equal(result.standard.windows, 116);
   });

@@ -64,9 +64,11 @@ export interface HistoryBacktest {
  * raises and active time per machine.
  *
  * A disabled rule is replayed as if enabled (the question is what it would
- * do). Each machine starts with no rule state at `from`. Anomaly scores and
- * forecasts are not kept in history, so `anomaly_score` and
- * `forecast_crosses` predicates are false; `notes` says so.
+ * do). Each machine starts with no rule state at `from`. Forecasts are
+ * replayed over the history with the actors' forecaster, so
+ * `forecast_crosses` predicates hold as they would have live (after the
+ * forecaster's warm-up from `from`). Anomaly scores are not kept in history,
+ * so `anomaly_score` predicates are false; `notes` says so.
  *
  * @throws {BacktestLimitError} past a bound of {@link BacktestLimits}.
  * @throws {RangeError} when `from` is after `to` or `tickMs` is not a positive integer.
@@ -225,7 +227,9 @@ function notesFor(kinds: ReadonlySet<string>, haveEvents: boolean): string[] {
     notes.push("History keeps no anomaly scores: 'anomaly score' conditions never hold here.");
   }
   if (kinds.has("forecast_crosses")) {
-    notes.push("History keeps no forecasts: 'forecast crosses' conditions never hold here.");
+    notes.push(
+      "Forecasts are replayed from the start of the range: 'forecast crosses' needs a warm-up first.",
+    );
   }
   if (!haveEvents && kinds.has("anomaly")) {
     notes.push("No event log was read: no point counts as anomalous here.");

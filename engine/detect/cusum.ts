@@ -39,9 +39,7 @@ export class CusumDetector implements StreamingDetector {
     this.#alpha = options.alpha;
     this.#drift = options.drift;
     this.#h = options.h;
-    this.#s = state
-      ? { ...state }
-      : { mean: 0, variance: 0, count: 0, up: 0, down: 0, spread: 0 };
+    this.#s = state ? { ...state } : { mean: 0, variance: 0, count: 0, up: 0, down: 0, spread: 0 };
   }
 
   update(value: number): number {

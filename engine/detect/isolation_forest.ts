@@ -83,7 +83,9 @@ export class IsolationForest {
     const idx = Array.from({ length: n }, (_, i) => i);
     for (let i = 0; i < psi; i++) {
       const j = i + Math.floor(this.#random() * (n - i));
-      [idx[i], idx[j]] = [idx[j], idx[i]];
+      const swap = idx[i];
+      idx[i] = idx[j];
+      idx[j] = swap;
     }
     const maxNodes = 2 * psi;
     const tree: IsolationTree = {

@@ -20,7 +20,7 @@ export interface MachineDetectorOptions {
 
 export const DEFAULT_MACHINE_DETECTOR_OPTIONS: MachineDetectorOptions = {
   metric: DEFAULT_METRIC_DETECTOR_OPTIONS,
-  forest: { trees: 25, sampleSize: 64, seed: 7 },
+  forest: { trees: 25, sampleSize: 32, seed: 7 },
   trainingRows: 256,
   retrainEvery: 1000,
   treesPerRow: 1,
@@ -84,7 +84,9 @@ export class MachineDetector {
     this.#o = options;
     if (!state) return;
     if (state.version !== 1) {
-      throw new TypeError(`Cannot restore machine detector: unknown state version ${state.version}`);
+      throw new TypeError(
+        `Cannot restore machine detector: unknown state version ${state.version}`,
+      );
     }
     for (const [name, s] of Object.entries(state.metrics)) {
       this.#metrics.set(name, MetricDetector.restore(s, options.metric));
@@ -198,7 +200,11 @@ export class MachineDetector {
       if (!due) return;
       const rows = this.#rows.map((r) => [...r]);
       const seed = this.#o.forest.seed + this.#generation;
-      this.#pending = { forest: new IsolationForest(rows, { ...this.#o.forest, seed }), rows, seed };
+      this.#pending = {
+        forest: new IsolationForest(rows, { ...this.#o.forest, seed }),
+        rows,
+        seed,
+      };
     }
     for (let i = 0; i < this.#o.treesPerRow; i++) this.#pending.forest.buildTree();
     if (this.#pending.forest.complete) {

@@ -1,5 +1,5 @@
 import { CusumDetector, type CusumState } from "./cusum.ts";
-import type { DetectorName } from "./detector.ts";
+import type { DetectorName, StreamingDetector } from "./detector.ts";
 import { EwmaDetector, type EwmaState } from "./ewma.ts";
 import { FlatlineDetector, type FlatlineState } from "./flatline.ts";
 import { AnomalyLikelihood, type LikelihoodOptions, type LikelihoodState } from "./likelihood.ts";
@@ -22,11 +22,15 @@ export interface MetricDetectorOptions {
   readonly refractory: number;
   /** How much the score is lowered during the refractory points (1 = silenced). */
   readonly refractoryPenalty: number;
-  /** Detectors whose raw score feeds the likelihood (all are run, for explanations). */
+  /**
+   * Detectors whose raw score feeds the score. The others (MAD, EWMA, CUSUM)
+   * run for explanations only: on NAB, feeding them in lowered the score.
+   * `seasonal` needs timestamps; without them it says nothing.
+   */
   readonly scored: readonly DetectorName[];
   /**
    * Weight of the squashed raw score raw / (raw + 1) against the likelihood in
-   * the final score (0 = likelihood only). Measured on NAB: 0.7.
+   * the final score (0 = likelihood only).
    */
   readonly blend: number;
   /** Each flag raises the metric's fatigue by this much; the score is lowered by the fatigue. */
@@ -35,6 +39,10 @@ export interface MetricDetectorOptions {
   readonly fatigueHalfLife: number;
 }
 
+/**
+ * The one parameter set used by the actors, `deno task detect` and `deno task
+ * nab` (chosen by measuring on the NAB corpus; see BENCHMARKS.md).
+ */
 export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
   sigma: { window: 600, k: 3 },
   mad: { window: 32, k: 4 },
@@ -96,16 +104,23 @@ export interface MetricDetectorState {
 }
 
 /**
- * The per-metric detection stack: rolling σ, robust median/MAD, EWMA,
- * CUSUM (level and variance), flatline; their largest raw score goes through
- * the anomaly likelihood into one calibrated score in [0, 1], divided by the
- * metric's sensitivity factor. O(1) amortised per point; snapshot/restore
- * gives the same next scores (no cold start).
+ * The per-metric detection stack: rolling σ, time-of-day context (seasonal),
+ * flatline, robust median/MAD, EWMA and CUSUM (level and variance). The
+ * largest raw score of the scored detectors becomes one score in [0, 1]: a
+ * blend of the squashed raw score and the anomaly likelihood (how rare that
+ * raw score is in the metric's own recent history), divided by the metric's
+ * sensitivity factor. After a flag the score is lowered for `refractory`
+ * points (one incident, one flag), and each flag adds a decaying fatigue (a
+ * metric that keeps flagging grows less sensitive). The explanation names the
+ * detector with the largest raw score and its expected band.
+ *
+ * O(1) amortised per point (MAD: O(w) memmove with w = 32); snapshot/restore
+ * gives bit-identical next scores (no cold start).
  *
  * @example
  * ```ts
  * const d = new MetricDetector();
- * const r = d.update(21.4);
+ * const r = d.update(21.4, Date.now());
  * r.score; // 0 during warm-up
  * const copy = MetricDetector.restore(JSON.parse(JSON.stringify(d.snapshot())));
  * ```
@@ -119,10 +134,9 @@ export class MetricDetector {
   readonly #flatline: FlatlineDetector;
   readonly #seasonal: SeasonalDetector;
   readonly #likelihood: AnomalyLikelihood;
-  readonly #detectors: ReadonlyArray<
-    RollingSigmaDetector | RobustMadDetector | EwmaDetector | CusumDetector | FlatlineDetector
-  >;
+  readonly #all: readonly StreamingDetector[];
   readonly #scoredMask: readonly boolean[];
+  readonly #raws = new Float64Array(6);
   readonly #seasonalOn: boolean;
   #sensitivity = 1;
   #quiet = 0;
@@ -141,8 +155,15 @@ export class MetricDetector {
     this.#flatline = new FlatlineDetector(options.flatline, state?.flatline);
     this.#seasonal = new SeasonalDetector(options.seasonal, state?.seasonal);
     this.#likelihood = new AnomalyLikelihood(options.likelihood, state?.likelihood);
-    this.#detectors = [this.#sigma, this.#mad, this.#ewma, this.#cusum, this.#flatline];
-    this.#scoredMask = this.#detectors.map((d) => options.scored.includes(d.name));
+    this.#all = [
+      this.#sigma,
+      this.#mad,
+      this.#ewma,
+      this.#cusum,
+      this.#flatline,
+      this.#seasonal,
+    ];
+    this.#scoredMask = this.#all.map((d) => options.scored.includes(d.name));
     this.#seasonalOn = options.scored.includes("seasonal");
     this.#fatigueDecay = Math.pow(0.5, 1 / options.fatigueHalfLife);
     if (state) {
@@ -158,7 +179,9 @@ export class MetricDetector {
     options: MetricDetectorOptions = DEFAULT_METRIC_DETECTOR_OPTIONS,
   ): MetricDetector {
     if (state?.version !== 1) {
-      throw new TypeError(`Cannot restore metric detector: unknown state version ${state?.version}`);
+      throw new TypeError(
+        `Cannot restore metric detector: unknown state version ${state?.version}`,
+      );
     }
     return new MetricDetector(options, state);
   }
@@ -170,32 +193,33 @@ export class MetricDetector {
   /** Sets the sensitivity factor, clamped to {@link SENSITIVITY_BOUNDS}. */
   set sensitivity(value: number) {
     if (!Number.isFinite(value)) {
-      throw new RangeError(`Cannot set sensitivity: must be a finite number: current value is ${value}`);
+      throw new RangeError(
+        `Cannot set sensitivity: must be a finite number: current value is ${value}`,
+      );
     }
     this.#sensitivity = Math.min(SENSITIVITY_BOUNDS.max, Math.max(SENSITIVITY_BOUNDS.min, value));
   }
 
-  /** Judges `value` against the metric's history, then learns it. */
+  /** Judges `value` (at `ts`, epoch ms, for the time-of-day context) against the metric's history, then learns it. */
   update(value: number, ts = NaN): DetectionResult {
-    let best: { name: DetectorName; expectedLow: number; expectedHigh: number } =
-      this.#detectors[0];
-    let bestRaw = -1;
+    // Each detector is called at its own call site (monomorphic, so V8 inlines them).
+    const mask = this.#scoredMask;
+    const raws = this.#raws;
+    raws[0] = this.#sigma.update(value);
+    raws[1] = this.#mad.update(value);
+    raws[2] = this.#ewma.update(value);
+    raws[3] = this.#cusum.update(value);
+    raws[4] = this.#flatline.update(value);
+    raws[5] = this.#seasonalOn ? this.#seasonal.update(value, ts) : 0;
+    let bestAt = 0;
     let fed = 0;
-    if (this.#seasonalOn) {
-      const raw = this.#seasonal.update(value, ts);
-      bestRaw = raw;
-      best = this.#seasonal;
-      fed = raw;
+    for (let i = 0; i < 6; i++) {
+      const raw = raws[i];
+      if (raw > raws[bestAt]) bestAt = i;
+      if (mask[i] && raw > fed) fed = raw;
     }
-    for (let i = 0; i < this.#detectors.length; i++) {
-      const d = this.#detectors[i];
-      const raw = d.update(value);
-      if (raw > bestRaw) {
-        bestRaw = raw;
-        best = d;
-      }
-      if (raw > fed && this.#scoredMask[i]) fed = raw;
-    }
+    const bestRaw = raws[bestAt];
+    const best = this.#all[bestAt];
     const calibrated = this.#likelihood.update(fed);
     const direct = fed / (fed + 1);
     let score = this.#o.blend * direct + (1 - this.#o.blend) * calibrated;

@@ -77,12 +77,13 @@ export class RobustMadDetector implements StreamingDetector {
     const s = this.#sorted;
     if (this.#count === this.#w) {
       const leaving = this.#ring[this.#head];
-      const at = lowerBound(s, this.#count, leaving);
-      s.copyWithin(at, at + 1, this.#count);
+      // Shift by hand: for a few dozen values a loop beats copyWithin's call overhead.
+      const last = this.#count - 1;
+      for (let i = lowerBound(s, this.#count, leaving); i < last; i++) s[i] = s[i + 1];
       this.#count--;
     }
     const at = lowerBound(s, this.#count, value);
-    s.copyWithin(at + 1, at, this.#count);
+    for (let i = this.#count; i > at; i--) s[i] = s[i - 1];
     s[at] = value;
     this.#count++;
     this.#ring[this.#head] = value;

@@ -6,6 +6,7 @@
 import type {
   AlertEvent,
   AnomalyEvent,
+  ForecastEvent,
   MachineStatus,
   RegisteredEvent,
   StatusEvent,
@@ -33,7 +34,8 @@ export type LiveMessage =
   | StatusEvent
   | SupervisionEvent
   | RegisteredEvent
-  | AlertEvent;
+  | AlertEvent
+  | ForecastEvent;
 
 /** Outcome of {@link parseLiveMessage}: a message, one of a type we do not use, or garbage. */
 export type ParsedLiveMessage =
@@ -123,6 +125,12 @@ function checkEvent(data: Record<string, unknown>): string | undefined {
       if (typeof data.action !== "string") return "no action";
       if (typeof data.ruleId !== "string") return "no ruleId";
       return typeof data.severity === "string" ? undefined : "no severity";
+    case "forecast":
+      if (common !== undefined) return common;
+      if (typeof data.metric !== "string") return "no metric";
+      if (!Array.isArray(data.horizon)) return "no horizon";
+      if (!Array.isArray(data.crossings)) data.crossings = [];
+      return undefined;
     default:
       return "unknown";
   }

@@ -39,7 +39,10 @@ Deno.test("parseLiveMessage reads each event type of the live socket", () => {
 });
 
 Deno.test("parseLiveMessage ignores types it does not know and rejects malformed ones", () => {
-  assert.deepEqual(parseLiveMessage('{"type":"forecast"}'), { kind: "ignored", type: "forecast" });
+  assert.deepEqual(parseLiveMessage('{"type":"heartbeat"}'), {
+    kind: "ignored",
+    type: "heartbeat",
+  });
   assert.deepEqual(parseLiveMessage("not json"), { kind: "invalid", reason: "not JSON" });
   assert.deepEqual(parseLiveMessage("[1]"), { kind: "invalid", reason: "no 'type' field" });
   assert.deepEqual(
@@ -60,5 +63,23 @@ Deno.test("parseLiveMessage defaults a missing anomalous list to none", () => {
   assert.deepEqual(
     parsed.kind === "message" && parsed.message.type === "telemetry" && parsed.message.anomalous,
     [],
+  );
+});
+
+Deno.test("parseLiveMessage takes forecasts with a horizon and defaults their crossings", () => {
+  const parsed = parseLiveMessage(JSON.stringify({
+    type: "forecast",
+    factory: "f1",
+    machine: "m1",
+    ts: 1,
+    metric: "temp",
+    horizon: [{ ts: 2, mean: 1, low: 0, high: 2 }],
+  }));
+  assert.equal(parsed.kind, "message");
+  assert.deepEqual((parsed as { message: { crossings: unknown } }).message.crossings, []);
+  assert.equal(
+    parseLiveMessage(JSON.stringify({ type: "forecast", factory: "f1", machine: "m1", ts: 1 }))
+      .kind,
+    "invalid",
   );
 });

@@ -146,7 +146,7 @@ Deno.test("LiveSocket delivers valid messages, counts merged telemetry, skips th
       anomalous: [],
       coalesced: 4,
     });
-    sockets[0].receive({ type: "forecast", factory: "f1" });
+    sockets[0].receive({ type: "heartbeat", factory: "f1" });
     sockets[0].receive({
       type: "telemetry",
       factory: "f1",
