@@ -254,6 +254,7 @@ export async function startMillwright(
         metrics,
         thresholds: (ref) => thresholds.get(ref),
         rules: (factory) => ruleTable.current(factory),
+        sensitivity: (ref) => learning.sensitivity.factors(ref),
       }),
       {
         clock,
