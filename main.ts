@@ -30,6 +30,7 @@ import { openIdentity } from "./engine/identity/open_identity.ts";
 import { ProvisioningKeyStore } from "./engine/identity/provisioning_keys.ts";
 import type { DeviceAuditEntry } from "./routes/api/v1/devices.ts";
 import { pageSessionOf } from "./web/auth_context.ts";
+import { pageAuditLogOf } from "./routes/factories/[factory]/audit.tsx";
 import { MqttSource } from "./engine/mqtt/mqtt_source.ts";
 import {
   AlertNotifier,
@@ -443,6 +444,8 @@ export async function startMillwright(
         mqttPort: config.mqttPort,
         session: pageSessionOf,
         learning,
+        audit: pageAuditLogOf(identity.audit),
+        factories: identity.factories,
       }),
     );
     // A disabled user, or one who signed out everywhere, loses their live streams at once.

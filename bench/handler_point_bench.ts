@@ -1,12 +1,16 @@
 // Per-point cost of the machine handler (telemetry messages of 4 metrics),
-// run with `deno run -A bench/handler_point_bench.ts`. Used to compare the
-// σ-only handler with the detection stack.
+// run with `deno run -A bench/handler_point_bench.ts [messages] [--no-forecast]`.
+// Used to compare the σ-only handler with the detection stack; `--no-forecast`
+// turns the forecasts (another module) off to isolate the detectors' cost.
 import { handleMachineMessage } from "../actors/machine/machine_handler.ts";
 import { DEFAULT_MACHINE_OPTIONS, newMachineState } from "../actors/machine/machine_state.ts";
 import { seededRandom } from "../engine/detect/prng.ts";
 
 const machines = 100;
-const messages = Number(Deno.args[0] ?? 2_000);
+const messages = Number(Deno.args.find((a) => !a.startsWith("--")) ?? 2_000);
+const options = Deno.args.includes("--no-forecast")
+  ? { ...DEFAULT_MACHINE_OPTIONS, forecast: false as const }
+  : DEFAULT_MACHINE_OPTIONS;
 const random = seededRandom(3);
 const states = Array.from(
   { length: machines },
@@ -30,7 +34,7 @@ const run = (n: number) => {
           },
         },
         ts,
-        DEFAULT_MACHINE_OPTIONS,
+        options,
       );
     }
   }

@@ -5,28 +5,22 @@
  * active alert again; a redelivered point raises nothing twice.
  */
 import assert from "node:assert/strict";
-import { parseConfig } from "../engine/config.ts";
 import type { AlertEvent } from "../engine/events.ts";
-import { type Millwright, startMillwright } from "../main.ts";
 import { freePort } from "./support/free_port.ts";
 import { startHttpReceiver } from "./support/http_receiver.ts";
+import { addFactory, startTestEngine, type TestEngine } from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const FACTORY = "plant-1";
 const MACHINE = "oven-01";
 
-async function start(dataDir: string, mqttPort: number): Promise<Millwright> {
-  return await startMillwright(
-    parseConfig(
-      { PORT: "0", SIMULATOR: "off", DATA_DIR: dataDir, MQTT_PORT: String(mqttPort) },
-      [],
-    ),
-    { log: () => {} },
-  );
+async function start(dataDir: string, mqttPort: number): Promise<TestEngine> {
+  return await startTestEngine(dataDir, { MQTT_PORT: String(mqttPort) });
 }
 
-async function call(url: string, method: string, body?: unknown) {
-  const response = await fetch(url, {
+/** Calls the API as the super admin. */
+async function call(mw: TestEngine, path: string, method: string, body?: unknown) {
+  const response = await mw.api(path, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -36,10 +30,10 @@ async function call(url: string, method: string, body?: unknown) {
 }
 
 /** Posts one point per second from `from` (inclusive) to `to` (exclusive) at `temp`. */
-async function ingest(mw: Millwright, from: number, to: number, temp: number) {
+async function ingest(mw: TestEngine, from: number, to: number, temp: number) {
   const points = [];
   for (let ts = from; ts < to; ts += 1_000) points.push({ ts, metrics: { temp } });
-  const response = await call(`${mw.url}/api/v1/ingest`, "POST", {
+  const response = await call(mw, "/api/v1/ingest", "POST", {
     factory: FACTORY,
     machine: MACHINE,
     points,
@@ -48,7 +42,7 @@ async function ingest(mw: Millwright, from: number, to: number, temp: number) {
   assert.equal(response.body.accepted, points.length);
 }
 
-function recordAlerts(mw: Millwright): AlertEvent[] {
+function recordAlerts(mw: TestEngine): AlertEvent[] {
   const seen: AlertEvent[] = [];
   mw.bus.subscribe((event) => {
     if (event.type === "alert" && event.action !== "suppressed") seen.push(event);
@@ -56,8 +50,8 @@ function recordAlerts(mw: Millwright): AlertEvent[] {
   return seen;
 }
 
-async function openAlerts(mw: Millwright) {
-  const response = await call(`${mw.url}/api/v1/factories/${FACTORY}/alerts?state=open`, "GET");
+async function openAlerts(mw: TestEngine) {
+  const response = await call(mw, `/api/v1/factories/${FACTORY}/alerts?state=open`, "GET");
   assert.equal(response.status, 200, JSON.stringify(response.body));
   return response.body.alerts as Array<{ id: string; state: string; raisedAt: number }>;
 }
@@ -69,7 +63,8 @@ Deno.test("a 'for' timer and an active alert survive engine restarts, notified o
   const t0 = Date.now() - 120_000;
   let mw = await start(dataDir, mqttPort);
   try {
-    const rule = await call(`${mw.url}/api/v1/factories/${FACTORY}/rules`, "POST", {
+    await addFactory(mw, FACTORY);
+    const rule = await call(mw, `/api/v1/factories/${FACTORY}/rules`, "POST", {
       id: "oven-hot",
       name: "Oven too hot",
       enabled: true,
@@ -80,15 +75,15 @@ Deno.test("a 'for' timer and an active alert survive engine restarts, notified o
       cooldownMs: 0,
     });
     assert.equal(rule.status, 201, JSON.stringify(rule.body));
-    const api = `${mw.url}/api/v1/factories/${FACTORY}/notifications`;
-    const hook = await call(`${api}/channels`, "POST", {
+    const api = `/api/v1/factories/${FACTORY}/notifications`;
+    const hook = await call(mw, `${api}/channels`, "POST", {
       id: "ops-hook",
       kind: "webhook",
       settings: { url: `${receiver.url}/hook`, secret: "0123456789abcdef0123456789abcdef" },
     });
     assert.equal(hook.status, 201, JSON.stringify(hook.body));
     assert.equal(
-      (await call(`${api}/routing`, "PUT", { default: { high: ["ops-hook"] } })).status,
+      (await call(mw, `${api}/routing`, "PUT", { default: { high: ["ops-hook"] } })).status,
       200,
     );
 

@@ -4,7 +4,7 @@
  * same raises and clears at the same times.
  */
 import assert from "node:assert/strict";
-import { startTestEngine } from "./support/test_engine.ts";
+import { addFactory, startTestEngine, type TestEngine } from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const rule = {
@@ -26,8 +26,9 @@ function temperature(second: number): number {
   return 60 + (second % 7);
 }
 
-async function post(url: string, body: unknown) {
-  const response = await fetch(url, {
+/** Posts `body` to `path` as the super admin. */
+async function post(mw: TestEngine, path: string, body: unknown) {
+  const response = await mw.api(path, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -39,7 +40,8 @@ Deno.test("a backtest over stored history raises and clears exactly where live e
   const dataDir = await Deno.makeTempDir({ prefix: "millwright-backtest-" });
   const mw = await startTestEngine(dataDir);
   try {
-    const saved = await post(`${mw.url}/api/v1/factories/plant-1/rules`, rule);
+    await addFactory(mw, "plant-1");
+    const saved = await post(mw, "/api/v1/factories/plant-1/rules", rule);
     assert.equal(saved.status, 201, JSON.stringify(saved.body));
     const live: Array<[string, number]> = [];
     mw.bus.subscribe((e) => {
@@ -52,7 +54,7 @@ Deno.test("a backtest over stored history raises and clears exactly where live e
       { length: 180 },
       (_, s) => ({ ts: t0 + s * 1000, metrics: { temp: temperature(s) } }),
     );
-    const ingested = await post(`${mw.url}/api/v1/ingest`, {
+    const ingested = await post(mw, "/api/v1/ingest", {
       factory: "plant-1",
       machine: "cnc-04",
       points,
@@ -66,15 +68,15 @@ Deno.test("a backtest over stored history raises and clears exactly where live e
       ["cleared", t0 + 130_000],
     ]);
     await waitFor(async () => {
-      const r = await fetch(
-        `${mw.url}/api/v1/factories/plant-1/machines/cnc-04/history?metric=temp&from=${t0}&to=${
+      const r = await mw.api(
+        `/api/v1/factories/plant-1/machines/cnc-04/history?metric=temp&from=${t0}&to=${
           t0 + 179_000
         }&maxPoints=1000`,
       );
       return (await r.json()).series[0].points.length === 180;
     }, { what: "all points stored" });
 
-    const replay = await post(`${mw.url}/api/v1/rules/backtest`, {
+    const replay = await post(mw, "/api/v1/rules/backtest", {
       rule,
       from: t0,
       to: t0 + 179_000,

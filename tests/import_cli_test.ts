@@ -313,8 +313,8 @@ Deno.test("import writes while the engine runs on the same DATA_DIR", async () =
       const health = await fetch(`${mw.url}/api/v1/health`);
       assert.equal(health.status, 200, await health.text());
       // The engine reads what the import wrote (its history API knows store-only machines).
-      const answer = await fetch(
-        `${mw.url}/api/v1/factories/bakery/machines/oven-3/history?metric=temp&from=${
+      const answer = await mw.api(
+        `/api/v1/factories/bakery/machines/oven-3/history?metric=temp&from=${
           T0 - 10_000
         }&to=${T0}`,
       );

@@ -12,8 +12,7 @@ import { EngineMetrics } from "../engine/metrics.ts";
 import { openInfluxStore } from "../engine/store/influx/mod.ts";
 import type { InfluxStore } from "../engine/store/influx/mod.ts";
 import type { SeriesPoint } from "../engine/telemetry.ts";
-import { type Millwright } from "../main.ts";
-import { startTestEngine } from "./support/test_engine.ts";
+import { addFactory, json, startTestEngine, type TestEngine } from "./support/test_engine.ts";
 import { startVictoriaMetrics, type VictoriaMetrics } from "./support/victoria_metrics.ts";
 import { waitFor } from "./support/wait_for.ts";
 
@@ -193,7 +192,7 @@ Deno.test({
 Deno.test("the engine configured with INFLUX_* keeps telemetry in the InfluxDB store", async () => {
   const vm = await startVictoriaMetrics();
   const dataDir = await Deno.makeTempDir({ prefix: "influx-engine-test-" });
-  let mw: Millwright | undefined;
+  let mw: TestEngine | undefined;
   try {
     mw = await startTestEngine(dataDir, {
       INFLUX_URL: vm.url,
@@ -202,11 +201,11 @@ Deno.test("the engine configured with INFLUX_* keeps telemetry in the InfluxDB s
       INFLUX_BUCKET: "telemetry",
     });
     const ts = Date.now() - 1_000;
-    const response = await fetch(`${mw.url}/api/v1/ingest?factory=engine&machine=press-07`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ts, metrics: { oil_temp: 48.25, running: true } }),
-    });
+    await addFactory(mw, "engine");
+    const response = await mw.api(
+      "/api/v1/ingest?factory=engine&machine=press-07",
+      json("POST", { ts, metrics: { oil_temp: 48.25, running: true } }),
+    );
     assert.equal(response.status, 200, await response.text());
     let samples = new Map<string, number>();
     await waitFor(async () => {

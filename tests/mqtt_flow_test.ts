@@ -4,23 +4,17 @@
  */
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { parseConfig } from "../engine/config.ts";
-import { type Millwright, startMillwright } from "../main.ts";
-import { freePort } from "./support/free_port.ts";
+import { type DeviceMqttOptions, provisionDevice } from "./support/device.ts";
 import { LiveClient } from "./support/live_client.ts";
 import { startMosquitto } from "./support/mosquitto.ts";
+import { addFactory, startTestEngine, type TestEngine } from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
-const quiet = () => {};
+const engine = startTestEngine;
 
-async function engine(dataDir: string, env: Record<string, string>): Promise<Millwright> {
-  const config = parseConfig({ PORT: "0", SIMULATOR: "off", DATA_DIR: dataDir, ...env }, []);
-  return await startMillwright(config, { log: quiet });
-}
-
-async function history(mw: Millwright, factory: string, machine: string, metric: string) {
-  const response = await fetch(
-    `${mw.url}/api/v1/factories/${factory}/machines/${machine}/history?metric=${metric}&from=0`,
+async function history(mw: TestEngine, factory: string, machine: string, metric: string) {
+  const response = await mw.api(
+    `/api/v1/factories/${factory}/machines/${machine}/history?metric=${metric}&from=0`,
   );
   if (response.status === 404) {
     await response.body?.cancel();
@@ -31,10 +25,17 @@ async function history(mw: Millwright, factory: string, machine: string, metric:
   return body.series[0].points as Array<[number, number]>;
 }
 
-async function publishFlow(mw: Millwright) {
-  const live = new LiveClient(`${mw.url.replace("http", "ws")}/api/v1/live?factory=plant1`);
+/** Publishes as press-07 of plant1, with `credential` when the broker asks for one. */
+async function publishFlow(mw: TestEngine, credential?: DeviceMqttOptions) {
+  const live = new LiveClient(
+    `${mw.url.replace("http", "ws")}/api/v1/live?factory=plant1`,
+    mw.adminToken,
+  );
   await live.opened;
-  const device = await mqtt.connectAsync(mw.mqttUrl, { clientId: "press-07-device" });
+  const device = await mqtt.connectAsync(mw.mqttUrl, {
+    clientId: "press-07-device",
+    ...credential,
+  });
   try {
     const ts = Date.now();
     await device.publishAsync(
@@ -75,9 +76,10 @@ Deno.test("MQTT telemetry through mosquitto reaches the live WebSocket and histo
 
 Deno.test("MQTT telemetry through the embedded broker reaches the live WebSocket and history", async () => {
   const dataDir = await Deno.makeTempDir();
-  const mw = await engine(dataDir, { MQTT_PORT: String(await freePort()) });
+  const mw = await engine(dataDir);
   try {
-    await publishFlow(mw);
+    await addFactory(mw, "plant1", { autoRegister: false });
+    await publishFlow(mw, await provisionDevice(mw, "plant1", "press-07"));
   } finally {
     await mw.stop();
     await Deno.remove(dataDir, { recursive: true });

@@ -6,15 +6,22 @@
  */
 import assert from "node:assert/strict";
 import { verifyWebhookSignature } from "../engine/notify/mod.ts";
-import { startTestEngine } from "./support/test_engine.ts";
+import {
+  addFactory,
+  login,
+  startTestEngine,
+  TEST_ADMIN,
+  type TestEngine,
+} from "./support/test_engine.ts";
 import { startHttpReceiver } from "./support/http_receiver.ts";
 import { startSmtpServer } from "./support/smtp_server.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const SECRET = "whsec-flow-0123456789abcdef";
 
-async function call(url: string, method: string, body?: unknown) {
-  const response = await fetch(url, {
+/** Calls the API as the super admin. */
+async function call(mw: TestEngine, path: string, method: string, body?: unknown) {
+  const response = await mw.api(path, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -39,21 +46,22 @@ Deno.test("an alert raised in the engine reaches a real SMTP server and a signed
     SMTP_FROM: "Millwright <alerts@factory.example>",
   });
   try {
-    const api = `${mw.url}/api/v1/factories/plant-1/notifications`;
-    const mail = await call(`${api}/channels`, "POST", {
+    await addFactory(mw, "plant-1");
+    const api = "/api/v1/factories/plant-1/notifications";
+    const mail = await call(mw, `${api}/channels`, "POST", {
       id: "ops-mail",
       kind: "email",
       settings: { to: ["maintenance@factory.example"], timeZone: "Europe/Berlin" },
     });
     assert.equal(mail.status, 201, JSON.stringify(mail.body));
-    const hook = await call(`${api}/channels`, "POST", {
+    const hook = await call(mw, `${api}/channels`, "POST", {
       id: "ops-hook",
       kind: "webhook",
       settings: { url: `${receiver.url}/hooks/millwright`, secret: SECRET },
     });
     assert.equal(hook.status, 201, JSON.stringify(hook.body));
     assert.equal(hook.body.settings.secret, "••••cdef");
-    const routing = await call(`${api}/routing`, "PUT", {
+    const routing = await call(mw, `${api}/routing`, "PUT", {
       default: { high: ["ops-mail", "ops-hook"], critical: ["ops-mail", "ops-hook"] },
     });
     assert.equal(routing.status, 200, JSON.stringify(routing.body));
@@ -91,18 +99,22 @@ Deno.test("an alert raised in the engine reaches a real SMTP server and a signed
 
     const log = `${api}/log?alertId=${encodeURIComponent(alertId)}`;
     await waitFor(async () => {
-      const { body } = await call(log, "GET");
+      const { body } = await call(mw, log, "GET");
       return body.entries.length === 2 &&
         body.entries.every((e: { status: string }) => e.status === "sent");
     }, { what: "both deliveries logged as sent" });
-    const { body: logged } = await call(log, "GET");
+    const { body: logged } = await call(mw, log, "GET");
     assert.deepEqual(
       logged.entries.map((e: { channel: string; attempts: number }) => [e.channel, e.attempts])
         .sort(),
       [["ops-hook", 1], ["ops-mail", 1]],
     );
 
-    const page = await fetch(`${mw.url}/factories/plant-1/notifications`);
+    // The page as a browser signed in as the admin asks for it: with the session cookie.
+    const { cookie } = await login(mw.url, TEST_ADMIN.email, TEST_ADMIN.password);
+    const page = await fetch(`${mw.url}/factories/plant-1/notifications`, {
+      headers: { cookie: `${cookie.name}=${cookie.value}` },
+    });
     assert.equal(page.status, 200);
     const html = await page.text();
     assert.match(html, /ops-mail/);

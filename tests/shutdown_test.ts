@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { SqliteStore } from "../engine/store/sqlite_store.ts";
 import { freePort } from "./support/free_port.ts";
+import { json, login, TEST_ADMIN, withBearer } from "./support/test_engine.ts";
 
 async function readUntil(
   reader: ReadableStreamDefaultReader<string>,
@@ -26,13 +27,29 @@ Deno.test("SIGTERM drains actors, flushes accepted points and exits 0", async ()
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "main.ts"],
     cwd: new URL("..", import.meta.url).pathname,
-    env: { PORT: "0", SIMULATOR: "off", DATA_DIR: dataDir, MQTT_PORT: String(await freePort()) },
+    env: {
+      PORT: "0",
+      SIMULATOR: "off",
+      DATA_DIR: dataDir,
+      MQTT_PORT: String(await freePort()),
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+    },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   try {
     const [, url] = await readUntil(reader, /Web app on (http:\/\/\S+)/);
+    const { token } = await login(url, TEST_ADMIN.email, TEST_ADMIN.password);
+    const factory = await fetch(
+      `${url}/api/v1/factories`,
+      withBearer(
+        json("POST", { slug: "plant9", name: "Plant 9", timeZone: "UTC", autoRegister: true }),
+        token,
+      ),
+    );
+    assert.equal(factory.status, 201, await factory.text());
     const machines = 20;
     const perMachine = 50;
     let accepted = 0;
@@ -42,11 +59,10 @@ Deno.test("SIGTERM drains actors, flushes accepted points and exits 0", async ()
         { length: perMachine },
         (_, i) => ({ ts: t0 + i * 100, metrics: { v: i } }),
       );
-      const response = await fetch(`${url}/api/v1/ingest`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ factory: "plant9", machine: `m${m}`, points }),
-      });
+      const response = await fetch(
+        `${url}/api/v1/ingest`,
+        withBearer(json("POST", { factory: "plant9", machine: `m${m}`, points }), token),
+      );
       assert.equal(response.status, 200);
       const report = await response.json();
       accepted += report.accepted;

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { startTestEngine } from "./support/test_engine.ts";
+import { provisionDevice } from "./support/device.ts";
+import { addFactory, startTestEngine } from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const FS = 5_120;
@@ -31,9 +32,14 @@ function waveformPayload(ts: number): string {
 Deno.test("a waveform over MQTT becomes a spectrum and vib.* metrics of its machine", async () => {
   const dataDir = await Deno.makeTempDir();
   const mw = await startTestEngine(dataDir);
-  const device = await mqtt.connectAsync(mw.mqttUrl, { clientId: "fan-07-device" });
+  let device: mqtt.MqttClient | undefined;
   const base = "/api/v1/factories/plant1/machines/fan-07";
   try {
+    await addFactory(mw, "plant1", { autoRegister: false });
+    device = await mqtt.connectAsync(mw.mqttUrl, {
+      clientId: "fan-07-device",
+      ...await provisionDevice(mw, "plant1", "fan-07"),
+    });
     const put = await mw.api(`${base}/vibration`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
@@ -100,7 +106,7 @@ Deno.test("a waveform over MQTT becomes a spectrum and vib.* metrics of its mach
     assert.ok(machine.metrics.includes("vib.x.amp_1x"), JSON.stringify(machine.metrics));
     assert.equal(await mw.metrics.value(mw.metrics.ingestRejected, { reason: "bad_shape" }), 1);
   } finally {
-    await device.endAsync();
+    await device?.endAsync();
     await mw.stop();
     await Deno.remove(dataDir, { recursive: true });
   }

@@ -60,6 +60,8 @@ export interface PageState {
   readonly notifications?: NotificationsDeps;
   /** The audit log for its page; the page is 404 without it. */
   readonly audit?: PageAuditLog;
+  /** Registered factories: their overview shows before the first machine reports. */
+  readonly factories?: { isActive(slug: string): boolean };
   /** Fault models and labels for the models page and the machine page's predictions. */
   readonly learning?: Pick<OperatorLearning, "models" | "labels">;
   /** Port devices publish MQTT to, for the getting-started hint. */
@@ -104,6 +106,8 @@ export interface PagesDeps {
   readonly bundler?: Bundler;
   /** The audit log, for the audit page (absent in tests of other pages). */
   readonly audit?: PageAuditLog;
+  /** Registered factories (absent in tests of other pages: only reported ones show). */
+  readonly factories?: { isActive(slug: string): boolean };
   /** Fault models and labels (absent in tests of other pages). */
   readonly learning?: Pick<OperatorLearning, "models" | "labels">;
   /** Who a request's page is for, as the auth middleware set it; nobody unless given. */
@@ -211,6 +215,7 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
     ...(deps.notifications === undefined ? {} : { notifications: deps.notifications }),
     ...(deps.audit === undefined ? {} : { audit: deps.audit }),
     ...(deps.learning === undefined ? {} : { learning: deps.learning }),
+    ...(deps.factories === undefined ? {} : { factories: deps.factories }),
     mqttPort,
     windowMs,
   };

@@ -271,3 +271,18 @@ Deno.test("createPages checks its options", async () => {
     /'mqttPort' must be a TCP port: current value is 70000/,
   );
 });
+
+Deno.test("createPages shows a registered factory before its first machine reports", async () => {
+  const app = await createPages(deps({
+    directory: fakeDirectory([]),
+    factories: { isActive: (slug) => slug === "bakery" },
+  }));
+  const registered = await app.request("/factories/bakery");
+  assert.equal(registered.status, 200);
+  const html = await registered.text();
+  assert.match(html, /No machine of this factory has reported yet/);
+  assert.match(html, /href="\/factories\/bakery\/devices"/);
+  const unknown = await app.request("/factories/nowhere");
+  assert.equal(unknown.status, 404);
+  await unknown.body?.cancel();
+});

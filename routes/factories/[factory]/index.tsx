@@ -16,7 +16,8 @@ export const handler: Handlers<FactoryOverviewProps, PageState> = {
     const { factory } = ctx.params;
     const { directory, clock } = ctx.state;
     const machines = ID_PATTERN.test(factory) ? directory.machines(factory) : [];
-    if (machines.length === 0) {
+    // A registered factory is shown before its first machine reports (an invitee lands here).
+    if (machines.length === 0 && ctx.state.factories?.isActive(factory) !== true) {
       return ctx.renderNotFound(`No factory named '${factory}' has reported to this Millwright.`);
     }
     const now = clock.now();
@@ -66,6 +67,13 @@ export default function FactoryPage({ data }: PageProps<FactoryOverviewProps>): 
       }
     >
       <h1 class="page-title">{data.factory}</h1>
+      {data.tiles.length === 0 && (
+        <p class="empty-note">
+          No machine of this factory has reported yet. Give each device a credential on the{" "}
+          <a href={`/factories/${encodeURIComponent(data.factory)}/devices`}>Devices</a>{" "}
+          page; its telemetry then appears here live.
+        </p>
+      )}
       <Island name="FactoryOverview" component={FactoryOverview} props={data} />
     </PageLayout>
   );
