@@ -30,6 +30,7 @@ import { openIdentity } from "./engine/identity/open_identity.ts";
 import { ProvisioningKeyStore } from "./engine/identity/provisioning_keys.ts";
 import type { DeviceAuditEntry } from "./routes/api/v1/devices.ts";
 import { pageSessionOf } from "./web/auth_context.ts";
+import type { GateAuditEntry } from "./web/auth_middleware.ts";
 import { pageAuditLogOf } from "./routes/factories/[factory]/audit.tsx";
 import { MqttSource } from "./engine/mqtt/mqtt_source.ts";
 import {
@@ -378,6 +379,14 @@ export async function startMillwright(
         trustProxy: config.trustProxy,
       },
       identity,
+      audit: (entry: GateAuditEntry) =>
+        identity.audit.record({
+          actor: entry.principal,
+          action: entry.action,
+          factory: entry.factory,
+          target: entry.target,
+          ip: entry.ip,
+        }),
       devices: {
         credentials: deviceCredentials,
         provisioningKeys,

@@ -314,9 +314,7 @@ Deno.test("import writes while the engine runs on the same DATA_DIR", async () =
       assert.equal(health.status, 200, await health.text());
       // The engine reads what the import wrote (its history API knows store-only machines).
       const answer = await mw.api(
-        `/api/v1/factories/bakery/machines/oven-3/history?metric=temp&from=${
-          T0 - 10_000
-        }&to=${T0}`,
+        `/api/v1/factories/bakery/machines/oven-3/history?metric=temp&from=${T0 - 10_000}&to=${T0}`,
       );
       const body = await answer.json();
       assert.equal(answer.status, 200, JSON.stringify(body));

@@ -75,6 +75,7 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
       prefix: "/api/v1",
       mode: "api",
       trustProxy: security.trustProxy,
+      audit: deps.audit,
     }),
   );
   const api = new Hono();

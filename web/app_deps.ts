@@ -9,7 +9,7 @@ import type { EngineMetrics } from "../engine/metrics.ts";
 import type { TimeSeriesStore } from "../engine/store/time_series_store.ts";
 import type { MachineRef } from "../engine/telemetry.ts";
 import type { ConfiguredDispatcher } from "../engine/notify/mod.ts";
-import type { RequestAuthenticator } from "./auth_middleware.ts";
+import type { GateAuditEntry, RequestAuthenticator } from "./auth_middleware.ts";
 import type { LiveHub } from "./live_hub.ts";
 import type { AgentApiDeps } from "../routes/api/v1/agent.ts";
 import type { DevicesDeps } from "../routes/api/v1/devices.ts";
@@ -55,6 +55,8 @@ export interface AppDeps {
   readonly auth: RequestAuthenticator;
   /** TLS, CORS and WebSocket origins; plain HTTP without CORS unless given. */
   readonly security?: SecurityOptions;
+  /** Records audited changes (rules, thresholds, notifications, models) made through the API. */
+  readonly audit?: (entry: GateAuditEntry) => void;
   readonly clock: Clock;
   readonly metrics: EngineMetrics;
   readonly directory: MachineDirectory;

@@ -46,6 +46,18 @@ export interface AuthMiddlewareOptions {
   readonly mode: "api" | "pages";
   /** Take the client address from `X-Forwarded-For` (behind a trusted proxy only). */
   readonly trustProxy?: boolean;
+  /** Where the audited routes' successful changes are recorded. */
+  readonly audit?: (entry: GateAuditEntry) => void;
+}
+
+/** A successful change of an audited route (see `AccessRule.audit`). */
+export interface GateAuditEntry {
+  readonly principal: Principal;
+  readonly action: string;
+  readonly factory: string | null;
+  /** The concrete path changed, e.g. `/factories/demo/rules/oil-hot`. */
+  readonly target: string;
+  readonly ip: string;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -112,7 +124,16 @@ export function authMiddleware(options: AuthMiddlewareOptions): MiddlewareHandle
         c.set("csrfToken", await authenticator.csrfTokenFor(auth.sessionId));
       }
     }
-    return await next();
+    await next();
+    if (rule.audit !== undefined && options.audit !== undefined && c.res.status < 300) {
+      options.audit({
+        principal: auth.principal,
+        action: rule.audit,
+        factory: factory ?? null,
+        target: path,
+        ip: c.get("clientIp") ?? "unknown",
+      });
+    }
   };
 }
 

@@ -5,6 +5,7 @@ import { principalOf } from "./auth_context.ts";
 import {
   type Authentication,
   authMiddleware,
+  type GateAuditEntry,
   type RequestAuthenticator,
 } from "./auth_middleware.ts";
 import { handleError } from "./http_error.ts";
@@ -173,4 +174,41 @@ Deno.test("AccessTable prefers static segments and decodes parameters", () => {
   assert.deepEqual(table.match("HEAD", "/static/css/x.css")?.params, { path: "css/x.css" });
   assert.equal(table.match("POST", "/rules/new"), undefined);
   assert.equal(table.knowsPath("/rules/new"), true);
+});
+
+Deno.test("audited routes are recorded when they succeed, with who, where and from where", async () => {
+  const entries: GateAuditEntry[] = [];
+  const app = new Hono();
+  app.onError(handleError);
+  app.use(
+    "*",
+    authMiddleware({
+      authenticator,
+      table: new AccessTable([
+        {
+          method: "PUT",
+          path: "/factories/:factory/rules/:id",
+          access: "manage_rules",
+          factory: "path",
+          audit: "rule.update",
+        },
+      ]),
+      prefix: "",
+      mode: "api",
+      audit: (entry) => entries.push(entry),
+    }),
+  );
+  app.put(
+    "/factories/:factory/rules/:id",
+    (c) => c.req.param("id") === "bad" ? c.json({ error: "no" }, 400) : c.json({ ok: true }),
+  );
+  const put = (path: string, role: string) =>
+    app.request(path, { method: "PUT", headers: { authorization: `Bearer ${role}` } });
+  assert.equal((await put("/factories/a/rules/r1", "admin")).status, 200);
+  assert.equal((await put("/factories/a/rules/bad", "admin")).status, 400);
+  assert.equal((await put("/factories/a/rules/r1", "viewer")).status, 403);
+  assert.deepEqual(
+    entries.map((e) => [e.principal.name, e.action, e.factory, e.target]),
+    [["admin", "rule.update", "a", "/factories/a/rules/r1"]],
+  );
 });

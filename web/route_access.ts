@@ -32,6 +32,8 @@ export interface AccessRule {
   readonly path: string;
   readonly access: Access;
   readonly factory: FactorySource;
+  /** Audit action recorded by the gate when the request succeeds (for handlers that do not record their own). */
+  readonly audit?: string;
 }
 
 const rule = (
@@ -40,6 +42,14 @@ const rule = (
   access: Access,
   factory: FactorySource = path.includes(":factory") ? "path" : "none",
 ): AccessRule => ({ method, path, access, factory });
+
+/** A state change the gate writes to the audit log as `action` when it succeeds. */
+const audited = (
+  method: AccessRule["method"],
+  path: string,
+  access: Access,
+  action: string,
+): AccessRule => ({ ...rule(method, path, access), audit: action });
 
 const F = "/factories/:factory";
 const M = `${F}/machines/:machine`;
@@ -66,9 +76,9 @@ export const API_ACCESS: readonly AccessRule[] = [
   // Machines, history, live.
   rule("GET", `${F}/machines`, "view"),
   rule("GET", M, "view"),
-  rule("POST", `${M}/release`, "manage_machines"),
+  audited("POST", `${M}/release`, "manage_machines", "machine.release"),
   rule("GET", `${M}/thresholds`, "view"),
-  rule("PUT", `${M}/thresholds`, "manage_machines"),
+  audited("PUT", `${M}/thresholds`, "manage_machines", "machine.thresholds"),
   rule("GET", `${M}/history`, "view"),
   rule("GET", `${M}/history.csv`, "reports"),
   rule("GET", `${M}/history.json`, "reports"),
@@ -76,7 +86,7 @@ export const API_ACCESS: readonly AccessRule[] = [
   rule("GET", `${M}/forecast`, "view"),
   rule("GET", `${M}/spectrum`, "view"),
   rule("GET", `${M}/vibration`, "view"),
-  rule("PUT", `${M}/vibration`, "manage_machines"),
+  audited("PUT", `${M}/vibration`, "manage_machines", "machine.vibration"),
   rule("GET", `${F}/trends`, "view"),
   rule("GET", "/live", "view", "query"),
   rule("POST", "/ingest", "ingest", "handler"),
@@ -88,13 +98,13 @@ export const API_ACCESS: readonly AccessRule[] = [
   rule("POST", `${F}/alerts/:alertId/shelve`, "acknowledge"),
   rule("POST", `${F}/alerts/:alertId/unshelve`, "acknowledge"),
   rule("GET", `${F}/rules`, "view"),
-  rule("POST", `${F}/rules`, "manage_rules"),
+  audited("POST", `${F}/rules`, "manage_rules", "rule.create"),
   rule("GET", `${F}/rules/:id`, "view"),
   rule("GET", `${F}/rules/:id/versions`, "view"),
-  rule("POST", `${F}/rules/:id/enable`, "manage_rules"),
-  rule("POST", `${F}/rules/:id/disable`, "manage_rules"),
-  rule("PUT", `${F}/rules/:id`, "manage_rules"),
-  rule("DELETE", `${F}/rules/:id`, "manage_rules"),
+  audited("POST", `${F}/rules/:id/enable`, "manage_rules", "rule.enable"),
+  audited("POST", `${F}/rules/:id/disable`, "manage_rules", "rule.disable"),
+  audited("PUT", `${F}/rules/:id`, "manage_rules", "rule.update"),
+  audited("DELETE", `${F}/rules/:id`, "manage_rules", "rule.delete"),
   rule("GET", `${F}/rules/:id/preview`, "view"),
   rule("POST", "/rules/backtest", "view", "handler"),
   // The LLM agent: alert explanations and questions about a machine.
@@ -102,26 +112,36 @@ export const API_ACCESS: readonly AccessRule[] = [
   rule("POST", `${M}/ask`, "view"),
   // Learning from operators: machine types, labels, sensitivity, fault models.
   rule("GET", `${M}/type`, "view"),
-  rule("PUT", `${M}/type`, "manage_machines"),
+  audited("PUT", `${M}/type`, "manage_machines", "machine.type"),
   rule("GET", `${F}/labels`, "view"),
   rule("POST", `${F}/labels`, "acknowledge"),
   rule("DELETE", `${F}/labels/:id`, "acknowledge"),
   rule("GET", `${M}/sensitivity`, "view"),
-  rule("POST", `${M}/sensitivity/reset`, "manage_machines"),
+  audited("POST", `${M}/sensitivity/reset`, "manage_machines", "machine.sensitivity.reset"),
   rule("GET", `${F}/models`, "view"),
-  rule("POST", `${F}/models/:type/train`, "manage_machines"),
+  audited("POST", `${F}/models/:type/train`, "manage_machines", "model.train"),
   rule("GET", `${F}/models/:type/versions`, "view"),
   rule("GET", `${F}/models/:type/versions/:version`, "view"),
-  rule("POST", `${F}/models/:type/versions/:version/activate`, "manage_machines"),
+  audited(
+    "POST",
+    `${F}/models/:type/versions/:version/activate`,
+    "manage_machines",
+    "model.activate",
+  ),
   rule("GET", `${M}/prediction`, "view"),
   // Notifications.
   rule("GET", `${F}/notifications/channels`, "manage_rules"),
-  rule("POST", `${F}/notifications/channels`, "manage_rules"),
-  rule("PUT", `${F}/notifications/channels/:id`, "manage_rules"),
-  rule("DELETE", `${F}/notifications/channels/:id`, "manage_rules"),
+  audited("POST", `${F}/notifications/channels`, "manage_rules", "notification.channel.create"),
+  audited("PUT", `${F}/notifications/channels/:id`, "manage_rules", "notification.channel.update"),
+  audited(
+    "DELETE",
+    `${F}/notifications/channels/:id`,
+    "manage_rules",
+    "notification.channel.delete",
+  ),
   rule("POST", `${F}/notifications/channels/:id/test`, "manage_rules"),
   rule("GET", `${F}/notifications/routing`, "manage_rules"),
-  rule("PUT", `${F}/notifications/routing`, "manage_rules"),
+  audited("PUT", `${F}/notifications/routing`, "manage_rules", "notification.routing"),
   rule("GET", `${F}/notifications/log`, "manage_rules"),
   // Users, invites, API tokens, audit.
   rule("GET", `${F}/users`, "manage_users"),

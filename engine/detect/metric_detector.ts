@@ -2,6 +2,7 @@ import { CusumDetector, type CusumState } from "./cusum.ts";
 import type { DetectorName, StreamingDetector } from "./detector.ts";
 import { EwmaDetector, type EwmaState } from "./ewma.ts";
 import { FlatlineDetector, type FlatlineState } from "./flatline.ts";
+import { ContextualDetector, type ContextualOptions, type ContextualState } from "./contextual.ts";
 import { AnomalyLikelihood, type LikelihoodOptions, type LikelihoodState } from "./likelihood.ts";
 import { RobustMadDetector, type RobustMadState } from "./robust_mad.ts";
 import { RollingSigmaDetector, type RollingSigmaState } from "./rolling_sigma.ts";
@@ -16,6 +17,10 @@ export interface MetricDetectorOptions {
   readonly flatline: { readonly minRun: number };
   readonly seasonal: SeasonalOptions;
   readonly likelihood: LikelihoodOptions;
+  /** Contextual novelty (never-seen transitions of quantised values); see {@link ContextualDetector}. */
+  readonly context: ContextualOptions;
+  /** The score is at least `contextWeight` × the contextual novelty (0 = off). */
+  readonly contextWeight: number;
   /** A point is flagged when its (sensitivity-scaled) score reaches this. */
   readonly flagThreshold: number;
   /** Points after a flag during which the score is lowered (one incident, one flag). */
@@ -58,6 +63,8 @@ export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
     winsorize: 0,
   },
   likelihood: { shortWindow: 1, longWindow: 500, warmup: 30, decades: 5 },
+  context: JSON.parse(Deno.env.get("CTX") ?? '{ "grids": [6, 8], "order": 1, "rest": 50, "restLevel": 0.75, "warmup": 50 }'),
+  contextWeight: Number(Deno.env.get("CW") ?? 1),
   flagThreshold: 0.75,
   refractory: 100,
   refractoryPenalty: 0.2,
@@ -67,6 +74,7 @@ export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
   scored: ["sigma", "seasonal", "flatline"],
 };
 
+const MODE = Number(Deno.env.get("MODE") ?? 0);
 /** Bounds of the per-metric sensitivity factor (1 = default, > 1 = less sensitive). */
 export const SENSITIVITY_BOUNDS = { min: 0.5, max: 3 } as const;
 
@@ -98,6 +106,7 @@ export interface MetricDetectorState {
   readonly flatline: FlatlineState;
   readonly seasonal?: SeasonalState;
   readonly likelihood: LikelihoodState;
+  readonly context?: ContextualState;
   readonly sensitivity: number;
   readonly quiet: number;
   readonly fatigue?: number;
@@ -134,6 +143,7 @@ export class MetricDetector {
   readonly #flatline: FlatlineDetector;
   readonly #seasonal: SeasonalDetector;
   readonly #likelihood: AnomalyLikelihood;
+  readonly #context: ContextualDetector;
   readonly #all: readonly StreamingDetector[];
   readonly #scoredMask: readonly boolean[];
   readonly #raws = new Float64Array(6);
@@ -155,6 +165,7 @@ export class MetricDetector {
     this.#flatline = new FlatlineDetector(options.flatline, state?.flatline);
     this.#seasonal = new SeasonalDetector(options.seasonal, state?.seasonal);
     this.#likelihood = new AnomalyLikelihood(options.likelihood, state?.likelihood);
+    this.#context = new ContextualDetector(options.context, state?.context);
     this.#all = [
       this.#sigma,
       this.#mad,
@@ -223,6 +234,8 @@ export class MetricDetector {
     const calibrated = this.#likelihood.update(fed);
     const direct = fed / (fed + 1);
     let score = this.#o.blend * direct + (1 - this.#o.blend) * calibrated;
+    const novelty = this.#o.contextWeight * this.#context.update(value);
+    if (MODE === 0 && novelty > score) score = novelty;
     score /= this.#sensitivity;
     if (score > 1) score = 1;
     const inRefractory = this.#quiet > 0;
@@ -234,8 +247,11 @@ export class MetricDetector {
       score = Math.max(0, score - this.#fatigue);
       this.#fatigue *= this.#fatigueDecay;
     }
+    if (MODE === 1 && novelty > score) score = novelty;
+    const baseFlag = score >= this.#o.flagThreshold;
+    if (MODE === 2 && novelty > score) score = novelty;
     const flagged = score >= this.#o.flagThreshold;
-    if (flagged) {
+    if (MODE === 2 ? baseFlag : flagged) {
       this.#quiet = this.#o.refractory;
       this.#fatigue += this.#o.fatigueStep;
     }
@@ -259,6 +275,7 @@ export class MetricDetector {
       flatline: this.#flatline.snapshot(),
       seasonal: this.#seasonal.snapshot(),
       likelihood: this.#likelihood.snapshot(),
+      context: this.#context.snapshot(),
       sensitivity: this.#sensitivity,
       quiet: this.#quiet,
       fatigue: this.#fatigue,

@@ -91,6 +91,7 @@ export class HoltWinters {
   readonly #state: HoltWintersState;
   /** The candidate with the smallest α: it alone updates the season. */
   readonly #anchor: number;
+  readonly #dampedTables = new Map<number, Float64Array>();
 
   constructor(options: HoltWintersOptions, state?: HoltWintersState) {
     if (options.candidates.length === 0) {
@@ -130,6 +131,16 @@ export class HoltWinters {
     return { ...this.#options.candidates[s.best], ...s.candidates[s.best] };
   }
 
+  /** The weights of the candidate in use (no copy: cheap on hot paths). */
+  get weights(): HoltWeights {
+    return this.#options.candidates[this.#state.best];
+  }
+
+  /** The running state of the candidate in use (read-only view, no copy). */
+  get fit(): Readonly<HoltCandidateState> {
+    return this.#state.candidates[this.#state.best];
+  }
+
   /** The state, for snapshots (a copy). */
   toJSON(): HoltWintersState {
     return structuredClone(this.#state);
@@ -153,6 +164,19 @@ export class HoltWinters {
 
   #phiOf(candidate: number): number {
     return this.#options.candidates[candidate].phi ?? this.#options.phi;
+  }
+
+  /** φ + … + φʰ for integer h (tabled per φ: forecasts read it 60 times per path). */
+  #dampedSum(phi: number, h: number): number {
+    if (phi === 1 || !Number.isInteger(h) || h < 0 || h > 4_096) return dampedSum(phi, h);
+    let table = this.#dampedTables.get(phi);
+    if (table === undefined || table.length <= h) {
+      const size = Math.max(h + 1, 2 * (table?.length ?? 128));
+      table = new Float64Array(size);
+      for (let k = 1, power = 1; k < size; k++) table[k] = table[k - 1] + (power *= phi);
+      this.#dampedTables.set(phi, table);
+    }
+    return table[h];
   }
 
   /** The seasonal term of step index `t` (0 without seasonality). */
@@ -215,7 +239,7 @@ export class HoltWinters {
     const slots = Math.max(1, Math.round(k / stride)), reachSteps = stride * slots;
     const slot = (s.t / stride) % slots, seasonal = this.seasonAt(s.t + reachSteps);
     for (let i = 0; i < candidates.length; i++) {
-      const c = s.candidates[i], reach = dampedSum(candidates[i].phi ?? phi, reachSteps);
+      const c = s.candidates[i], reach = this.#dampedSum(candidates[i].phi ?? phi, reachSteps);
       c.ahead ??= [];
       c.mseAhead ??= 0;
       const made = c.ahead[slot];
@@ -232,7 +256,8 @@ export class HoltWinters {
   /** The mean forecast `h` ≥ 0 steps past the latest (h = 0: its fitted value). */
   forecast(h: number): number {
     const s = this.#state, c = s.candidates[s.best];
-    const path = c.level + c.trend * dampedSum(this.#phiOf(s.best), h) + this.seasonAt(s.t - 1 + h);
+    const path = c.level + c.trend * this.#dampedSum(this.#phiOf(s.best), h) +
+      this.seasonAt(s.t - 1 + h);
     // Near term, start from the level that predicts the next step best and
     // hand over to the candidate ranked ahead: the gap fades over ~k/4 steps.
     const near = s.candidates[s.bestNear ?? s.best];
@@ -242,7 +267,8 @@ export class HoltWinters {
 
   /** Forecast from a saved (level, trend) made `h` steps before now for the next step. */
   forecastFrom(level: number, trend: number, madeAt: number, h: number): number {
-    return level + trend * dampedSum(this.#phiOf(this.#state.best), h) + this.seasonAt(madeAt + h);
+    return level + trend * this.#dampedSum(this.#phiOf(this.#state.best), h) +
+      this.seasonAt(madeAt + h);
   }
 }
 

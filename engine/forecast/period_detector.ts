@@ -62,6 +62,7 @@ export class PeriodDetector {
   readonly #options: PeriodDetectorOptions;
   readonly #state: PeriodDetectorState;
   readonly #maxFactor: number;
+  #uncertainty = 0;
 
   constructor(options: PeriodDetectorOptions, state?: PeriodDetectorState) {
     if (!Number.isInteger(options.capacity) || options.capacity < 16 || options.capacity % 2) {
@@ -88,6 +89,15 @@ export class PeriodDetector {
   /** The state, for snapshots (a copy). */
   toJSON(): PeriodDetectorState {
     return structuredClone(this.#state);
+  }
+
+  /**
+   * ± steps of the latest {@link detect}'s period: 0 at full resolution or
+   * when refined, else `factor` (too few recent steps to refine, e.g. right
+   * after a restore: snapshots leave the full-resolution steps out).
+   */
+  get uncertainty(): number {
+    return this.#uncertainty;
   }
 
   /** Steps per history value: the resolution periods are seen at. */
@@ -129,6 +139,7 @@ export class PeriodDetector {
   detect(): number | null {
     const s = this.#state;
     s.sinceCheck = 0;
+    this.#uncertainty = 0;
     const x = detrended(s.values);
     const n = x.length;
     let energy = 0, spread = 0;
@@ -175,9 +186,11 @@ export class PeriodDetector {
     // linear detrend of a few cycles would bias the lag, so none here.
     const x = ordered;
     let best = coarse, bestR = -Infinity;
+    this.#uncertainty = factor;
     for (let lag = Math.max(2, coarse - factor); lag <= coarse + factor; lag++) {
       const pairs = n - lag;
       if (pairs < lag) break; // fewer than two cycles of overlap: keep the coarse value
+      this.#uncertainty = 0;
       let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
       for (let i = 0; i < pairs; i++) {
         const a = x[i], b = x[i + lag];
