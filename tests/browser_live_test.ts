@@ -5,7 +5,9 @@
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
 import { withChromium } from "./support/chromium.ts";
-import { startTestEngine } from "./support/test_engine.ts";
+import { signedInPage } from "./support/browser_session.ts";
+import { provisionDevice } from "./support/device.ts";
+import { addFactory, startTestEngine } from "./support/test_engine.ts";
 
 const WAIT = { timeout: 15_000 };
 
@@ -14,7 +16,7 @@ Deno.test("the overview lists every simulated machine and keeps them live", asyn
   const mw = await startTestEngine(dataDir, { SIMULATOR: "on" });
   try {
     await withChromium(async (browser) => {
-      const page = await browser.newPage();
+      const page = await signedInPage(browser, mw.url);
       // Before the simulator's first round the start page waits and reloads itself.
       await page.goto(`${mw.url}/`);
       await page.waitForURL(/\/factories\/demo$/, WAIT);
@@ -47,12 +49,17 @@ Deno.test("the overview lists every simulated machine and keeps them live", asyn
 Deno.test("a value published by a device appears on its live machine page", async () => {
   const dataDir = await Deno.makeTempDir();
   const mw = await startTestEngine(dataDir);
-  const device = await mqtt.connectAsync(mw.mqttUrl, { clientId: "oven-3-device" });
+  let device: mqtt.MqttClient | undefined;
   const topic = "factories/bakery/machines/oven-3/telemetry";
   try {
+    await addFactory(mw, "bakery", { autoRegister: false });
+    device = await mqtt.connectAsync(mw.mqttUrl, {
+      clientId: "oven-3-device",
+      ...await provisionDevice(mw, "bakery", "oven-3"),
+    });
     await device.publishAsync(topic, JSON.stringify({ metrics: { temp: 180.25 } }), { qos: 1 });
     await withChromium(async (browser) => {
-      const page = await browser.newPage();
+      const page = await signedInPage(browser, mw.url);
       const response = await page.goto(`${mw.url}/factories/bakery/machines/oven-3`);
       assert.equal(response?.status(), 200);
       await page.locator('.live-indicator[data-state="live"]').waitFor(WAIT);
@@ -71,7 +78,7 @@ Deno.test("a value published by a device appears on its live machine page", asyn
       await page.locator('.chart-panel[data-metric="door"] canvas').waitFor(WAIT);
     });
   } finally {
-    await device.endAsync();
+    await device?.endAsync();
     await mw.stop();
     await Deno.remove(dataDir, { recursive: true });
   }

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { launchChromium } from "./support/chromium.ts";
-import { startTestEngine } from "./support/test_engine.ts";
+import { signedInPage } from "./support/browser_session.ts";
+import { addFactory, json, startTestEngine } from "./support/test_engine.ts";
 import { startHttpReceiver, statusSequence } from "./support/http_receiver.ts";
 
 const WAIT = { timeout: 15_000 };
@@ -16,21 +17,21 @@ Deno.test("notification settings page sends a test message and saves the routing
   const mw = await startTestEngine(dataDir);
   const browser = await launchChromium();
   try {
-    const api = `${mw.url}/api/v1/factories/plant-1/notifications`;
-    const created = await fetch(`${api}/channels`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
+    await addFactory(mw, "plant-1");
+    const api = "/api/v1/factories/plant-1/notifications";
+    const created = await mw.api(
+      `${api}/channels`,
+      json("POST", {
         id: "ops-hook",
         kind: "webhook",
         settings: { url: `${receiver.url}/hook`, secret: "whsec-page-0123456789" },
         quietHours: { start: "22:00", end: "06:00", timeZone: "Europe/Berlin" },
       }),
-    });
+    );
     assert.equal(created.status, 201);
     await created.body?.cancel();
 
-    const page = await browser.newPage();
+    const page = await signedInPage(browser, mw.url);
     const problems: string[] = [];
     page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
     page.on("pageerror", (e) => problems.push(e.message));
@@ -47,7 +48,7 @@ Deno.test("notification settings page sends a test message and saves the routing
     await page.getByLabel("Send critical alerts to ops-hook").check();
     await page.getByRole("button", { name: "Save routing" }).click();
     await page.getByText("Saved; it applies to the next alert.").waitFor(WAIT);
-    const routing = await (await fetch(`${api}/routing`)).json();
+    const routing = await (await mw.api(`${api}/routing`)).json();
     assert.deepEqual(routing, { default: { critical: ["ops-hook"] } });
     assert.deepEqual(problems, [], "no script errors (CSP forbids inline scripts)");
   } finally {

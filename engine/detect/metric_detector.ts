@@ -249,9 +249,10 @@ export class MetricDetector {
     }
     if (MODE === 1 && novelty > score) score = novelty;
     const baseFlag = score >= this.#o.flagThreshold;
-    if (MODE === 2 && novelty > score) score = novelty;
+    if (MODE >= 2 && novelty > score) score = novelty;
     const flagged = score >= this.#o.flagThreshold;
-    if (MODE === 2 ? baseFlag : flagged) {
+    if (MODE === 3 && flagged && !baseFlag) this.#quiet = this.#o.refractory;
+    if (MODE >= 2 ? baseFlag : flagged) {
       this.#quiet = this.#o.refractory;
       this.#fatigue += this.#o.fatigueStep;
     }

@@ -1,4 +1,5 @@
 import type { ForecastPath } from "./forecast_path.ts";
+import type { ForecasterSnapshot } from "./forecaster_snapshot.ts";
 import {
   type ForecasterOptions,
   MetricForecaster,
@@ -23,9 +24,9 @@ export const DEFAULT_FORECAST_FEED_OPTIONS: ForecastFeedOptions = {
   maxPoints: 60,
 };
 
-/** A feed's whole state: plain JSON. */
+/** A feed's whole state: plain JSON (the forecaster's compact snapshot, or a version 1 state). */
 export interface ForecastFeedState {
-  readonly forecaster: MetricForecasterState;
+  readonly forecaster: ForecasterSnapshot | MetricForecasterState;
   /** Sample time of the latest forecast handed out, or null. */
   readonly lastForecastTs: number | null;
   /** Origin (`ts`) of the latest forecast handed out, or null: a path is not handed out twice. */

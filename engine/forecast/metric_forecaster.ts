@@ -1,5 +1,10 @@
 import type { ForecastPath, ForecastPoint } from "./forecast_path.ts";
 import {
+  type ForecasterSnapshot,
+  packForecasterState,
+  unpackForecasterState,
+} from "./forecaster_snapshot.ts";
+import {
   DEFAULT_HOLT_CANDIDATES,
   type HoltWeights,
   HoltWinters,
@@ -11,7 +16,7 @@ import {
   type PeriodDetectorOptions,
   type PeriodDetectorState,
 } from "./period_detector.ts";
-import { StepResampler, type StepResamplerState } from "./step_resampler.ts";
+import { type ResampledEvent, StepResampler, type StepResamplerState } from "./step_resampler.ts";
 
 /** Options of a {@link MetricForecaster}. */
 export interface ForecasterOptions {
@@ -74,7 +79,10 @@ const MIN_ERRORS = 16;
 /** Checks without a period before a seasonal model goes back to plain Holt. */
 const DROP_AFTER = 2;
 
-/** A forecaster's whole state: plain JSON, for the actor snapshot. */
+/**
+ * A forecaster's whole state as plain JSON (version 1 snapshots); snapshots
+ * are now the compact {@link ForecasterSnapshot}, and both restore.
+ */
 export interface MetricForecasterState {
   readonly version: 1;
   resampler: StepResamplerState;
@@ -88,6 +96,8 @@ export interface MetricForecasterState {
   lastTs: number | null;
   /** Level and trend after each of the latest maxSteps + 1 steps (ring by step index). */
   pastLevel: number[];
+  /** First step index with a level and trend in the ring (later than 0 after a compact restore). */
+  pastFrom?: number;
   pastTrend: number[];
   /** Ring of recent h-step errors per checked horizon, and how many each has had. */
   errors: number[][];
@@ -125,8 +135,18 @@ export class MetricForecaster {
   #model: HoltWinters | null;
   #detector: PeriodDetector | null;
   readonly #horizons: number[];
+  /** Least step (ms): `horizonMs` fits in `maxSteps`. */
+  readonly #minStep: number;
+  /** Resampler events, bound once: no closure per sample. */
+  readonly #onStep = (event: ResampledEvent): void => {
+    if (event.kind === "restart") this.#restart();
+    else this.#step(event.ts, event.value);
+  };
 
-  constructor(options: Partial<ForecasterOptions> = {}, state?: MetricForecasterState) {
+  constructor(
+    options: Partial<ForecasterOptions> = {},
+    state?: MetricForecasterState | ForecasterSnapshot,
+  ) {
     const o = { ...DEFAULT_FORECASTER_OPTIONS, ...options };
     for (const key of ["horizonMs", "minStepMs", "maxSteps", "errorWindow"] as const) {
       if (!(o[key] > 0) || !Number.isFinite(o[key])) {
@@ -142,7 +162,12 @@ export class MetricForecaster {
     }
     this.#options = o;
     this.#horizons = checkedHorizons(o.maxSteps);
-    this.#state = state !== undefined ? structuredClone(state) : {
+    this.#minStep = o.horizonMs / o.maxSteps;
+    this.#state = state?.version === 2
+      ? unpackForecasterState(state, o.maxSteps + 1)
+      : state !== undefined
+      ? structuredClone(state)
+      : {
       version: 1,
       resampler: new StepResampler(o).toJSON(),
       model: null,
@@ -188,8 +213,13 @@ export class MetricForecaster {
     return { alpha, beta, phi: this.#options.phi, gamma: this.#options.gamma };
   }
 
-  /** The state for a snapshot: plain JSON (a copy). */
-  toJSON(): MetricForecasterState {
+  /** The state for a snapshot: compact JSON (see {@link ForecasterSnapshot}). */
+  toJSON(): ForecasterSnapshot {
+    return packForecasterState(this.#fullState(), this.#options.maxSteps + 1);
+  }
+
+  /** The whole state, exact (a copy; larger than {@link toJSON}). */
+  #fullState(): MetricForecasterState {
     return {
       ...this.#state,
       resampler: this.#resampler.toJSON(),
@@ -205,11 +235,7 @@ export class MetricForecaster {
 
   /** Feeds one sample; timestamps must increase (older ones are ignored). */
   push(ts: number, value: number): void {
-    const minStep = this.#options.horizonMs / this.#options.maxSteps;
-    this.#resampler.push(ts, value, (event) => {
-      if (event.kind === "restart") this.#restart();
-      else this.#step(event.ts, event.value);
-    }, minStep);
+    this.#resampler.push(ts, value, this.#onStep, this.#minStep);
   }
 
   #restart(): void {
@@ -219,6 +245,7 @@ export class MetricForecaster {
     s.period = null;
     s.checksWithoutPeriod = 0;
     s.lastTs = null;
+    s.pastFrom = 0;
     s.pastLevel = [];
     s.pastTrend = [];
     s.errors = this.#horizons.map(() => []);
@@ -231,10 +258,10 @@ export class MetricForecaster {
     this.#model ??= new HoltWinters(this.#modelOptions());
     this.#detector ??= new PeriodDetector(o.period);
     const model = this.#model;
-    const t = model.steps, ring = o.maxSteps + 1;
+    const t = model.steps, ring = o.maxSteps + 1, from = Math.max(MIN_STEPS, s.pastFrom ?? 0);
     for (let i = 0; i < this.#horizons.length; i++) {
       const h = this.#horizons[i], made = t - h;
-      if (made < MIN_STEPS) continue;
+      if (made < from) continue;
       const predicted = model.forecastFrom(
         s.pastLevel[made % ring],
         s.pastTrend[made % ring],
@@ -245,9 +272,9 @@ export class MetricForecaster {
       s.errorCounts[i]++;
     }
     model.update(y);
-    const { level, trend } = model.current;
-    s.pastLevel[t % ring] = level;
-    s.pastTrend[t % ring] = trend;
+    const fit = model.fit;
+    s.pastLevel[t % ring] = fit.level;
+    s.pastTrend[t % ring] = fit.trend;
     s.lastTs = ts;
     if (this.#detector.push(y) && o.seasonal) this.#checkPeriod();
   }
@@ -264,7 +291,10 @@ export class MetricForecaster {
     const found = detector.detect();
     if (found !== null) {
       s.checksWithoutPeriod = 0;
-      if (s.period === null || Math.abs(found - s.period) > 0.05 * s.period) {
+      // A coarse period (not refined: too few recent steps, e.g. after a restore)
+      // within its resolution of the one in use confirms it.
+      const tolerance = Math.max(0.05 * (s.period ?? 0), detector.uncertainty);
+      if (s.period === null || Math.abs(found - s.period) > tolerance) {
         s.period = found;
         model.setSeason(detector.profile(found));
       }
@@ -327,7 +357,7 @@ export class MetricForecaster {
       this.#state.bounds[i] = [count, bounds[0], bounds[1]];
       return bounds;
     }
-    const { alpha, beta, mse } = this.#model!.current;
+    const { alpha, beta } = this.#model!.weights, mse = this.#model!.fit.mse;
     const variance = mse *
       (1 + (h - 1) * (alpha * alpha + alpha * beta * h + (beta * beta * h * (2 * h - 1)) / 6));
     const z = normalQuantile(1 - tail);

@@ -9,6 +9,15 @@
 export { describeCrossing, formatSpan } from "./crossing_text.ts";
 export type { ForecastPath, ForecastPoint } from "./forecast_path.ts";
 export {
+  type ForecasterSnapshot,
+  packForecasterState,
+  type PackedDetectorState,
+  type PackedHoltState,
+  SNAPSHOT_PAST_STEPS,
+  unpackForecasterState,
+} from "./forecaster_snapshot.ts";
+export { type NumberEncoding, packNumbers, unpackNumbers } from "./packed_numbers.ts";
+export {
   dampedSum,
   DEFAULT_HOLT_CANDIDATES,
   type HoltCandidateState,
