@@ -75,8 +75,11 @@ export class EngineTarget implements BenchTarget {
       denoFlags: options.denoFlags,
     });
     try {
-      const { url } = await child.message<{ url: string }>(120_000, "its URL");
-      const live = await LiveLatencyClient.open(url, options.factory);
+      const { url, token } = await child.message<{ url: string; token: string }>(
+        120_000,
+        "its URL",
+      );
+      const live = await LiveLatencyClient.open(url, options.factory, token);
       return new EngineTarget(child, url, dataDir, clientId, live);
     } catch (error) {
       await child.stop();

@@ -8,7 +8,7 @@ import { type LatencySummary, summarizeLatency } from "./percentiles.ts";
  *
  * @example
  * ```ts
- * const live = await LiveLatencyClient.open("http://127.0.0.1:8000", "bench");
+ * const live = await LiveLatencyClient.open("http://127.0.0.1:8000", "bench", token);
  * live.takeLatency(); // { count, p50, p99, max }
  * await live.close();
  * ```
@@ -36,10 +36,13 @@ export class LiveLatencyClient {
     });
   }
 
-  /** Opens the socket and waits for the server's `hello`. */
-  static async open(baseUrl: string, factory: string): Promise<LiveLatencyClient> {
+  /** Opens the socket with a bearer token and waits for the server's `hello`. */
+  static async open(baseUrl: string, factory: string, token: string): Promise<LiveLatencyClient> {
     const url = `${baseUrl.replace(/^http/, "ws")}/api/v1/live?factory=${factory}`;
-    const socket = new WebSocket(url);
+    // Deno's WebSocket takes headers as its second argument's `headers`.
+    const socket = new WebSocket(url, {
+      headers: { authorization: `Bearer ${token}` },
+    } as unknown as string[]);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (event: MessageEvent) => {
         if (JSON.parse(event.data).type !== "hello") return;
