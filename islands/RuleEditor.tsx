@@ -88,7 +88,6 @@ export default function RuleEditor(props: RuleEditorProps): VNode {
   const [message, setMessage] = useState<Message>(
     props.notice === undefined ? null : { kind: "ok", text: props.notice },
   );
-  const [by, setBy] = useState("engineer");
   const [mounted, setMounted] = useState(false);
   // Bumped to ask for the preview again (after the server was busy).
   const [previewAttempt, setPreviewAttempt] = useState(0);
@@ -174,7 +173,6 @@ export default function RuleEditor(props: RuleEditorProps): VNode {
     setMessage(null);
     const body = {
       ...ruleJson,
-      by: by.trim() || "engineer",
       ...(record === null ? {} : { version: record.rule.version }),
     };
     const result = await saveRule(factory, record?.rule.id ?? null, body);
@@ -204,7 +202,7 @@ export default function RuleEditor(props: RuleEditorProps): VNode {
     ) {
       return;
     }
-    const result = await deleteRule(factory, record.rule.id, by.trim() || "engineer");
+    const result = await deleteRule(factory, record.rule.id);
     if (result.ok) location.assign(rulesPath(factory));
     else setMessage({ kind: "error", text: result.message });
   };
@@ -475,17 +473,6 @@ export default function RuleEditor(props: RuleEditorProps): VNode {
               </div>
             )}
             <div class="rule-footer-actions">
-              <label class="rule-by">
-                saved by
-                <input
-                  type="text"
-                  class="rule-input"
-                  name="by"
-                  value={by}
-                  size={14}
-                  onInput={(event) => setBy((event.currentTarget as HTMLInputElement).value)}
-                />
-              </label>
               <button
                 type="submit"
                 class="rule-button rule-button--primary"

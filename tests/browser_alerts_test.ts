@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { AlertEvent } from "../engine/events.ts";
 import { withChromium } from "./support/chromium.ts";
-import { startTestEngine } from "./support/test_engine.ts";
+import { signedInContext } from "./support/browser_session.ts";
+import { addFactory, addUser, json, startTestEngine } from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const WAIT = { timeout: 15_000 };
@@ -44,25 +45,30 @@ Deno.test("an alert appears live on the alerts and machine pages and is acknowle
   await Deno.mkdir(SHOTS, { recursive: true });
   const mw = await startTestEngine(dataDir);
   try {
+    await addFactory(mw, "bakery");
+    // Ana, an operator of the bakery, acts in the browser: actions are recorded under her name.
+    const ana = await addUser(mw, "bakery", "operator", "ana@bakery.test", "ana");
     // The machine reports, so its pages exist and its history has values to chart.
     const start = Date.now();
     for (let i = 0; i < 30; i++) {
-      const response = await fetch(`${mw.url}/api/v1/ingest?factory=bakery&machine=oven-3`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ts: start - (30 - i) * 10_000, metrics: { temp: 200 + i } }),
-      });
+      const response = await mw.api(
+        "/api/v1/ingest?factory=bakery&machine=oven-3",
+        json("POST", { ts: start - (30 - i) * 10_000, metrics: { temp: 200 + i } }),
+      );
       assert.equal(response.status, 200, await response.text());
     }
     await waitFor(async () => {
-      const response = await fetch(`${mw.url}/api/v1/factories/bakery/machines/oven-3`);
+      const response = await mw.api("/api/v1/factories/bakery/machines/oven-3");
       await response.body?.cancel();
       return response.ok;
     }, { what: "oven-3 to be known" });
 
     await withChromium(async (browser) => {
-      const alertsPage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const machinePage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const { context } = await signedInContext(browser, mw.url, ana, {
+        viewport: { width: 1400, height: 900 },
+      });
+      const alertsPage = await context.newPage();
+      const machinePage = await context.newPage();
       const errors: string[] = [];
       for (const page of [alertsPage, machinePage]) {
         page.on("pageerror", (error) => errors.push(error.message));
@@ -84,11 +90,10 @@ Deno.test("an alert appears live on the alerts and machine pages and is acknowle
       assert.match(text!, /temp 231 > 220 for 1 min/);
       await machinePage.screenshot({ path: `${SHOTS}/machine-raised.png`, fullPage: true });
 
-      // Acknowledge on the alerts page, with a note and a name.
+      // Acknowledge on the alerts page, with a note; the signed-in operator is who acts.
       await alertsPage.locator(`${row(first.alertId!)} button[data-verb="acknowledge"]`).click();
       const form = alertsPage.locator(`${row(first.alertId!)} form.alert-action-form`);
       await form.locator('input[name="note"]').fill("checking the burner");
-      await form.locator('input[name="by"]').fill("ana");
       await alertsPage.screenshot({ path: `${SHOTS}/alerts-ack-form.png`, fullPage: true });
       await form.locator('button[type="submit"]').click();
       await alertsPage.locator(`${row(first.alertId!)}[data-state="acknowledged"]`).waitFor(WAIT);
@@ -172,7 +177,7 @@ Deno.test("an alert appears live on the alerts and machine pages and is acknowle
       await alertsPage.locator(".alert-detail-head .alert-shelved").waitFor(WAIT);
       await alertsPage.locator('.alert-actions button[data-verb="unshelve"]').waitFor(WAIT);
 
-      const overview = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const overview = await context.newPage();
       await overview.goto(`${mw.url}/factories/bakery`);
       await overview.locator(`${card(second.alertId!)}[data-state="acknowledged"]`).waitFor(WAIT);
       await overview.locator(`${card(second.alertId!)}.is-shelved`).waitFor(WAIT);

@@ -53,17 +53,17 @@ Deno.test("a value published by a device appears on its live machine page", asyn
   const topic = "factories/bakery/machines/oven-3/telemetry";
   try {
     await addFactory(mw, "bakery", { autoRegister: false });
-    device = await mqtt.connectAsync(mw.mqttUrl, {
+    const client = device = await mqtt.connectAsync(mw.mqttUrl, {
       clientId: "oven-3-device",
       ...await provisionDevice(mw, "bakery", "oven-3"),
     });
-    await device.publishAsync(topic, JSON.stringify({ metrics: { temp: 180.25 } }), { qos: 1 });
+    await client.publishAsync(topic, JSON.stringify({ metrics: { temp: 180.25 } }), { qos: 1 });
     await withChromium(async (browser) => {
       const page = await signedInPage(browser, mw.url);
       const response = await page.goto(`${mw.url}/factories/bakery/machines/oven-3`);
       assert.equal(response?.status(), 200);
       await page.locator('.live-indicator[data-state="live"]').waitFor(WAIT);
-      await device.publishAsync(topic, JSON.stringify({ metrics: { temp: 203.5, door: 1 } }), {
+      await client.publishAsync(topic, JSON.stringify({ metrics: { temp: 203.5, door: 1 } }), {
         qos: 1,
       });
       await page.waitForFunction(

@@ -153,6 +153,19 @@ Deno.test("pages show live tiles and charts in a browser", async (t) => {
       if (/^\/api\/v1\/factories\/[^/]+\/alerts$/.test(url.pathname)) {
         return Response.json({ alerts: [], next: null });
       }
+      // The machine page asks for its fault prediction; no model is trained here.
+      const prediction = /^\/api\/v1\/factories\/([^/]+)\/machines\/([^/]+)\/prediction$/
+        .exec(url.pathname);
+      if (prediction !== null) {
+        const [, factory, machine] = prediction;
+        return Response.json({
+          factory,
+          machine,
+          machineType: machine.replace(/-\d+$/, ""),
+          activeVersion: null,
+          prediction: null,
+        });
+      }
       return url.pathname === "/api/v1/live" ? live.handle(request) : pages.fetch(request);
     },
   );

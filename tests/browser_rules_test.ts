@@ -11,23 +11,29 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { AlertEvent } from "../engine/events.ts";
 import { withChromium } from "./support/chromium.ts";
-import { startTestEngine } from "./support/test_engine.ts";
+import { signedInContext } from "./support/browser_session.ts";
+import {
+  addFactory,
+  addUser,
+  json,
+  startTestEngine,
+  type TestEngine,
+} from "./support/test_engine.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const WAIT = { timeout: 15_000 };
 const SHOTS = "/tmp/millwright-rules";
 
-async function ingest(url: string, machine: string, ts: number, temp: number): Promise<void> {
-  const response = await fetch(`${url}/api/v1/ingest?factory=bakery&machine=${machine}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ts, metrics: { temp } }),
-  });
+async function ingest(mw: TestEngine, machine: string, ts: number, temp: number): Promise<void> {
+  const response = await mw.api(
+    `/api/v1/ingest?factory=bakery&machine=${machine}`,
+    json("POST", { ts, metrics: { temp } }),
+  );
   assert.equal(response.status, 200, await response.text());
 }
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
+/** Records the script errors of `page` into `errors`, returned. */
+function watchErrors(page: Page, errors: string[] = []): string[] {
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (m) => {
     // A 400 from the live validation is expected while a value is wrong.
@@ -45,23 +51,30 @@ Deno.test("an engineer builds a rule in the browser: validation, preview, create
     if (event.type === "alert") alerts.push(event);
   });
   try {
+    await addFactory(mw, "bakery");
+    // Three people of the bakery, each signed in in their own browser: who acts is who is signed in.
+    const engineer = await addUser(mw, "bakery", "admin", "engineer@bakery.test", "engineer");
+    const omar = await addUser(mw, "bakery", "operator", "omar@bakery.test", "omar");
+    const ana = await addUser(mw, "bakery", "admin", "ana@bakery.test", "ana");
     // Ten minutes of history: oven-1 above 80 once, for a minute; oven-2 never.
     const start = Date.now() - 10 * 60_000;
     for (let i = 0; i < 20; i++) {
       const ts = start + i * 30_000;
-      await ingest(mw.url, "oven-1", ts, i >= 8 && i < 10 ? 85 : 70);
-      await ingest(mw.url, "oven-2", ts, 65);
+      await ingest(mw, "oven-1", ts, i >= 8 && i < 10 ? 85 : 70);
+      await ingest(mw, "oven-2", ts, 65);
     }
     await waitFor(async () => {
-      const response = await fetch(
-        `${mw.url}/api/v1/factories/bakery/machines/oven-1/history?metric=temp&from=${start}`,
+      const response = await mw.api(
+        `/api/v1/factories/bakery/machines/oven-1/history?metric=temp&from=${start}`,
       );
       const body = await response.json();
       return response.ok && body.series[0]?.points.length === 20;
     }, { what: "oven-1's history to be stored" });
 
     await withChromium(async (browser) => {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const viewport = { viewport: { width: 1400, height: 1000 } };
+      const page = await (await signedInContext(browser, mw.url, engineer, viewport)).context
+        .newPage();
       const errors = watchErrors(page);
       assert.equal((await page.goto(`${mw.url}/factories/bakery/rules`))?.status(), 200);
       await page.getByText("No alert rules in bakery yet.").waitFor(WAIT);
@@ -101,7 +114,7 @@ Deno.test("an engineer builds a rule in the browser: validation, preview, create
       await page.waitForURL(/\/factories\/bakery\/rules\/oven-too-hot\?created=1$/, WAIT);
       await page.getByText("Created as version 1.").waitFor(WAIT);
 
-      const saved = await (await fetch(`${mw.url}/api/v1/factories/bakery/rules/oven-too-hot`))
+      const saved = await (await mw.api("/api/v1/factories/bakery/rules/oven-too-hot"))
         .json();
       assert.equal(saved.rule.version, 1);
       assert.equal(saved.rule.enabled, true);
@@ -118,10 +131,11 @@ Deno.test("an engineer builds a rule in the browser: validation, preview, create
 
       // The running actor has the rule at once: a hot point raises an alert, which an
       // operator watching the alerts page sees appear live and acknowledges there.
-      const operator = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const operator = await (await signedInContext(browser, mw.url, omar, viewport)).context
+        .newPage();
       await operator.goto(`${mw.url}/factories/bakery/alerts`);
       await operator.locator('.live-indicator[data-state="live"]').waitFor(WAIT);
-      await ingest(mw.url, "oven-1", Date.now(), 92);
+      await ingest(mw, "oven-1", Date.now(), 92);
       await waitFor(
         () => alerts.some((a) => a.action === "raised" && a.ruleId === "oven-too-hot"),
         { what: "the new rule to raise an alert on oven-1" },
@@ -132,7 +146,6 @@ Deno.test("an engineer builds a rule in the browser: validation, preview, create
       await operator.locator(`${alertRow} button[data-verb="acknowledge"]`).click();
       const ackForm = operator.locator(`${alertRow} form.alert-action-form`);
       await ackForm.locator('input[name="note"]').fill("door seal checked");
-      await ackForm.locator('input[name="by"]').fill("omar");
       await ackForm.locator('button[type="submit"]').click();
       await operator.locator(`${alertRow}[data-state="acknowledged"]`).waitFor(WAIT);
       assert.ok(
@@ -143,21 +156,27 @@ Deno.test("an engineer builds a rule in the browser: validation, preview, create
       );
       await operator.close();
 
-      // Edit: a higher threshold, saved as version 2 by someone named.
-      await page.locator('.rule-preview[data-state="ready"]').waitFor(WAIT);
-      await page.locator('input[data-path="/condition/value"]').fill("90");
-      await page.locator('input[name="by"]').fill("ana");
-      await page.getByRole("button", { name: "Save as version 2" }).click();
-      await page.getByText("Saved as version 2.").waitFor(WAIT);
-      await page.locator('.rule-version[data-version="2"]').waitFor(WAIT);
-      const versions = await page.locator(".rule-version").evaluateAll((items) =>
+      // Edit: ana raises the threshold in her browser, saved as version 2 under her name.
+      const editor = await (await signedInContext(browser, mw.url, ana, viewport)).context
+        .newPage();
+      watchErrors(editor, errors);
+      assert.equal(
+        (await editor.goto(`${mw.url}/factories/bakery/rules/oven-too-hot`))?.status(),
+        200,
+      );
+      await editor.locator('.rule-preview[data-state="ready"]').waitFor(WAIT);
+      await editor.locator('input[data-path="/condition/value"]').fill("90");
+      await editor.getByRole("button", { name: "Save as version 2" }).click();
+      await editor.getByText("Saved as version 2.").waitFor(WAIT);
+      await editor.locator('.rule-version[data-version="2"]').waitFor(WAIT);
+      const versions = await editor.locator(".rule-version").evaluateAll((items) =>
         items.map((item) => item.getAttribute("data-version"))
       );
       assert.deepEqual(versions, ["2", "1"]);
-      await page.locator('.rule-version[data-version="1"] .rule-version-head').click();
-      await page.locator(".rule-version-body pre").getByText('"value": 80').waitFor(WAIT);
-      await page.screenshot({ path: `${SHOTS}/edit-versions.png`, fullPage: true });
-      const edited = await (await fetch(`${mw.url}/api/v1/factories/bakery/rules/oven-too-hot`))
+      await editor.locator('.rule-version[data-version="1"] .rule-version-head').click();
+      await editor.locator(".rule-version-body pre").getByText('"value": 80').waitFor(WAIT);
+      await editor.screenshot({ path: `${SHOTS}/edit-versions.png`, fullPage: true });
+      const edited = await (await mw.api("/api/v1/factories/bakery/rules/oven-too-hot"))
         .json();
       assert.equal(edited.rule.version, 2);
       assert.equal(edited.rule.condition.value, 90);

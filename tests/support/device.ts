@@ -13,6 +13,15 @@ export interface DeviceMqttOptions {
 /**
  * Creates a credential of `machine` in `factory` (which must exist) as the
  * super admin; throws with the answer when refused.
+ *
+ * @example
+ * ```ts
+ * await addFactory(mw, "plant1", { autoRegister: false });
+ * const device = await mqtt.connectAsync(mw.mqttUrl, {
+ *   clientId: "press-07-device",
+ *   ...await provisionDevice(mw, "plant1", "press-07"),
+ * });
+ * ```
  */
 export async function provisionDevice(
   mw: TestEngine,

@@ -77,13 +77,15 @@ export async function login(url: string, email: string, password: string): Promi
 
 /**
  * Makes a user of `role` in `factory` the way people join: the super admin
- * invites, the invitee accepts with a password; returns their session.
+ * invites, the invitee accepts with a password (and `name`, by default
+ * "{role} of {factory}"); returns their session.
  */
 export async function addUser(
   mw: TestEngine,
   factory: string,
   role: Exclude<Role, "super_admin">,
   email = `${role}.${crypto.randomUUID().slice(0, 8)}@${factory}.test`,
+  name = `${role} of ${factory}`,
 ): Promise<TestSession & { readonly email: string; readonly password: string }> {
   const invited = await mw.api(
     `/api/v1/factories/${factory}/invites`,
@@ -97,7 +99,7 @@ export async function addUser(
   const password = `pass-${crypto.randomUUID()}`;
   const accepted = await fetch(
     `${mw.url}/api/v1/invites/${token}/accept`,
-    json("POST", { name: `${role} of ${factory}`, password }),
+    json("POST", { name, password }),
   );
   if (accepted.status !== 200) {
     throw new Error(`accept: ${accepted.status} ${await accepted.text()}`);

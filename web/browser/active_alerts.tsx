@@ -6,7 +6,6 @@ import { postAlertAction } from "./alert_api.ts";
 import { alertPath, alertsPath, formatDateTime } from "./alert_format.ts";
 import { formatClock, machinePath } from "./format.ts";
 import type { LiveAlerts } from "./live_alerts.ts";
-import { operatorName } from "./operator_name.ts";
 import { SeverityBadge } from "./severity_badge.tsx";
 
 /** Props of {@link ActiveAlertsPanel}. */
@@ -74,10 +73,8 @@ function AlertCard(
     busy.value = true;
     problem.value = undefined;
     try {
-      const by = operatorName();
-      alerts.upsert(
-        await postAlertAction(alert.factory, alert.id, "acknowledge", by === "" ? {} : { by }),
-      );
+      // The server records the signed-in caller as who acknowledged.
+      alerts.upsert(await postAlertAction(alert.factory, alert.id, "acknowledge", {}));
     } catch (error) {
       problem.value = (error as Error).message;
     } finally {

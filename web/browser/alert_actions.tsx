@@ -2,7 +2,6 @@ import { useSignal } from "@preact/signals";
 import type { VNode } from "preact";
 import type { Alert, AlertDetail } from "../../engine/alerts/alert.ts";
 import { type AlertVerb, postAlertAction } from "./alert_api.ts";
-import { operatorName, rememberOperatorName } from "./operator_name.ts";
 
 /** Shelve lengths offered, shortest first. */
 export const SHELVE_CHOICES: ReadonlyArray<{ readonly label: string; readonly ms: number }> = [
@@ -40,16 +39,15 @@ export function applicableVerbs(alert: Alert): AlertVerb[] {
 
 /**
  * The operator actions of one alert: a button per action that applies, each
- * opening a small form with a note (required to clear), the shelve length,
- * and the operator's name (remembered in this browser until identity
- * lands). `onDone` gets the alert as the server answers after the action.
+ * opening a small form with a note (required to clear) and the shelve
+ * length; the server records the signed-in caller as who acted. `onDone`
+ * gets the alert as the server answers after the action.
  */
 export function AlertActions(
   { alert, onDone }: { readonly alert: Alert; readonly onDone: (alert: AlertDetail) => void },
 ): VNode | null {
   const open = useSignal<AlertVerb | undefined>(undefined);
   const note = useSignal("");
-  const name = useSignal<string | undefined>(undefined);
   const shelveMs = useSignal(SHELVE_CHOICES[1].ms);
   const busy = useSignal(false);
   const problem = useSignal<string | undefined>(undefined);
@@ -60,7 +58,6 @@ export function AlertActions(
   const start = (chosen: AlertVerb) => {
     open.value = chosen;
     problem.value = undefined;
-    name.value ??= operatorName();
   };
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -71,11 +68,8 @@ export function AlertActions(
     }
     busy.value = true;
     problem.value = undefined;
-    const by = (name.value ?? "").trim();
-    rememberOperatorName(by);
     try {
       const answer = await postAlertAction(alert.factory, alert.id, verb, {
-        ...(by === "" ? {} : { by }),
         ...(note.value.trim() === "" ? {} : { note: note.value.trim() }),
         ...(verb === "shelve" ? { durationMs: shelveMs.value } : {}),
       });
@@ -137,18 +131,6 @@ export function AlertActions(
                   note.value = e.currentTarget.value}
               />
             </label>
-            <label class="alert-field">
-              <span>Your name</span>
-              <input
-                type="text"
-                name="by"
-                maxLength={100}
-                value={name.value ?? ""}
-                placeholder="operator"
-                onInput={(e) =>
-                  name.value = e.currentTarget.value}
-              />
-            </label>
             <div class="alert-action-buttons">
               <button
                 type="submit"
@@ -159,7 +141,12 @@ export function AlertActions(
               >
                 {busy.value ? "Saving…" : SUBMIT[verb]}
               </button>
-              <button type="button" class="alert-button" onClick={() => open.value = undefined}>
+              <button
+                type="button"
+                class="alert-button"
+                onClick={() =>
+                  open.value = undefined}
+              >
                 Cancel
               </button>
             </div>

@@ -108,9 +108,9 @@ export async function fetchVersions(
   return result.ok ? { ok: true, value: result.value.versions } : result;
 }
 
-/** Deletes a rule (its versions stay readable). */
-export function deleteRule(factory: string, id: string, by: string): Promise<ApiResult<unknown>> {
-  return call(`/api/v1${rulesPath(factory, id)}`, { method: "DELETE", body: { by }, ruleAt: "" });
+/** Deletes a rule (its versions stay readable); the server records the signed-in caller. */
+export function deleteRule(factory: string, id: string): Promise<ApiResult<unknown>> {
+  return call(`/api/v1${rulesPath(factory, id)}`, { method: "DELETE", ruleAt: "" });
 }
 
 async function call<T>(
