@@ -5,8 +5,12 @@ FROM denoland/deno:debian-2.9.6
 WORKDIR /app
 COPY deno.json deno.lock ./
 COPY . .
-# Resolve npm packages into ./node_modules at build time, so start-up needs no network.
-RUN deno install --entrypoint main.ts && deno cache main.ts
+# Resolve npm packages into ./node_modules at build time, so start-up needs no network
+# (the worker threads and the mosquitto-auth command are entry points of their own).
+RUN deno install --entrypoint main.ts engine/store/store_write_worker.ts \
+      engine/identity/_argon2_worker_main.ts engine/learning/training_worker.ts \
+      cli/mosquitto_auth.ts \
+ && deno cache main.ts
 
 RUN mkdir -p /data && chown -R deno:deno /data /app
 USER deno
