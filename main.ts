@@ -257,6 +257,7 @@ export async function startMillwright(
         thresholds: (ref) => thresholds.get(ref),
         rules: (factory) => ruleTable.current(factory),
         sensitivity: (ref) => learning.sensitivity.factors(ref),
+        timeZone: (factory) => identity.factories.get(factory)?.timeZone,
       }),
       {
         clock,

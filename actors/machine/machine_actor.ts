@@ -29,6 +29,8 @@ export interface MachineActorDeps {
   readonly thresholds: (ref: MachineRef) => ThresholdTable;
   /** The current alert rules of a factory (read when an actor starts). */
   readonly rules?: (factory: string) => readonly Rule[];
+  /** The IANA time zone of a factory (read when an actor starts); UTC when unknown. */
+  readonly timeZone?: (factory: string) => string | undefined;
   /** Operators' detector sensitivity per metric (read when an actor starts; 1 = default). */
   readonly sensitivity?: (ref: MachineRef) => Readonly<Record<string, number>>;
   readonly options?: MachineOptions;
@@ -56,6 +58,7 @@ export function machineBehavior(
         thresholds: deps.thresholds(ctx.ref),
         rules: deps.rules?.(ctx.ref.factory) ?? [],
         sensitivity: deps.sensitivity?.(ctx.ref),
+        timeZone: deps.timeZone?.(ctx.ref.factory),
       };
       return snapshot === undefined
         ? newMachineState(ctx.ref, config)

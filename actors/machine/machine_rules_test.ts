@@ -100,3 +100,30 @@ Deno.test("machine rules follow rule messages for their own factory only", () =>
   assert.equal(cleared.action, "cleared");
   assert.equal(cleared.reason, "rule_deleted");
 });
+
+Deno.test("machine rules' schedules without a zone of their own are in the factory's zone", () => {
+  // Only between 08:00 and 09:00 local time; 07:30 UTC is 08:30 in Berlin (winter).
+  const morning: Rule = {
+    ...hot,
+    forMs: 0,
+    schedule: { hours: [{ from: "08:00", to: "09:00" }] },
+  };
+  const at = Date.UTC(2027, 0, 15, 7, 30);
+  const berlin = newMachineState(ref, {
+    thresholds: {},
+    rules: [morning],
+    timeZone: "Europe/Berlin",
+  });
+  assert.deepEqual(alerts(handleMachineMessage(berlin, sample(at, 300), at, options).events), [
+    `raised@${at}`,
+  ]);
+  const utc = newMachineState(ref, { thresholds: {}, rules: [morning] });
+  assert.deepEqual(alerts(handleMachineMessage(utc, sample(at, 300), at, options).events), []);
+  // A snapshot taken in UTC restored in Berlin follows the factory's zone.
+  const restored = restoreMachine(ref, snapshotMachine(utc), {
+    thresholds: {},
+    rules: [morning],
+    timeZone: "Europe/Berlin",
+  }, options);
+  assert.equal(restored.ruleState.target.timeZone, "Europe/Berlin");
+});
