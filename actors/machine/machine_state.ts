@@ -109,6 +109,8 @@ export interface MachineConfig {
   readonly rules: readonly Rule[];
   /** Per-metric detector sensitivity (1 = default, > 1 = less sensitive; clamped to [0.5, 3]). */
   readonly sensitivity?: Readonly<Record<string, number>>;
+  /** The factory's IANA time zone: rule schedules without their own are in it (UTC if unset). */
+  readonly timeZone?: string;
 }
 
 /** A machine seen for the first time. */
@@ -130,7 +132,7 @@ export function newMachineState(
     sigmaAnomalyTimes: [],
     thresholds: config.thresholds,
     rules: config.rules,
-    ruleState: newRuleEngineState(ref),
+    ruleState: newRuleEngineState({ ...ref, timeZone: config.timeZone }),
     detector,
     forecasts: new Map(),
   };
@@ -182,8 +184,8 @@ export function restoreMachine(
   const state: MachineState = {
     ...newMachineState(ref, config),
     ruleState: snapshot.rules === undefined
-      ? newRuleEngineState(ref)
-      : structuredClone(snapshot.rules),
+      ? newRuleEngineState({ ...ref, timeZone: config.timeZone })
+      : withTimeZone(structuredClone(snapshot.rules), config.timeZone),
   };
   state.status = snapshot.status === "quarantined" ? "normal" : snapshot.status;
   state.lastReceivedAt = snapshot.lastReceivedAt ?? -Infinity;
@@ -208,4 +210,10 @@ export function restoreMachine(
     state.forecasts.set(name, new MetricForecast(options.forecast, forecast));
   }
   return state;
+}
+
+/** A restored rule state in the factory's current zone (it may have changed since the snapshot). */
+function withTimeZone(state: RuleEngineState, timeZone: string | undefined): RuleEngineState {
+  if (timeZone === undefined || state.target.timeZone === timeZone) return state;
+  return { ...state, target: { ...state.target, timeZone } };
 }
