@@ -3,7 +3,7 @@
  * with the full stack on (rolling σ, median/MAD, EWMA, CUSUM, flatline,
  * likelihood; plus, per machine, the isolation forest's background training
  * and — worst case — scoring of every row, which the actor only does for
- * flagged rows).
+ * flagged rows), and the snapshot sizes after a long run.
  *
  * @module
  */
@@ -37,6 +37,29 @@ export function detectorThroughput(machines: number, rows: number, scoreEveryRow
   return rows * machines * METRICS.length / seconds;
 }
 
+/**
+ * JSON snapshot sizes (characters) after a long run of one machine of 4
+ * metrics: the largest per-metric detector state, and the machine's own part
+ * (isolation-forest rows and bookkeeping, without the metric states).
+ */
+export function snapshotSizes(rows = 20_000): { metric: number; forest: number } {
+  const random = seededRandom(3);
+  const d = new MachineDetector();
+  const row: Record<string, number> = {};
+  for (let r = 0; r < rows; r++) {
+    let normal = true;
+    for (let m = 0; m < METRICS.length; m++) {
+      const v = 50 * (m + 1) + 10 * Math.sin(r / 97 + m) + random();
+      row[METRICS[m]] = v;
+      if (d.metric(METRICS[m]).update(v, r * 60_000).flagged) normal = false;
+    }
+    d.observeRow(row, normal, !normal);
+  }
+  const { metrics, ...machine } = d.snapshot();
+  const metric = Math.max(...Object.values(metrics).map((s) => JSON.stringify(s).length));
+  return { metric, forest: JSON.stringify(machine).length };
+}
+
 if (import.meta.main) {
   detectorThroughput(10, 2_000, false); // warm-up (JIT)
   const asActor = detectorThroughput(100, 5_000, false);
@@ -46,5 +69,9 @@ if (import.meta.main) {
   );
   console.log(
     `full stack, forest scoring every row: ${Math.round(worst).toLocaleString("en")} points/s`,
+  );
+  const size = snapshotSizes();
+  console.log(
+    `snapshot after 20,000 rows: ${size.metric} B per metric, ${size.forest} B forest part per machine`,
   );
 }

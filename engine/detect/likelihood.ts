@@ -1,7 +1,10 @@
+import { type PackedFloats, packFloats, unpackFloats } from "./packed.ts";
+
 /** JSON state of an {@link AnomalyLikelihood}. */
 export interface LikelihoodState {
   readonly recent: number[];
-  readonly averages: number[];
+  /** Float32 short-term means, packed (see `packed.ts`); plain numbers in older snapshots. */
+  readonly averages: PackedFloats;
   readonly count: number;
   /** Running sums, restored as they were so the next scores are bit-identical. */
   readonly sums: readonly [recentSum: number, sum: number, sumSq: number, sinceRecompute: number];
@@ -25,10 +28,11 @@ export interface LikelihoodOptions {
  * judged against a Gaussian fitted to the short-term means of the last
  * `longWindow` points; the score is 1 − tail probability, log-scaled so that
  * 0.5 ≈ a one-in-300 event and 1 ≈ one in 10¹⁰. Running sums make it O(1).
+ * The long window keeps its means in Float32 (a compact, exact snapshot).
  *
  * @example
  * ```ts
- * const l = new AnomalyLikelihood({ shortWindow: 5, longWindow: 1000, warmup: 100 });
+ * const l = new AnomalyLikelihood({ shortWindow: 5, longWindow: 1000, warmup: 100, decades: 10 });
  * for (let i = 0; i < 500; i++) l.update(0.1 + 0.05 * Math.sin(i));
  * l.update(5) > 0.3; // true
  * ```
@@ -36,7 +40,7 @@ export interface LikelihoodOptions {
 export class AnomalyLikelihood {
   readonly #o: LikelihoodOptions;
   readonly #recent: Float64Array;
-  readonly #averages: Float64Array;
+  readonly #averages: Float32Array;
   #count = 0;
   #recentSum = 0;
   #sum = 0;
@@ -46,10 +50,10 @@ export class AnomalyLikelihood {
   constructor(options: LikelihoodOptions, state?: LikelihoodState) {
     this.#o = options;
     this.#recent = new Float64Array(options.shortWindow);
-    this.#averages = new Float64Array(options.longWindow);
+    this.#averages = new Float32Array(options.longWindow);
     if (state) {
       this.#recent.set(state.recent.slice(0, options.shortWindow));
-      this.#averages.set(state.averages.slice(0, options.longWindow));
+      this.#averages.set(unpackFloats(state.averages, Float32Array).slice(0, options.longWindow));
       this.#count = state.count;
       [this.#recentSum, this.#sum, this.#sumSq, this.#sinceRecompute] = state.sums;
     }
@@ -74,9 +78,10 @@ export class AnomalyLikelihood {
     // Learn the short-term mean into the long window.
     const slot = i % o.longWindow;
     const old = i >= o.longWindow ? this.#averages[slot] : 0;
-    this.#sum += shortMean - old;
-    this.#sumSq += shortMean * shortMean - old * old;
-    this.#averages[slot] = shortMean;
+    const stored = Math.fround(shortMean);
+    this.#sum += stored - old;
+    this.#sumSq += stored * stored - old * old;
+    this.#averages[slot] = stored;
     this.#count++;
     if (++this.#sinceRecompute >= o.longWindow) this.#recompute();
     return score;
@@ -85,7 +90,7 @@ export class AnomalyLikelihood {
   snapshot(): LikelihoodState {
     return {
       recent: Array.from(this.#recent),
-      averages: Array.from(this.#averages),
+      averages: packFloats(this.#averages),
       count: this.#count,
       sums: [this.#recentSum, this.#sum, this.#sumSq, this.#sinceRecompute],
     };

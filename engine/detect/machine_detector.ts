@@ -5,6 +5,7 @@ import {
   type MetricDetectorOptions,
   type MetricDetectorState,
 } from "./metric_detector.ts";
+import { type PackedFloats, packFloats, unpackFloats } from "./packed.ts";
 
 /** Tunables of a {@link MachineDetector}. */
 export interface MachineDetectorOptions {
@@ -21,7 +22,7 @@ export interface MachineDetectorOptions {
 export const DEFAULT_MACHINE_DETECTOR_OPTIONS: MachineDetectorOptions = {
   metric: DEFAULT_METRIC_DETECTOR_OPTIONS,
   forest: { trees: 25, sampleSize: 32, seed: 7 },
-  trainingRows: 256,
+  trainingRows: 128,
   retrainEvery: 1000,
   treesPerRow: 1,
 };
@@ -40,11 +41,12 @@ export interface MachineDetectorState {
   readonly metrics: Record<string, MetricDetectorState>;
   readonly columns: string[];
   readonly last: number[];
-  readonly rows: number[][];
+  /** Training rows, oldest first: Float32, row-major, packed (see `packed.ts`); arrays in older snapshots. */
+  readonly rows: PackedFloats | number[][];
   readonly rowsSeen: number;
   readonly sinceTrain: number;
   /** Rows and seed of the forest in use; rebuilt on restore (deterministic). */
-  readonly forest: { readonly rows: number[][]; readonly seed: number } | null;
+  readonly forest: { readonly rows: PackedFloats | number[][]; readonly seed: number } | null;
   readonly generation: number;
 }
 
@@ -94,12 +96,12 @@ export class MachineDetector {
     this.#columns = [...state.columns];
     this.#last = [...state.last];
     // Oldest first in the snapshot, so the ring restarts at 0.
-    this.#rows = state.rows.map((r) => [...r]);
+    this.#rows = unpackRows(state.rows, this.#columns.length);
     this.#rowsSeen = state.rowsSeen;
     this.#sinceTrain = state.sinceTrain;
     this.#generation = state.generation;
     if (state.forest) {
-      this.#forestRows = state.forest.rows.map((r) => [...r]);
+      this.#forestRows = unpackRows(state.forest.rows, this.#columns.length);
       this.#forestSeed = state.forest.seed;
       this.#forest = this.#buildNow(this.#forestRows, this.#forestSeed);
     }
@@ -160,11 +162,12 @@ export class MachineDetector {
       result = { score: s.score, topMetric: this.#columns[s.topFeature] };
     }
     // Keep every 4th normal row (a ring, rows reused in place): a sample of the recent past.
+    // Rows are kept in Float32 precision, so the snapshot is compact and exact.
     if (normal && (this.#rowsSeen & 3) === 0) {
-      if (this.#rows.length < this.#o.trainingRows) this.#rows.push([...this.#last]);
+      if (this.#rows.length < this.#o.trainingRows) this.#rows.push(this.#last.map(Math.fround));
       else {
         const row = this.#rows[this.#ringAt];
-        for (let i = 0; i < row.length; i++) row[i] = this.#last[i];
+        for (let i = 0; i < row.length; i++) row[i] = Math.fround(this.#last[i]);
         this.#ringAt = (this.#ringAt + 1) % this.#o.trainingRows;
       }
     }
@@ -181,12 +184,12 @@ export class MachineDetector {
       metrics,
       columns: [...this.#columns],
       last: [...this.#last],
-      rows: [...this.#rows.slice(this.#ringAt), ...this.#rows.slice(0, this.#ringAt)].map((r) => [
-        ...r,
-      ]),
+      rows: packRows([...this.#rows.slice(this.#ringAt), ...this.#rows.slice(0, this.#ringAt)]),
       rowsSeen: this.#rowsSeen,
       sinceTrain: this.#sinceTrain,
-      forest: this.#forestRows ? { rows: this.#forestRows, seed: this.#forestSeed } : null,
+      forest: this.#forestRows
+        ? { rows: packRows(this.#forestRows), seed: this.#forestSeed }
+        : null,
       generation: this.#generation,
     };
   }
@@ -222,4 +225,27 @@ export class MachineDetector {
     while (!forest.complete) forest.buildTree();
     return forest;
   }
+}
+
+function packRows(rows: readonly (readonly number[])[]): string {
+  const width = rows.length > 0 ? rows[0].length : 0;
+  const flat = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => flat.set(r, i * width));
+  return packFloats(flat);
+}
+
+function unpackRows(packed: PackedFloats | number[][], width: number): number[][] {
+  if (typeof packed !== "string" && (packed.length === 0 || Array.isArray(packed[0]))) {
+    return (packed as number[][]).map((r) => [...r]);
+  }
+  const flat = unpackFloats(packed as PackedFloats, Float32Array);
+  if (flat.length === 0) return [];
+  if (width === 0 || flat.length % width !== 0) {
+    throw new RangeError(
+      `Cannot restore machine detector: ${flat.length} row values do not fit ${width} columns`,
+    );
+  }
+  const rows: number[][] = [];
+  for (let i = 0; i < flat.length; i += width) rows.push(Array.from(flat.subarray(i, i + width)));
+  return rows;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { MachineDetector } from "./machine_detector.ts";
+import { packFloats, unpackFloats } from "./packed.ts";
 import { seededRandom } from "./prng.ts";
 
 function feed(d: MachineDetector, n: number, seed = 1): void {
@@ -45,4 +46,43 @@ Deno.test("MachineDetector restored from a JSON snapshot scores the same", () =>
     d.observeRow({ temp: 85, rpm: 1010 }, false),
   );
   assert.deepEqual(copy.metric("temp").update(90), d.metric("temp").update(90));
+});
+
+Deno.test("MachineDetector's forest part of the snapshot stays under 8 KB after a long run", () => {
+  const d = new MachineDetector();
+  const metrics = ["temp", "rpm", "vibration", "power"];
+  for (let i = 0; i < 20_000; i++) {
+    const row: Record<string, number> = {};
+    for (const m of metrics) row[m] = 50 + 10 * Math.sin(i / 97 + m.length) + (i % 13) / 13;
+    d.observeRow(row, true, false);
+  }
+  const { metrics: _, ...forestPart } = d.snapshot();
+  const size = JSON.stringify(forestPart).length;
+  assert.ok(size <= 8_000, `${size} bytes`);
+  assert.ok(d.generation >= 19, `generation ${d.generation}`);
+});
+
+Deno.test("MachineDetector restores an older snapshot with rows as arrays", () => {
+  const d = new MachineDetector();
+  feed(d, 600);
+  // deno-lint-ignore no-explicit-any
+  const state = JSON.parse(JSON.stringify(d.snapshot())) as any;
+  const rows = (packed: string) => {
+    const flat = unpackFloats(packed, Float32Array);
+    return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+  };
+  const legacy = {
+    ...state,
+    rows: rows(state.rows),
+    forest: { ...state.forest, rows: rows(state.forest.rows) },
+  };
+  const copy = new MachineDetector(undefined, legacy);
+  assert.deepEqual(
+    copy.observeRow({ temp: 85, rpm: 1010 }, false),
+    d.observeRow({ temp: 85, rpm: 1010 }, false),
+  );
+  assert.throws(
+    () => new MachineDetector(undefined, { ...state, rows: packFloats(new Float32Array(3)) }),
+    /3 row values do not fit 2 columns/,
+  );
 });

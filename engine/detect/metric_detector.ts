@@ -49,7 +49,7 @@ export interface MetricDetectorOptions {
  * nab` (chosen by measuring on the NAB corpus; see BENCHMARKS.md).
  */
 export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
-  sigma: { window: 600, k: 3 },
+  sigma: { window: 300, k: 3 },
   mad: { window: 32, k: 4 },
   ewma: { alpha: 0.05, k: 4 },
   cusum: { alpha: 0.01, drift: 0.5, h: 8 },
@@ -62,11 +62,11 @@ export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
     minCoverageMs: 60 * 60_000,
     winsorize: 0,
   },
-  likelihood: { shortWindow: 1, longWindow: 500, warmup: 30, decades: 5 },
-  context: JSON.parse(Deno.env.get("CTX") ?? '{ "grids": [6, 8], "order": 1, "rest": 50, "restLevel": 0.75, "warmup": 50 }'),
-  contextWeight: Number(Deno.env.get("CW") ?? 1),
+  likelihood: { shortWindow: 1, longWindow: 250, warmup: 30, decades: 4 },
+  context: { grids: [5, 6, 7], order: 2, rest: 70, restLevel: 0.75, warmup: 50 },
+  contextWeight: 1,
   flagThreshold: 0.75,
-  refractory: 100,
+  refractory: 60,
   refractoryPenalty: 0.2,
   blend: 0.5,
   fatigueStep: 0.08,
@@ -74,7 +74,9 @@ export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
   scored: ["sigma", "seasonal", "flatline"],
 };
 
-const MODE = Number(Deno.env.get("MODE") ?? 0);
+/** Points the contextual detector learns silently after a restore from a snapshot without it. */
+const LEGACY_CONTEXT_WARMUP = 2_000;
+
 /** Bounds of the per-metric sensitivity factor (1 = default, > 1 = less sensitive). */
 export const SENSITIVITY_BOUNDS = { min: 0.5, max: 3 } as const;
 
@@ -120,11 +122,15 @@ export interface MetricDetectorState {
  * raw score is in the metric's own recent history), divided by the metric's
  * sensitivity factor. After a flag the score is lowered for `refractory`
  * points (one incident, one flag), and each flag adds a decaying fatigue (a
- * metric that keeps flagging grows less sensitive). The explanation names the
- * detector with the largest raw score and its expected band.
+ * metric that keeps flagging grows less sensitive). Last, the score is raised
+ * to the contextual novelty (a never-seen transition between quantised
+ * levels, see {@link ContextualDetector}; it rests on its own after an alarm).
+ * The explanation names the detector with the largest raw score and its
+ * expected band.
  *
- * O(1) amortised per point (MAD: O(w) memmove with w = 32); snapshot/restore
- * gives bit-identical next scores (no cold start).
+ * O(1) amortised per point (MAD: O(w) at worst with w = 32); snapshot/restore
+ * gives bit-identical next scores (no cold start); the snapshot is ≈ 5–6 KB of
+ * JSON (windows packed as base64, see `packed.ts`).
  *
  * @example
  * ```ts
@@ -165,7 +171,11 @@ export class MetricDetector {
     this.#flatline = new FlatlineDetector(options.flatline, state?.flatline);
     this.#seasonal = new SeasonalDetector(options.seasonal, state?.seasonal);
     this.#likelihood = new AnomalyLikelihood(options.likelihood, state?.likelihood);
-    this.#context = new ContextualDetector(options.context, state?.context);
+    // A snapshot from before the contextual detector: let it learn silently for a
+    // while, or every transition would be news right after the upgrade.
+    this.#context = state && !state.context
+      ? new ContextualDetector({ ...options.context, warmup: LEGACY_CONTEXT_WARMUP })
+      : new ContextualDetector(options.context, state?.context);
     this.#all = [
       this.#sigma,
       this.#mad,
@@ -230,12 +240,12 @@ export class MetricDetector {
       if (mask[i] && raw > fed) fed = raw;
     }
     const bestRaw = raws[bestAt];
-    const best = this.#all[bestAt];
     const calibrated = this.#likelihood.update(fed);
     const direct = fed / (fed + 1);
     let score = this.#o.blend * direct + (1 - this.#o.blend) * calibrated;
-    const novelty = this.#o.contextWeight * this.#context.update(value);
-    if (MODE === 0 && novelty > score) score = novelty;
+    const novelty = this.#o.contextWeight > 0
+      ? this.#o.contextWeight * this.#context.update(value) / this.#sensitivity
+      : 0;
     score /= this.#sensitivity;
     if (score > 1) score = 1;
     const inRefractory = this.#quiet > 0;
@@ -247,12 +257,12 @@ export class MetricDetector {
       score = Math.max(0, score - this.#fatigue);
       this.#fatigue *= this.#fatigueDecay;
     }
-    if (MODE === 1 && novelty > score) score = novelty;
-    const baseFlag = score >= this.#o.flagThreshold;
-    if (MODE >= 2 && novelty > score) score = novelty;
+    // Only the stack's own flags start a refractory period and add fatigue: the
+    // contextual detector rests on its own (feeding it into both lowered NAB).
+    const stackFlag = score >= this.#o.flagThreshold;
+    if (novelty > score) score = novelty > 1 ? 1 : novelty;
     const flagged = score >= this.#o.flagThreshold;
-    if (MODE === 3 && flagged && !baseFlag) this.#quiet = this.#o.refractory;
-    if (MODE >= 2 ? baseFlag : flagged) {
+    if (stackFlag) {
       this.#quiet = this.#o.refractory;
       this.#fatigue += this.#o.fatigueStep;
     }
@@ -260,10 +270,28 @@ export class MetricDetector {
       score,
       flagged,
       continuing: !flagged && inRefractory && fed >= 1,
-      detector: best.name,
+      detector: this.#all[bestAt].name,
       raw: bestRaw,
-      expected: { low: best.expectedLow, high: best.expectedHigh },
+      expected: this.#expected(bestAt),
     };
+  }
+
+  /** The band of detector `at` of {@link update}'s list; one monomorphic read per detector. */
+  #expected(at: number): { low: number; high: number } {
+    switch (at) {
+      case 0:
+        return { low: this.#sigma.expectedLow, high: this.#sigma.expectedHigh };
+      case 1:
+        return { low: this.#mad.expectedLow, high: this.#mad.expectedHigh };
+      case 2:
+        return { low: this.#ewma.expectedLow, high: this.#ewma.expectedHigh };
+      case 3:
+        return { low: this.#cusum.expectedLow, high: this.#cusum.expectedHigh };
+      case 4:
+        return { low: this.#flatline.expectedLow, high: this.#flatline.expectedHigh };
+      default:
+        return { low: this.#seasonal.expectedLow, high: this.#seasonal.expectedHigh };
+    }
   }
 
   snapshot(): MetricDetectorState {

@@ -1,7 +1,7 @@
 /**
  * Streaming anomaly detection: per-metric detectors (rolling σ, robust
- * median/MAD, EWMA, CUSUM, flatline, time-of-day context), the anomaly
- * likelihood, the per-metric stack that combines them, and the per-machine
+ * median/MAD, EWMA, CUSUM, flatline, time-of-day context, contextual
+ * novelty of quantised transitions), the anomaly likelihood, the per-metric stack that combines them, and the per-machine
  * detector that adds an isolation forest across metrics.
  *
  * @module
@@ -13,6 +13,14 @@ export { EwmaDetector, type EwmaState } from "./ewma.ts";
 export { CusumDetector, type CusumState } from "./cusum.ts";
 export { FlatlineDetector, type FlatlineState } from "./flatline.ts";
 export { SeasonalDetector, type SeasonalOptions, type SeasonalState } from "./seasonal.ts";
+export { ContextualDetector, type ContextualOptions, type ContextualState } from "./contextual.ts";
+export {
+  decodeBase64,
+  encodeBase64,
+  type PackedFloats,
+  packFloats,
+  unpackFloats,
+} from "./packed.ts";
 export {
   AnomalyLikelihood,
   type LikelihoodOptions,

@@ -1,8 +1,10 @@
 import type { StreamingDetector } from "./detector.ts";
+import { type PackedFloats, packFloats, unpackFloats } from "./packed.ts";
 
 /** JSON state of a {@link RobustMadDetector}: the window's values, oldest first. */
 export interface RobustMadState {
-  readonly values: number[];
+  /** Float64 values, packed (see `packed.ts`); plain numbers in older snapshots. */
+  readonly values: PackedFloats;
   readonly mad: number;
   readonly sinceMad: number;
 }
@@ -11,9 +13,9 @@ export interface RobustMadState {
  * Robust z-score: |x − median| / (1.4826 · MAD) over the last `window` values.
  *
  * Bounded memory: a ring of the last w values plus the same values kept
- * sorted. Each update finds the leaving and the arriving value by binary
- * search (O(log w)) and shifts the sorted array (O(w) memmove, w = 32 by
- * default, so a few nanoseconds). The median is read in O(1); the MAD is
+ * sorted. Each update finds the leaving value by binary search (O(log w))
+ * and moves its slot to where the arriving value belongs, shifting only the
+ * values in between (O(w) at worst, w = 32 by default; usually a few). The median is read in O(1); the MAD is
  * found with a two-pointer walk out from the median over the sorted values
  * (O(w/2)), refreshed every `window / 4` updates, so amortised O(1) per point.
  * The score is in units of `k` robust σ (1 = alarm).
@@ -44,7 +46,7 @@ export class RobustMadDetector implements StreamingDetector {
     this.#ring = new Float64Array(options.window);
     this.#sorted = new Float64Array(options.window);
     if (state) {
-      for (const v of state.values) this.#learn(v);
+      for (const v of unpackFloats(state.values, Float64Array)) this.#learn(v);
       this.#mad = state.mad;
       this.#sinceMad = state.sinceMad;
     }
@@ -67,27 +69,39 @@ export class RobustMadDetector implements StreamingDetector {
   }
 
   snapshot(): RobustMadState {
-    const values: number[] = [];
+    const values = new Float64Array(this.#count);
     const start = this.#count < this.#w ? 0 : this.#head;
-    for (let i = 0; i < this.#count; i++) values.push(this.#ring[(start + i) % this.#w]);
-    return { values, mad: this.#mad, sinceMad: this.#sinceMad };
+    for (let i = 0; i < this.#count; i++) values[i] = this.#ring[(start + i) % this.#w];
+    return { values: packFloats(values), mad: this.#mad, sinceMad: this.#sinceMad };
   }
 
   #learn(value: number): void {
     const s = this.#sorted;
     if (this.#count === this.#w) {
-      const leaving = this.#ring[this.#head];
-      // Shift by hand: for a few dozen values a loop beats copyWithin's call overhead.
+      // Full window: the leaving value's slot moves towards where the new value
+      // belongs, shifting only the values in between (usually a few).
+      let i = lowerBound(s, this.#count, this.#ring[this.#head]);
       const last = this.#count - 1;
-      for (let i = lowerBound(s, this.#count, leaving); i < last; i++) s[i] = s[i + 1];
-      this.#count--;
+      if (value >= s[i]) {
+        while (i < last && s[i + 1] < value) {
+          s[i] = s[i + 1];
+          i++;
+        }
+      } else {
+        while (i > 0 && s[i - 1] > value) {
+          s[i] = s[i - 1];
+          i--;
+        }
+      }
+      s[i] = value;
+    } else {
+      const at = lowerBound(s, this.#count, value);
+      for (let i = this.#count; i > at; i--) s[i] = s[i - 1];
+      s[at] = value;
+      this.#count++;
     }
-    const at = lowerBound(s, this.#count, value);
-    for (let i = this.#count; i > at; i--) s[i] = s[i - 1];
-    s[at] = value;
-    this.#count++;
     this.#ring[this.#head] = value;
-    this.#head = (this.#head + 1) % this.#w;
+    this.#head = this.#head + 1 === this.#w ? 0 : this.#head + 1;
     this.#sinceMad = (this.#sinceMad + 1) % Math.max(1, this.#w >> 2);
   }
 

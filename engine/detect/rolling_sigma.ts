@@ -1,8 +1,10 @@
 import type { StreamingDetector } from "./detector.ts";
+import { type PackedFloats, packFloats, unpackFloats } from "./packed.ts";
 
 /** JSON state of a {@link RollingSigmaDetector}: the window's values, oldest first. */
 export interface RollingSigmaState {
-  readonly values: number[];
+  /** Float32 values, packed (see `packed.ts`); plain numbers in older snapshots. */
+  readonly values: PackedFloats;
   /** Running sums, restored as they were so the next scores are bit-identical. */
   readonly sums: readonly [pivot: number, sum: number, sumSq: number, sinceRecompute: number];
 }
@@ -15,7 +17,9 @@ export interface RollingSigmaState {
  * the sums well conditioned), recomputed once per `window` values so rounding
  * cannot accumulate: O(1) amortised. The actor's `RollingWindow` does the same
  * for its time-bounded window but also keeps timestamps and min/max deques,
- * which this detector does not need on its hot path.
+ * which this detector does not need on its hot path. The window keeps values
+ * in Float32 (7 digits are plenty for a mean and σ) so its snapshot is half
+ * the size and still restores bit-identically.
  *
  * @example
  * ```ts
@@ -27,7 +31,7 @@ export interface RollingSigmaState {
 export class RollingSigmaDetector implements StreamingDetector {
   readonly name = "sigma" as const;
   readonly #k: number;
-  readonly #ring: Float64Array;
+  readonly #ring: Float32Array;
   #count = 0;
   #head = 0;
   #pivot = NaN;
@@ -44,10 +48,10 @@ export class RollingSigmaDetector implements StreamingDetector {
       );
     }
     this.#k = options.k;
-    this.#ring = new Float64Array(options.window);
+    this.#ring = new Float32Array(options.window);
     if (state) {
       const w = options.window;
-      const values = state.values.slice(-w);
+      const values = unpackFloats(state.values, Float32Array).slice(-w);
       this.#ring.set(values);
       this.#count = values.length;
       this.#head = values.length % w;
@@ -74,10 +78,10 @@ export class RollingSigmaDetector implements StreamingDetector {
   snapshot(): RollingSigmaState {
     const w = this.#ring.length;
     const start = this.#count < w ? 0 : this.#head;
-    const values: number[] = [];
-    for (let i = 0; i < this.#count; i++) values.push(this.#ring[(start + i) % w]);
+    const values = new Float32Array(this.#count);
+    for (let i = 0; i < this.#count; i++) values[i] = this.#ring[(start + i) % w];
     return {
-      values,
+      values: packFloats(values),
       sums: [this.#pivot, this.#sum, this.#sumSq, this.#sinceRecompute],
     };
   }
@@ -92,10 +96,12 @@ export class RollingSigmaDetector implements StreamingDetector {
     } else {
       this.#count++;
     }
-    const x = value - this.#pivot;
+    // Learn the value as the ring stores it, so the sums match a restored ring.
+    const stored = Math.fround(value);
+    const x = stored - this.#pivot;
     this.#sum += x;
     this.#sumSq += x * x;
-    this.#ring[this.#head] = value;
+    this.#ring[this.#head] = stored;
     this.#head = this.#head + 1 === w ? 0 : this.#head + 1;
     if (++this.#sinceRecompute >= w) this.#recompute();
   }

@@ -1,11 +1,16 @@
 import type { StreamingDetector } from "./detector.ts";
+import { type PackedFloats, packFloats, unpackFloats } from "./packed.ts";
 
-/** JSON state of a {@link SeasonalDetector}. */
+/**
+ * JSON state of a {@link SeasonalDetector}: mean and variance as packed
+ * Float64, coverage as packed Float32 (see `packed.ts`); plain numbers in
+ * older snapshots.
+ */
 export interface SeasonalState {
-  readonly mean: number[];
-  readonly variance: number[];
+  readonly mean: PackedFloats;
+  readonly variance: PackedFloats;
   /** Milliseconds of data each bin has learnt. */
-  readonly coverage: number[];
+  readonly coverage: PackedFloats;
   readonly lastTs: number | null;
 }
 
@@ -48,8 +53,11 @@ export class SeasonalDetector implements StreamingDetector {
   readonly #o: SeasonalOptions;
   readonly #mean: Float64Array;
   readonly #variance: Float64Array;
-  readonly #coverage: Float64Array;
+  /** Float32: it is only compared with `minCoverageMs`, and halves the snapshot. */
+  readonly #coverage: Float32Array;
   #lastTs = NaN;
+  #decayDt = NaN;
+  #decay = 0;
   expectedLow = -Infinity;
   expectedHigh = Infinity;
 
@@ -58,11 +66,11 @@ export class SeasonalDetector implements StreamingDetector {
     const bins = options.binsPerDay * (options.weekend ? 2 : 1);
     this.#mean = new Float64Array(bins);
     this.#variance = new Float64Array(bins);
-    this.#coverage = new Float64Array(bins);
+    this.#coverage = new Float32Array(bins);
     if (state) {
-      this.#mean.set(state.mean);
-      this.#variance.set(state.variance);
-      this.#coverage.set(state.coverage);
+      this.#mean.set(unpackFloats(state.mean, Float64Array));
+      this.#variance.set(unpackFloats(state.variance, Float64Array));
+      this.#coverage.set(unpackFloats(state.coverage, Float32Array));
       this.#lastTs = state.lastTs ?? NaN;
     }
   }
@@ -95,7 +103,12 @@ export class SeasonalDetector implements StreamingDetector {
     if (covered === 0) this.#mean[bin] = value;
     else {
       // Warm-up: weigh by the share of the bin's data so far, then by the memory.
-      const a = Math.max(1 - Math.exp(-dt / o.memoryMs), dt / (covered + dt));
+      // exp() only when the gap changes (metrics mostly arrive at a fixed period).
+      if (dt !== this.#decayDt) {
+        this.#decayDt = dt;
+        this.#decay = 1 - Math.exp(-dt / o.memoryMs);
+      }
+      const a = Math.max(this.#decay, dt / (covered + dt));
       let d = value - mean;
       if (o.winsorize > 0 && judged) {
         // Learn an outlier as if it were at the band's edge: one spike must not
@@ -112,9 +125,9 @@ export class SeasonalDetector implements StreamingDetector {
 
   snapshot(): SeasonalState {
     return {
-      mean: Array.from(this.#mean),
-      variance: Array.from(this.#variance),
-      coverage: Array.from(this.#coverage),
+      mean: packFloats(this.#mean),
+      variance: packFloats(this.#variance),
+      coverage: packFloats(this.#coverage),
       lastTs: Number.isNaN(this.#lastTs) ? null : this.#lastTs,
     };
   }
