@@ -137,6 +137,8 @@ interface Score {
   readonly period: number | null;
   readonly seconds: number;
   readonly points: number;
+  /** JSON characters of the forecaster's snapshot at the end of the series. */
+  readonly snapshotChars: number;
 }
 
 function backtest(series: Series, config: Config): Score {
@@ -202,6 +204,7 @@ function backtest(series: Series, config: Config): Score {
     period: forecaster.period,
     seconds,
     points: series.ts.length,
+    snapshotChars: JSON.stringify(forecaster.toJSON()).length,
   };
 }
 
@@ -216,7 +219,7 @@ function formatSpan(ms: number): string {
 }
 
 /** Handler cost per telemetry message of one simulated press, forecasts on and off. */
-function handlerCost(messages: number): { on: number; off: number } {
+function handlerCost(messages: number): { on: number; off: number; metrics: number } {
   const generator = new TelemetryGenerator(pressProfile, 7);
   const start = Date.UTC(2026, 0, 5, 6);
   const batch: { ts: number; metrics: Record<string, number> }[] = [];
@@ -247,7 +250,11 @@ function handlerCost(messages: number): { on: number; off: number } {
     on.push(run(true));
     off.push(run(false));
   }
-  return { on: Math.min(...on), off: Math.min(...off) };
+  return {
+    on: Math.min(...on),
+    off: Math.min(...off),
+    metrics: Object.keys(batch[0].metrics).length,
+  };
 }
 
 const NAB_FILES = QUICK
@@ -352,11 +359,20 @@ out(
 );
 const cost = handlerCost(QUICK ? 5_000 : 20_000);
 out(
-  `Machine handler per telemetry message (simulated press, 7 metrics, detection stack on): ${
+  `Machine handler per telemetry message (simulated press, ${cost.metrics} metrics, detection stack on): ${
     cost.on.toFixed(1)
   } µs with forecasts, ${cost.off.toFixed(1)} µs without (${
     (cost.on - cost.off).toFixed(1)
-  } µs for forecasts).`,
+  } µs for forecasts, ${
+    Math.round((cost.on - cost.off) * 1_000 / cost.metrics)
+  } ns per point over ${cost.metrics} metrics).`,
+);
+const sizes = series.map((s) => results.get(`${s.name}|${CONFIGS[0].name}`)!.snapshotChars)
+  .sort((a, b) => a - b);
+out(
+  `Forecaster snapshot at the end of each series (default configuration, JSON characters per metric): median ${
+    sizes[sizes.length >> 1].toLocaleString("en")
+  }, max ${sizes.at(-1)!.toLocaleString("en")}.`,
 );
 
 if (WRITE) {

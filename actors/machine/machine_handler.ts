@@ -14,8 +14,7 @@ import {
 } from "./machine_state.ts";
 import { assessValue } from "./sigma_detector.ts";
 import type { ForecastPath } from "../../engine/forecast/mod.ts";
-import { ruleForecast } from "../../engine/rules/mod.ts";
-import { forecastEvent, forecastOf, forecastThresholds } from "./metric_forecast.ts";
+import { forecastEvent, forecastOf, forecastThresholds, ruleForecasts } from "./metric_forecast.ts";
 import { explainAnomaly } from "./anomaly_explanation.ts";
 
 /** Messages a machine actor understands. */
@@ -219,6 +218,8 @@ function handleTelemetry(
   }
   events.push(...updateStatus(state, now, options));
   if (judged > 0) {
+    // Copied for the rules only when a forecast_crosses predicate reads them.
+    const forRules = ruleForecasts(forecasts, state.rules);
     evaluate(
       state,
       {
@@ -228,9 +229,7 @@ function handleTelemetry(
         anomalous,
         scores,
         status: state.status,
-        ...(forecasts.length > 0
-          ? { forecasts: forecasts.map(([metric, path]) => ruleForecast(metric, path)) }
-          : {}),
+        ...(forRules.length > 0 ? { forecasts: forRules } : {}),
       },
       now,
       events,

@@ -9,7 +9,12 @@ import {
   type ForecastThreshold,
   timeToThreshold,
 } from "../../engine/forecast/mod.ts";
-import { forecastThresholdsOf, type Rule } from "../../engine/rules/mod.ts";
+import {
+  forecastThresholdsOf,
+  type Rule,
+  type RuleForecast,
+  ruleForecast,
+} from "../../engine/rules/mod.ts";
 import type { MachineRef } from "../../engine/telemetry.ts";
 import type { MetricThresholds } from "./sigma_detector.ts";
 
@@ -19,7 +24,11 @@ export type MetricForecastOptions = ForecastFeedOptions;
 /** A fresh forecast every 5 s of data, 30 min ahead, 60 points. */
 export const DEFAULT_METRIC_FORECAST_OPTIONS: MetricForecastOptions = DEFAULT_FORECAST_FEED_OPTIONS;
 
-/** What the actor snapshot keeps of a metric's forecast: plain JSON. */
+/**
+ * What the actor snapshot keeps of a metric's forecast: plain JSON, the
+ * forecaster as a compact `ForecasterSnapshot` (≤ ~6 KB after a long run;
+ * older full-JSON snapshots still restore).
+ */
 export type MetricForecastSnapshot = ForecastFeedState;
 
 /**
@@ -85,6 +94,33 @@ export function forecastThresholds(
     }
   }
   return thresholds;
+}
+
+/**
+ * The rules' forecast input: the fresh `forecasts` of the metrics some rule
+ * (condition or clear, enabled or not) has a `forecast_crosses` predicate
+ * on. Empty when no rule looks at forecasts: the paths are not copied then.
+ *
+ * @example
+ * ```ts
+ * const input = ruleForecasts([["temp", path]], rules); // [] without forecast_crosses rules
+ * ```
+ */
+export function ruleForecasts(
+  forecasts: readonly (readonly [string, ForecastPath])[],
+  rules: readonly Rule[],
+): RuleForecast[] {
+  if (forecasts.length === 0 || rules.length === 0) return [];
+  const watched: Record<string, ForecastThreshold[]> = {};
+  for (const rule of rules) {
+    forecastThresholdsOf(rule.condition, watched);
+    if (rule.clear !== undefined) forecastThresholdsOf(rule.clear, watched);
+  }
+  const out: RuleForecast[] = [];
+  for (const [metric, path] of forecasts) {
+    if (watched[metric] !== undefined) out.push(ruleForecast(metric, path));
+  }
+  return out;
 }
 
 /** The crossing estimates of `path` for `thresholds`, each with its sentence. */

@@ -9,7 +9,7 @@ import {
   restoreMachine,
   snapshotMachine,
 } from "./machine_state.ts";
-import { forecastThresholds } from "./metric_forecast.ts";
+import { forecastThresholds, ruleForecasts } from "./metric_forecast.ts";
 
 const ref = { factory: "plant-1", machine: "oven-01" };
 const options = DEFAULT_MACHINE_OPTIONS;
@@ -93,12 +93,32 @@ Deno.test("machine snapshot keeps the forecasters: a restored actor forecasts th
     { thresholds: { temp: { high: 90 } }, rules: [] },
     options,
   );
-  assert.deepEqual(forecastsOf(run(restored, 200, 260)), forecastsOf(run(state, 200, 260)));
-  assert.deepEqual(
+  // The compact snapshot rounds the error windows to 16 bits: bounds agree to ~1e-7.
+  assertNear(forecastsOf(run(restored, 200, 260)), forecastsOf(run(state, 200, 260)), 1e-6);
+  assertNear(
     restored.forecasts.get("temp")!.current(),
     state.forecasts.get("temp")!.current(),
+    1e-6,
   );
+  // Compact: 2.4 KB here (the full state was 9 KB); ≤ 6 KB after a long run.
+  assert.ok(JSON.stringify(snapshot.forecasts.temp).length < 3_000);
 });
+
+/** Deep equality, numbers within `tolerance` relative (strings, keys and lengths exact). */
+function assertNear(actual: unknown, expected: unknown, tolerance: number, at = "value"): void {
+  if (typeof expected === "number" && typeof actual === "number") {
+    assert.ok(
+      Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
+      `${at}: ${actual} vs ${expected}`,
+    );
+  } else if (typeof expected === "object" && expected !== null) {
+    assert.ok(typeof actual === "object" && actual !== null, `${at}: ${actual}`);
+    assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), at);
+    for (const [key, value] of Object.entries(expected)) {
+      assertNear((actual as Record<string, unknown>)[key], value, tolerance, `${at}.${key}`);
+    }
+  } else assert.equal(actual, expected, at);
+}
 
 Deno.test("forecastThresholds takes configured limits and forecast rules", () => {
   assert.deepEqual(forecastThresholds("temp", { low: 5, high: 90 }, [hotSoon]), [
@@ -121,4 +141,27 @@ Deno.test("forecastThresholds takes configured limits and forecast rules", () =>
     }]),
     [{ op: ">", value: 90 }, { op: "<", value: 3 }],
   );
+});
+
+Deno.test("ruleForecasts copies only the paths a forecast_crosses rule reads", () => {
+  const path = {
+    ts: 0,
+    step: 7_500,
+    value: 80,
+    coverage: 0.8,
+    period: null,
+    points: [{ ts: 7_500, mean: 81, low: 80, high: 82 }],
+  };
+  const both = [["temp", path], ["rpm", path]] as const;
+  assert.deepEqual(ruleForecasts(both, []), []);
+  assert.deepEqual(ruleForecasts(both, [hotSoon]), [
+    { metric: "temp", points: [{ ts: 7_500, value: 81, low: 80, high: 82 }] },
+  ]);
+  // A clear condition on rpm's forecast counts too, and so does a disabled rule.
+  const clearing: Rule = {
+    ...hotSoon,
+    enabled: false,
+    clear: { kind: "forecast_crosses", metric: "rpm", op: "<", value: 100, withinMs: 60_000 },
+  };
+  assert.deepEqual(ruleForecasts(both, [clearing]).map((f) => f.metric), ["temp", "rpm"]);
 });

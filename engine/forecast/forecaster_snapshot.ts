@@ -3,8 +3,18 @@ import type { MetricForecasterState } from "./metric_forecaster.ts";
 import { packNumbers, unpackNumbers } from "./packed_numbers.ts";
 import type { PeriodDetectorState } from "./period_detector.ts";
 
-/** Steps of past (level, trend) kept in a snapshot: the short horizons' pending errors. */
+/** Steps of past (level, trend) always kept in a snapshot: the short horizons' pending errors. */
 export const SNAPSHOT_PAST_STEPS = 16;
+
+/** The forecaster's layout a snapshot depends on. */
+export interface ForecasterLayout {
+  /** Length of the past (level, trend) ring: maxSteps + 1. */
+  readonly ring: number;
+  /** The checked horizons (steps), one per error window. */
+  readonly horizons: readonly number[];
+  /** Errors kept per horizon. */
+  readonly errorWindow: number;
+}
 
 /** A Holt model's state in a snapshot (see {@link ForecasterSnapshot}). */
 export interface PackedHoltState {
@@ -13,10 +23,10 @@ export interface PackedHoltState {
   readonly bestNear?: number;
   /** `f64` of level, trend, mse, mseAhead per candidate (mseAhead −1: not scored yet). */
   readonly fits: string;
-  /** Forecasts pending for the ranking horizon: `f32`, `aheadSlots` per candidate. */
+  /** Forecasts pending for the ranking horizon: `q16`, `aheadSlots` per candidate. */
   readonly ahead: string;
   readonly aheadSlots: number;
-  /** `f32` seasonal terms. */
+  /** `q16` seasonal terms. */
   readonly season: string;
 }
 
@@ -33,16 +43,20 @@ export interface PackedDetectorState {
 
 /**
  * A forecaster's snapshot (version 2): the same state as
- * {@link MetricForecasterState} in about a tenth of the JSON. Numbers that
- * set the next forecast stay exact (`f64`: levels, trends, errors' running
- * means, cached interval bounds); seasonal terms and pending ranking
- * forecasts are `f32`; the h-step error windows and the period detector's
- * history are `q16` (they only feed quantiles and autocorrelations). Left
+ * {@link MetricForecasterState} in about a seventh of the JSON. Levels,
+ * trends, the candidates' running errors and the cached interval bounds stay
+ * exact (`f64` / JSON numbers); the seasonal terms, the candidates' pending
+ * ranking forecasts, the h-step error windows and the period detector's
+ * history are `q16` (error ≤ 1/131068 of each array's range: a ±5 seasonal
+ * swing is off by < 1e-4, so the next forecast is the same to ~1e-5). Left
  * out: the period detector's 2 × maxPeriod full-resolution steps (refilled
  * after a restore; until then a coarse period within ±factor of the one in
- * use keeps it) and the (level, trend) of steps more than
- * {@link SNAPSHOT_PAST_STEPS} back (the longer horizons' error windows skip
- * the errors of forecasts made before the snapshot).
+ * use keeps it) and, once a horizon's error window is full, the (level,
+ * trend) of steps further back than {@link SNAPSHOT_PAST_STEPS} that only it
+ * needs (after a restore that window skips the errors of forecasts made
+ * before the snapshot: it keeps its 64 errors, only less fresh for up to h
+ * steps). A window still filling keeps its pending forecasts (`q16` but
+ * for the latest {@link SNAPSHOT_PAST_STEPS}).
  */
 export interface ForecasterSnapshot {
   readonly version: 2;
@@ -52,31 +66,52 @@ export interface ForecasterSnapshot {
   readonly period: number | null;
   readonly checksWithoutPeriod: number;
   readonly lastTs: number | null;
-  /** Step index of the first (level, trend) pair in `past`. */
+  /** Step index of the first past (level, trend) kept. */
   readonly pastFrom: number;
-  /** `f64` (level, trend) pairs of the latest steps. */
+  /** `q16` levels and trends from `pastFrom` up to the latest {@link SNAPSHOT_PAST_STEPS} steps. */
+  readonly olderLevels: string;
+  readonly olderTrends: string;
+  /** `f64` (level, trend) pairs of the latest (up to) {@link SNAPSHOT_PAST_STEPS} steps. */
   readonly past: string;
-  /** `q16` ring of h-step errors per checked horizon. */
-  readonly errors: readonly string[];
+  /** `q16` rings of h-step errors of every checked horizon, one after the other. */
+  readonly errors: string;
+  /** Length of each horizon's ring in `errors`. */
+  readonly errorSizes: readonly number[];
   readonly errorCounts: readonly number[];
-  readonly bounds: ReadonlyArray<readonly [number, number, number] | null>;
+  /** `f64` cached interval bounds, (count, low, high) per checked horizon (NaN: none). */
+  readonly bounds: string;
 }
 
 /**
- * The compact snapshot of a forecaster's full state; `ring` is the length of
- * its past (level, trend) ring (maxSteps + 1).
+ * The compact snapshot of a forecaster's full state.
  *
  * @example
  * ```ts
- * const snapshot = packForecasterState(state, 241);
- * const again = unpackForecasterState(snapshot, 241); // same state, near-exact
+ * const layout = { ring: 241, horizons: [1, 2, 4, 8, 16, 32, 64, 128, 240], errorWindow: 64 };
+ * const snapshot = packForecasterState(state, layout);
+ * const again = unpackForecasterState(snapshot, layout.ring); // same state, near-exact
  * ```
  */
-export function packForecasterState(state: MetricForecasterState, ring: number): ForecasterSnapshot {
+export function packForecasterState(
+  state: MetricForecasterState,
+  layout: ForecasterLayout,
+): ForecasterSnapshot {
+  const { ring, horizons, errorWindow } = layout;
   const t = state.model?.t ?? 0;
-  const pastFrom = Math.max(state.pastFrom ?? 0, t - Math.min(SNAPSHOT_PAST_STEPS, ring));
-  const past: number[] = [];
-  for (let j = pastFrom; j < t; j++) past.push(state.pastLevel[j % ring], state.pastTrend[j % ring]);
+  let keep = SNAPSHOT_PAST_STEPS;
+  horizons.forEach((h, i) => {
+    if (state.errorCounts[i] < errorWindow) keep = Math.max(keep, h);
+  });
+  const pastFrom = Math.max(state.pastFrom ?? 0, t - Math.min(keep, ring));
+  const exactFrom = Math.max(pastFrom, t - SNAPSHOT_PAST_STEPS);
+  const olderLevels: number[] = [], olderTrends: number[] = [], past: number[] = [];
+  for (let j = pastFrom; j < exactFrom; j++) {
+    olderLevels.push(state.pastLevel[j % ring]);
+    olderTrends.push(state.pastTrend[j % ring]);
+  }
+  for (let j = exactFrom; j < t; j++) {
+    past.push(state.pastLevel[j % ring], state.pastTrend[j % ring]);
+  }
   return {
     version: 2,
     resampler: structuredClone(state.resampler),
@@ -86,10 +121,13 @@ export function packForecasterState(state: MetricForecasterState, ring: number):
     checksWithoutPeriod: state.checksWithoutPeriod,
     lastTs: state.lastTs,
     pastFrom,
+    olderLevels: packNumbers(olderLevels, "q16"),
+    olderTrends: packNumbers(olderTrends, "q16"),
     past: packNumbers(past, "f64"),
-    errors: state.errors.map((e) => packNumbers(e, "q16")),
+    errors: packNumbers(state.errors.flat(), "q16"),
+    errorSizes: state.errors.map((e) => e.length),
     errorCounts: [...state.errorCounts],
-    bounds: state.bounds.map((b) => b === null ? null : [b[0], b[1], b[2]] as const),
+    bounds: packNumbers(state.bounds.flatMap((b) => b ?? [NaN, NaN, NaN]), "f64"),
   };
 }
 
@@ -111,11 +149,17 @@ export function unpackForecasterState(
       `Cannot restore a forecaster: snapshot version ${snapshot.version} is not 2`,
     );
   }
+  const levels = unpackNumbers(snapshot.olderLevels);
+  const trends = unpackNumbers(snapshot.olderTrends);
   const past = unpackNumbers(snapshot.past);
+  for (let i = 0; i < past.length; i += 2) {
+    levels.push(past[i]);
+    trends.push(past[i + 1]);
+  }
   const pastLevel: number[] = [], pastTrend: number[] = [];
-  for (let i = 0; 2 * i < past.length; i++) {
-    pastLevel[(snapshot.pastFrom + i) % ring] = past[2 * i];
-    pastTrend[(snapshot.pastFrom + i) % ring] = past[2 * i + 1];
+  for (let i = 0; i < levels.length; i++) {
+    pastLevel[(snapshot.pastFrom + i) % ring] = levels[i];
+    pastTrend[(snapshot.pastFrom + i) % ring] = trends[i];
   }
   return {
     version: 1,
@@ -128,10 +172,23 @@ export function unpackForecasterState(
     pastFrom: snapshot.pastFrom,
     pastLevel,
     pastTrend,
-    errors: snapshot.errors.map(unpackNumbers),
+    errors: errorRings(unpackNumbers(snapshot.errors), snapshot.errorSizes),
     errorCounts: [...snapshot.errorCounts],
-    bounds: snapshot.bounds.map((b) => b === null ? null : [b[0], b[1], b[2]]),
+    bounds: boundsOf(unpackNumbers(snapshot.bounds)),
   };
+}
+
+function boundsOf(flat: readonly number[]): Array<[number, number, number] | null> {
+  const out: Array<[number, number, number] | null> = [];
+  for (let i = 0; i < flat.length; i += 3) {
+    out.push(Number.isNaN(flat[i]) ? null : [flat[i], flat[i + 1], flat[i + 2]]);
+  }
+  return out;
+}
+
+function errorRings(flat: readonly number[], sizes: readonly number[]): number[][] {
+  let at = 0;
+  return sizes.map((size) => flat.slice(at, at += size));
 }
 
 function packHolt(model: HoltWintersState): PackedHoltState {
@@ -146,9 +203,9 @@ function packHolt(model: HoltWintersState): PackedHoltState {
     best: model.best,
     ...(model.bestNear === undefined ? {} : { bestNear: model.bestNear }),
     fits: packNumbers(fits, "f64"),
-    ahead: packNumbers(ahead, "f32"),
+    ahead: packNumbers(ahead, "q16"),
     aheadSlots: slots,
-    season: packNumbers(model.season, "f32"),
+    season: packNumbers(model.season, "q16"),
   };
 }
 

@@ -91,7 +91,10 @@ export class HoltWinters {
   readonly #state: HoltWintersState;
   /** The candidate with the smallest α: it alone updates the season. */
   readonly #anchor: number;
-  readonly #dampedTables = new Map<number, Float64Array>();
+  /** φ + … + φʰ by h, per candidate (damped ones only), grown on demand. */
+  readonly #dampedTables: (Float64Array | undefined)[] = [];
+  /** φ of each candidate (its own, else the model's). */
+  readonly #phis: Float64Array;
 
   constructor(options: HoltWintersOptions, state?: HoltWintersState) {
     if (options.candidates.length === 0) {
@@ -103,6 +106,7 @@ export class HoltWinters {
       );
     }
     this.#options = options;
+    this.#phis = Float64Array.from(options.candidates, (c) => c.phi ?? options.phi);
     this.#anchor = options.candidates.reduce(
       (best, c, i, all) => (c.alpha < all[best].alpha ? i : best),
       0,
@@ -163,20 +167,27 @@ export class HoltWinters {
   }
 
   #phiOf(candidate: number): number {
-    return this.#options.candidates[candidate].phi ?? this.#options.phi;
+    return this.#phis[candidate];
   }
 
-  /** φ + … + φʰ for integer h (tabled per φ: forecasts read it 60 times per path). */
-  #dampedSum(phi: number, h: number): number {
-    if (phi === 1 || !Number.isInteger(h) || h < 0 || h > 4_096) return dampedSum(phi, h);
-    let table = this.#dampedTables.get(phi);
+  /** The φ + … + φʰ table of `candidate` (damped), at least `h` + 1 long. */
+  #dampedTable(candidate: number, h: number): Float64Array {
+    let table = this.#dampedTables[candidate];
     if (table === undefined || table.length <= h) {
+      const phi = this.#phis[candidate];
       const size = Math.max(h + 1, 2 * (table?.length ?? 128));
       table = new Float64Array(size);
       for (let k = 1, power = 1; k < size; k++) table[k] = table[k - 1] + (power *= phi);
-      this.#dampedTables.set(phi, table);
+      this.#dampedTables[candidate] = table;
     }
-    return table[h];
+    return table;
+  }
+
+  /** φ + … + φʰ of `candidate` for integer h (tabled: a path reads it 60 times). */
+  #dampedSum(candidate: number, h: number): number {
+    const phi = this.#phis[candidate];
+    if (phi === 1 || !Number.isInteger(h) || h < 0 || h > 4_096) return dampedSum(phi, h);
+    return this.#dampedTable(candidate, h)[h];
   }
 
   /** The seasonal term of step index `t` (0 without seasonality). */
@@ -233,13 +244,13 @@ export class HoltWinters {
    * ago for this step, then stores its forecast K steps ahead in that slot.
    */
   #scoreAhead(y: number, k: number): void {
-    const s = this.#state, { phi, errorDecay, candidates } = this.#options;
+    const s = this.#state, { errorDecay, candidates } = this.#options;
     const stride = Math.ceil(k / 16);
     if (s.t % stride !== 0) return;
     const slots = Math.max(1, Math.round(k / stride)), reachSteps = stride * slots;
     const slot = (s.t / stride) % slots, seasonal = this.seasonAt(s.t + reachSteps);
     for (let i = 0; i < candidates.length; i++) {
-      const c = s.candidates[i], reach = this.#dampedSum(candidates[i].phi ?? phi, reachSteps);
+      const c = s.candidates[i], reach = this.#dampedSum(i, reachSteps);
       c.ahead ??= [];
       c.mseAhead ??= 0;
       const made = c.ahead[slot];
@@ -256,8 +267,7 @@ export class HoltWinters {
   /** The mean forecast `h` ≥ 0 steps past the latest (h = 0: its fitted value). */
   forecast(h: number): number {
     const s = this.#state, c = s.candidates[s.best];
-    const path = c.level + c.trend * this.#dampedSum(this.#phiOf(s.best), h) +
-      this.seasonAt(s.t - 1 + h);
+    const path = c.level + c.trend * this.#dampedSum(s.best, h) + this.seasonAt(s.t - 1 + h);
     // Near term, start from the level that predicts the next step best and
     // hand over to the candidate ranked ahead: the gap fades over ~k/4 steps.
     const near = s.candidates[s.bestNear ?? s.best];
@@ -267,8 +277,28 @@ export class HoltWinters {
 
   /** Forecast from a saved (level, trend) made `h` steps before now for the next step. */
   forecastFrom(level: number, trend: number, madeAt: number, h: number): number {
-    return level + trend * this.#dampedSum(this.#phiOf(this.#state.best), h) +
-      this.seasonAt(madeAt + h);
+    return level + trend * this.#dampedSum(this.#state.best, h) + this.seasonAt(madeAt + h);
+  }
+
+  /**
+   * The mean forecasts {@link forecast}(k) for k = stride, 2·stride, … up to
+   * `last` (the last one k = `last`), into `out` (at least ⌈last / stride⌉
+   * long): one pass, no allocation.
+   */
+  forecastPath(stride: number, last: number, out: Float64Array): void {
+    const s = this.#state, c = s.candidates[s.best], near = s.candidates[s.bestNear ?? s.best];
+    const fade = (this.#options.selectionSteps ?? 1) / 4, gap = near.level - c.level;
+    const season = s.season, length = season.length, origin = s.t - 1;
+    const damped = this.#phis[s.best] === 1 || !Number.isInteger(last) || last > 4_096
+      ? null
+      : this.#dampedTable(s.best, last);
+    let j = 0;
+    for (let h = stride; h <= last + stride - 1; h += stride) {
+      const k = h < last ? h : last;
+      const path = c.level + c.trend * (damped === null ? this.#dampedSum(s.best, k) : damped[k]) +
+        (length === 0 ? 0 : season[(origin + k) % length]);
+      out[j++] = near === c ? path : path + gap * Math.exp(-k / fade);
+    }
   }
 }
 

@@ -137,6 +137,20 @@ export class MetricForecaster {
   readonly #horizons: number[];
   /** Least step (ms): `horizonMs` fits in `maxSteps`. */
   readonly #minStep: number;
+  /** Lower tail of the interval, (1 − coverage) / 2, and the normal quantile of 1 − tail. */
+  readonly #tail: number;
+  readonly #z: number;
+  /** Error quantiles per checked horizon (low, high), taken at step `#boundsStep`. */
+  readonly #boundsCache: Float64Array;
+  #boundsStep = -1;
+  /** Level and trend after each of the latest maxSteps + 1 steps, interleaved (ring by step index). */
+  readonly #past: Float64Array;
+  /** Ring of the latest `errorWindow` h-step errors per checked horizon, one after the other. */
+  readonly #errors: Float64Array;
+  /** Room for a path's means. */
+  #means = new Float64Array(60);
+  /** Room to sort an error window in. */
+  readonly #scratch: Float64Array;
   /** Resampler events, bound once: no closure per sample. */
   readonly #onStep = (event: ResampledEvent): void => {
     if (event.kind === "restart") this.#restart();
@@ -163,24 +177,28 @@ export class MetricForecaster {
     this.#options = o;
     this.#horizons = checkedHorizons(o.maxSteps);
     this.#minStep = o.horizonMs / o.maxSteps;
+    this.#tail = (1 - o.coverage) / 2;
+    this.#z = normalQuantile(1 - this.#tail);
+    this.#boundsCache = new Float64Array(2 * this.#horizons.length);
+    this.#scratch = new Float64Array(o.errorWindow);
     this.#state = state?.version === 2
       ? unpackForecasterState(state, o.maxSteps + 1)
       : state !== undefined
       ? structuredClone(state)
       : {
-      version: 1,
-      resampler: new StepResampler(o).toJSON(),
-      model: null,
-      detector: null,
-      period: null,
-      checksWithoutPeriod: 0,
-      lastTs: null,
-      pastLevel: [],
-      pastTrend: [],
-      errors: this.#horizons.map(() => []),
-      errorCounts: this.#horizons.map(() => 0),
-      bounds: this.#horizons.map(() => null),
-    };
+        version: 1,
+        resampler: new StepResampler(o).toJSON(),
+        model: null,
+        detector: null,
+        period: null,
+        checksWithoutPeriod: 0,
+        lastTs: null,
+        pastLevel: [],
+        pastTrend: [],
+        errors: this.#horizons.map(() => []),
+        errorCounts: this.#horizons.map(() => 0),
+        bounds: this.#horizons.map(() => null),
+      };
     this.#resampler = new StepResampler(o, this.#state.resampler);
     this.#model = this.#state.model === null
       ? null
@@ -188,6 +206,20 @@ export class MetricForecaster {
     this.#detector = this.#state.detector === null
       ? null
       : new PeriodDetector(o.period, this.#state.detector);
+    const ring = o.maxSteps + 1, window = o.errorWindow, st = this.#state;
+    this.#past = new Float64Array(2 * ring);
+    for (let j = 0; j < ring; j++) {
+      this.#past[2 * j] = st.pastLevel[j] ?? 0;
+      this.#past[2 * j + 1] = st.pastTrend[j] ?? 0;
+    }
+    this.#errors = new Float64Array(this.#horizons.length * window);
+    st.errors.forEach((e, i) => {
+      for (let k = 0; k < Math.min(e.length, window); k++) this.#errors[i * window + k] = e[k];
+    });
+    // Live in #past and #errors from here on; the snapshot rebuilds them.
+    st.pastLevel = [];
+    st.pastTrend = [];
+    st.errors = [];
   }
 
   /** The resampling step (ms), or null while it is being measured. */
@@ -215,7 +247,11 @@ export class MetricForecaster {
 
   /** The state for a snapshot: compact JSON (see {@link ForecasterSnapshot}). */
   toJSON(): ForecasterSnapshot {
-    return packForecasterState(this.#fullState(), this.#options.maxSteps + 1);
+    return packForecasterState(this.#fullState(), {
+      ring: this.#options.maxSteps + 1,
+      horizons: this.#horizons,
+      errorWindow: this.#options.errorWindow,
+    });
   }
 
   /** The whole state, exact (a copy; larger than {@link toJSON}). */
@@ -225,9 +261,12 @@ export class MetricForecaster {
       resampler: this.#resampler.toJSON(),
       model: this.#model?.toJSON() ?? null,
       detector: this.#detector?.toJSON() ?? null,
-      pastLevel: [...this.#state.pastLevel],
-      pastTrend: [...this.#state.pastTrend],
-      errors: this.#state.errors.map((e) => [...e]),
+      pastLevel: Array.from({ length: this.#options.maxSteps + 1 }, (_, j) => this.#past[2 * j]),
+      pastTrend: Array.from(
+        { length: this.#options.maxSteps + 1 },
+        (_, j) => this.#past[2 * j + 1],
+      ),
+      errors: this.#horizons.map((_, i) => Array.from(this.#errorWindow(i))),
       errorCounts: [...this.#state.errorCounts],
       bounds: this.#state.bounds.map((b) => b === null ? null : [...b]),
     };
@@ -240,15 +279,15 @@ export class MetricForecaster {
 
   #restart(): void {
     const s = this.#state;
+    this.#boundsStep = -1;
     this.#model = null;
     this.#detector = null;
     s.period = null;
     s.checksWithoutPeriod = 0;
     s.lastTs = null;
     s.pastFrom = 0;
-    s.pastLevel = [];
-    s.pastTrend = [];
-    s.errors = this.#horizons.map(() => []);
+    this.#past.fill(0);
+    this.#errors.fill(0);
     s.errorCounts = this.#horizons.map(() => 0);
     s.bounds = this.#horizons.map(() => null);
   }
@@ -259,22 +298,19 @@ export class MetricForecaster {
     this.#detector ??= new PeriodDetector(o.period);
     const model = this.#model;
     const t = model.steps, ring = o.maxSteps + 1, from = Math.max(MIN_STEPS, s.pastFrom ?? 0);
+    const past = this.#past, errors = this.#errors, window = o.errorWindow;
     for (let i = 0; i < this.#horizons.length; i++) {
       const h = this.#horizons[i], made = t - h;
       if (made < from) continue;
-      const predicted = model.forecastFrom(
-        s.pastLevel[made % ring],
-        s.pastTrend[made % ring],
-        made,
-        h,
-      );
-      s.errors[i][s.errorCounts[i] % o.errorWindow] = y - predicted;
+      const at = 2 * (made % ring);
+      const predicted = model.forecastFrom(past[at], past[at + 1], made, h);
+      errors[i * window + s.errorCounts[i] % window] = y - predicted;
       s.errorCounts[i]++;
     }
     model.update(y);
     const fit = model.fit;
-    s.pastLevel[t % ring] = fit.level;
-    s.pastTrend[t % ring] = fit.trend;
+    past[2 * (t % ring)] = fit.level;
+    past[2 * (t % ring) + 1] = fit.trend;
     s.lastTs = ts;
     if (this.#detector.push(y) && o.seasonal) this.#checkPeriod();
   }
@@ -321,12 +357,24 @@ export class MetricForecaster {
     }
     const last = Math.max(1, Math.min(o.maxSteps, Math.ceil(horizonMs / step)));
     const stride = Math.max(1, Math.ceil(last / Math.max(1, maxPoints)));
-    const bounds = this.#horizons.map((h, i) => this.#quantiles(i, h));
+    const bounds = this.#bounds(), horizons = this.#horizons, top = horizons.length - 1;
+    const count = Math.ceil(last / stride);
+    if (this.#means.length < count) this.#means = new Float64Array(count);
+    const means = this.#means;
+    model.forecastPath(stride, last, means);
     const points: ForecastPoint[] = [];
+    let i = 0, j = 0;
     for (let h = stride; h <= last + stride - 1; h += stride) {
       const k = Math.min(h, last);
-      const mean = model.forecast(k);
-      const [low, high] = interpolate(this.#horizons, bounds, k);
+      const mean = means[j++];
+      // Error quantiles at k: linear between the checked horizons around it.
+      while (i < top && horizons[i + 1] < k) i++;
+      let low = bounds[2 * i], high = bounds[2 * i + 1];
+      if (i < top && k > horizons[i]) {
+        const f = (k - horizons[i]) / (horizons[i + 1] - horizons[i]);
+        low += f * (bounds[2 * i + 2] - low);
+        high += f * (bounds[2 * i + 3] - high);
+      }
       points.push({
         ts: s.lastTs + k * step,
         mean,
@@ -344,25 +392,52 @@ export class MetricForecaster {
     };
   }
 
-  /** Lower and upper error quantiles at checked horizon `i` (= h steps). */
-  #quantiles(i: number, h: number): [number, number] {
-    const o = this.#options, errors = this.#state.errors[i];
-    const tail = (1 - o.coverage) / 2;
-    if (errors.length >= MIN_ERRORS) {
+  /** The h-step errors of checked horizon `i` (a view of its ring, filled part). */
+  #errorWindow(i: number): Float64Array {
+    const window = this.#options.errorWindow;
+    const n = Math.min(this.#state.errorCounts[i], window);
+    return this.#errors.subarray(i * window, i * window + n);
+  }
+
+  /**
+   * Lower and upper error quantiles of every checked horizon (`[low0, high0,
+   * low1, …]`), taken once per step: a second forecast in the same step (the
+   * API's) reuses them.
+   */
+  #bounds(): Float64Array {
+    const t = this.#model!.steps;
+    if (this.#boundsStep !== t) {
+      for (let i = 0; i < this.#horizons.length; i++) this.#quantiles(i, this.#horizons[i]);
+      this.#boundsStep = t;
+    }
+    return this.#boundsCache;
+  }
+
+  /** Lower and upper error quantiles at checked horizon `i` (= h steps), into the cache. */
+  #quantiles(i: number, h: number): void {
+    const out = this.#boundsCache;
+    if (Math.min(this.#state.errorCounts[i], this.#options.errorWindow) >= MIN_ERRORS) {
       // Re-sorted only after 8 new errors: a forecast per step stays cheap.
       const count = this.#state.errorCounts[i], cached = this.#state.bounds[i];
-      if (cached !== null && count - cached[0] < 8) return [cached[1], cached[2]];
-      const sorted = Float64Array.from(errors).sort();
-      const bounds: [number, number] = [quantile(sorted, tail), quantile(sorted, 1 - tail)];
-      this.#state.bounds[i] = [count, bounds[0], bounds[1]];
-      return bounds;
+      if (cached === null || count - cached[0] >= 8) {
+        const errors = this.#errorWindow(i);
+        this.#state.bounds[i] = [
+          count,
+          quantile(errors, this.#tail, 1, this.#scratch),
+          -quantile(errors, this.#tail, -1, this.#scratch),
+        ];
+      }
+      const bounds = this.#state.bounds[i]!;
+      out[2 * i] = bounds[1];
+      out[2 * i + 1] = bounds[2];
+      return;
     }
     const { alpha, beta } = this.#model!.weights, mse = this.#model!.fit.mse;
     const variance = mse *
       (1 + (h - 1) * (alpha * alpha + alpha * beta * h + (beta * beta * h * (2 * h - 1)) / 6));
-    const z = normalQuantile(1 - tail);
-    const half = z * Math.sqrt(variance);
-    return [-half, half];
+    const half = this.#z * Math.sqrt(variance);
+    out[2 * i] = -half;
+    out[2 * i + 1] = half;
   }
 }
 
@@ -374,25 +449,23 @@ function checkedHorizons(maxSteps: number): number[] {
   return horizons;
 }
 
-function interpolate(
-  horizons: readonly number[],
-  bounds: readonly [number, number][],
-  h: number,
-): [number, number] {
-  let i = 0;
-  while (i < horizons.length - 1 && horizons[i + 1] < h) i++;
-  if (i === horizons.length - 1 || h <= horizons[i]) return bounds[i];
-  const f = (h - horizons[i]) / (horizons[i + 1] - horizons[i]);
-  return [
-    bounds[i][0] + f * (bounds[i + 1][0] - bounds[i][0]),
-    bounds[i][1] + f * (bounds[i + 1][1] - bounds[i][1]),
-  ];
-}
-
-/** Linear-interpolated quantile of sorted values. */
-function quantile(sorted: Float64Array, q: number): number {
-  const at = q * (sorted.length - 1), i = Math.floor(at), f = at - i;
-  return i + 1 < sorted.length ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i];
+/**
+ * The linear-interpolated `q`-quantile (q ≤ ½) of `sign` × `values`, from
+ * its few smallest values kept sorted in `room` (no full sort: a 10 %
+ * quantile of 64 errors needs the 8 smallest).
+ */
+function quantile(values: Float64Array, q: number, sign: 1 | -1, room: Float64Array): number {
+  const n = values.length, at = q * (n - 1), i = Math.floor(at), f = at - i;
+  const keep = Math.min(n, i + 2);
+  let size = 0;
+  for (let k = 0; k < n; k++) {
+    const v = sign * values[k];
+    if (size === keep && v >= room[size - 1]) continue;
+    let j = size < keep ? size++ : size - 1;
+    while (j > 0 && room[j - 1] > v) room[j] = room[--j];
+    room[j] = v;
+  }
+  return i + 1 < n ? room[i] + f * (room[i + 1] - room[i]) : room[i];
 }
 
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */

@@ -9,10 +9,11 @@
 export { describeCrossing, formatSpan } from "./crossing_text.ts";
 export type { ForecastPath, ForecastPoint } from "./forecast_path.ts";
 export {
+  type ForecasterLayout,
   type ForecasterSnapshot,
-  packForecasterState,
   type PackedDetectorState,
   type PackedHoltState,
+  packForecasterState,
   SNAPSHOT_PAST_STEPS,
   unpackForecasterState,
 } from "./forecaster_snapshot.ts";

@@ -5,14 +5,18 @@
  * - `f64` — Float64, exact.
  * - `f32` — Float32: ~7 significant digits (relative error ≤ 6e-8).
  * - `q16` — 16-bit steps between the array's minimum and maximum: absolute
- *   error ≤ (max − min) / 131070. For values that only feed statistics
- *   (error quantiles, autocorrelations). Arrays with a non-finite value fall
- *   back to `f64`.
+ *   error ≤ (max − min) / 131068. For values that only feed statistics
+ *   (error quantiles, autocorrelations) or where ~5 digits do. NaN (a hole)
+ *   is kept; arrays with an infinite value fall back to `f64`.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
+
+/** Largest `q16` step code; the one above marks NaN. */
+const Q16_TOP = 65_534;
+const Q16_HOLE = 65_535;
 
 /** How {@link packNumbers} encodes: see the module doc. */
 export type NumberEncoding = "f64" | "f32" | "q16";
@@ -32,15 +36,18 @@ export function packNumbers(values: ArrayLike<number>, encoding: NumberEncoding)
     let min = Infinity, max = -Infinity;
     for (let i = 0; i < n; i++) {
       const v = values[i];
+      if (Number.isNaN(v)) continue;
       if (!Number.isFinite(v)) return packNumbers(values, "f64");
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    if (n === 0) return "q16:0:0:";
-    const step = max > min ? (max - min) / 65_535 : 0;
+    if (min > max) min = max = 0; // empty, or holes only
+    const step = max > min ? (max - min) / Q16_TOP : 0;
     const view = new DataView(new ArrayBuffer(2 * n));
     for (let i = 0; i < n; i++) {
-      view.setUint16(2 * i, step === 0 ? 0 : Math.round((values[i] - min) / step), true);
+      const v = values[i];
+      const code = Number.isNaN(v) ? Q16_HOLE : step === 0 ? 0 : Math.round((v - min) / step);
+      view.setUint16(2 * i, code, true);
     }
     return `q16:${min}:${step}:${base64(view)}`;
   }
@@ -68,7 +75,10 @@ export function unpackNumbers(text: string): number[] {
     const [, min, step, data] = text.split(":");
     const view = bytes(data);
     const lo = Number(min), size = Number(step), out: number[] = [];
-    for (let i = 0; i < view.byteLength; i += 2) out.push(lo + view.getUint16(i, true) * size);
+    for (let i = 0; i < view.byteLength; i += 2) {
+      const code = view.getUint16(i, true);
+      out.push(code === Q16_HOLE ? NaN : lo + code * size);
+    }
     return out;
   }
   if (encoding !== "f64" && encoding !== "f32") {

@@ -51,3 +51,24 @@ Deno.test("PeriodDetector profile is the zero-mean seasonal shape", () => {
   // The linear detrend leaves a slope of a few 1e-4 from the pattern's phase.
   profile.forEach((v, i) => assert.ok(Math.abs(v - shape[i]) < 1e-3, `${v} vs ${shape[i]}`));
 });
+
+Deno.test("PeriodDetector without its recent steps gives the coarse period and says how coarse", () => {
+  const d = new PeriodDetector(DEFAULT_PERIOD_OPTIONS);
+  const value = (t: number) => 10 * Math.sin((2 * Math.PI * t) / 100) + noise(t);
+  let t = 0, found: number | null = null;
+  for (; t < 20_000; t++) if (d.push(value(t))) found = d.detect();
+  assert.equal(d.factor, 8);
+  assert.equal(found, 100);
+  assert.equal(d.uncertainty, 0); // refined on the full-resolution steps
+  // Restored (without the full-resolution steps) just before the next check.
+  while (d.toJSON().sinceCheck < 510) d.push(value(t++));
+  const restored = new PeriodDetector(DEFAULT_PERIOD_OPTIONS, {
+    ...d.toJSON(),
+    recent: [],
+    recentCount: 0,
+  });
+  for (; !restored.push(value(t)); t++);
+  const coarse = restored.detect()!;
+  assert.ok(Math.abs(coarse - 100) <= 8, `coarse period ${coarse}`);
+  assert.equal(restored.uncertainty, 8);
+});
