@@ -7,6 +7,7 @@ import { acceptInvite, fetchInvite, type InviteInfo } from "../web/browser/ident
 import { formatWhen } from "../web/browser/identity_format.ts";
 import { landingPath } from "../web/browser/next_path.ts";
 import { PASSWORD_HINT, passwordProblem } from "../web/browser/password_policy.ts";
+import { TextField } from "../web/browser/text_field.tsx";
 
 /** Props of {@link AcceptInvite}. */
 export interface AcceptInviteProps {
@@ -124,41 +125,35 @@ export default function AcceptInvite({ token }: AcceptInviteProps): VNode {
       </p>
       <form class="auth-form" onSubmit={submit}>
         {!isReset && (
-          <label class="auth-field">
-            Your name
-            <input
-              type="text"
-              name="name"
-              autocomplete="name"
-              required
-              maxLength={100}
-              value={name.value}
-              onInput={(e) => name.value = (e.target as HTMLInputElement).value}
-            />
-          </label>
+          <TextField
+            label="Your name"
+            labelClass="auth-field"
+            type="text"
+            name="name"
+            autocomplete="name"
+            required
+            maxLength={100}
+            signal={name}
+          />
         )}
-        <label class="auth-field">
-          Password
-          <input
-            type="password"
-            name="password"
-            autocomplete="new-password"
-            required
-            value={password.value}
-            onInput={(e) => password.value = (e.target as HTMLInputElement).value}
-          />
-        </label>
-        <label class="auth-field">
-          Password again
-          <input
-            type="password"
-            name="confirm"
-            autocomplete="new-password"
-            required
-            value={confirm.value}
-            onInput={(e) => confirm.value = (e.target as HTMLInputElement).value}
-          />
-        </label>
+        <TextField
+          label="Password"
+          labelClass="auth-field"
+          type="password"
+          name="password"
+          autocomplete="new-password"
+          required
+          signal={password}
+        />
+        <TextField
+          label="Password again"
+          labelClass="auth-field"
+          type="password"
+          name="confirm"
+          autocomplete="new-password"
+          required
+          signal={confirm}
+        />
         <p class="auth-hint">{PASSWORD_HINT}</p>
         {problem.value !== undefined && <p class="auth-problem" role="alert">{problem.value}</p>}
         <button

@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import type { VNode } from "preact";
-import { useEffect } from "preact/hooks";
+import { AdminTable, Loaded } from "../web/browser/admin_table.tsx";
 import { ConfirmButton } from "../web/browser/confirm_button.tsx";
 import { SecretValue } from "../web/browser/copy_button.tsx";
 import {
@@ -9,7 +9,11 @@ import {
   fetchApiTokens,
   revokeApiToken,
 } from "../web/browser/identity_api.ts";
+import { FormProblem } from "../web/browser/form_problem.tsx";
 import { formatWhen, isSet } from "../web/browser/identity_format.ts";
+import { useApiLoad } from "../web/browser/use_api_load.ts";
+import { useBusyAction } from "../web/browser/use_busy_action.ts";
+import { TextField } from "../web/browser/text_field.tsx";
 
 /** Props of {@link ApiTokens}. */
 export interface ApiTokensProps {
@@ -36,37 +40,14 @@ export const PERMISSION_TEXT: Readonly<Record<string, string>> = {
  */
 export default function ApiTokens({ factory, permissions }: ApiTokensProps): VNode {
   const tokens = useSignal<readonly ApiTokenRow[] | undefined>(undefined);
-  const loadProblem = useSignal<string | undefined>(undefined);
   const name = useSignal("");
   const chosen = useSignal<readonly string[]>(permissions.includes("view") ? ["view"] : []);
-  const busy = useSignal(false);
-  const problem = useSignal<string | undefined>(undefined);
   const secret = useSignal<{ name: string; token: string } | undefined>(undefined);
 
-  const reload = async () => {
-    try {
-      tokens.value = await fetchApiTokens(factory);
-      loadProblem.value = undefined;
-    } catch (error) {
-      loadProblem.value = (error as Error).message;
-    }
-  };
-  useEffect(() => {
-    reload();
+  const { loadProblem, reload } = useApiLoad(async () => {
+    tokens.value = await fetchApiTokens(factory);
   }, [factory]);
-
-  const act = async (action: () => Promise<void>) => {
-    busy.value = true;
-    problem.value = undefined;
-    try {
-      await action();
-      await reload();
-    } catch (error) {
-      problem.value = (error as Error).message;
-    } finally {
-      busy.value = false;
-    }
-  };
+  const { busy, problem, act } = useBusyAction(reload);
   const submit = (event: Event) => {
     event.preventDefault();
     const tokenName = name.value.trim();
@@ -108,27 +89,14 @@ export default function ApiTokens({ factory, permissions }: ApiTokensProps): VNo
         <h2 class="panel-title" id="tokens-title">
           API tokens<span class="panel-note">{tokens.value?.length ?? ""}</span>
         </h2>
-        {loadProblem.value !== undefined && (
-          <p class="form-problem" role="alert">{loadProblem.value}</p>
-        )}
-        {tokens.value === undefined
-          ? loadProblem.value === undefined && <p class="muted" role="status">Loading…</p>
-          : tokens.value.length === 0
-          ? <p class="empty-note">No API tokens yet.</p>
-          : (
-            <table class="latest-table identity-table" data-table="api-tokens">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Permissions</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.value.map((token) => (
+        <Loaded value={tokens.value} problem={loadProblem.value}>
+          {(list) =>
+            list.length === 0 ? <p class="empty-note">No API tokens yet.</p> : (
+              <AdminTable
+                name="api-tokens"
+                columns={["Name", "Permissions", "Created", "Last used", "Status", "Actions"]}
+              >
+                {list.map((token) => (
                   <tr
                     key={token.id}
                     data-token={token.name}
@@ -157,23 +125,21 @@ export default function ApiTokens({ factory, permissions }: ApiTokensProps): VNo
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          )}
+              </AdminTable>
+            )}
+        </Loaded>
       </section>
       <section class="panel" aria-labelledby="token-new-title">
         <h2 class="panel-title" id="token-new-title">New token</h2>
         <form class="identity-form token-form" onSubmit={submit}>
-          <label class="alert-field alert-field--wide">
-            Name
-            <input
-              type="text"
-              name="token-name"
-              maxLength={100}
-              value={name.value}
-              onInput={(e) => name.value = (e.target as HTMLInputElement).value}
-            />
-          </label>
+          <TextField
+            label="Name"
+            labelClass="alert-field alert-field--wide"
+            type="text"
+            name="token-name"
+            maxLength={100}
+            signal={name}
+          />
           <fieldset class="token-permissions">
             <legend>Permissions</legend>
             {permissions.map((permission) => (
@@ -193,7 +159,7 @@ export default function ApiTokens({ factory, permissions }: ApiTokensProps): VNo
           <button type="submit" class="alert-button alert-button--primary" disabled={busy.value}>
             Create token
           </button>
-          {problem.value !== undefined && <p class="form-problem" role="alert">{problem.value}</p>}
+          <FormProblem message={problem.value} />
         </form>
       </section>
     </div>

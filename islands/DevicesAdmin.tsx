@@ -1,6 +1,6 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { VNode } from "preact";
-import { useEffect } from "preact/hooks";
+import { AdminTable, Loaded } from "../web/browser/admin_table.tsx";
 import { ConfirmButton } from "../web/browser/confirm_button.tsx";
 import { SecretValue } from "../web/browser/copy_button.tsx";
 import {
@@ -16,8 +16,12 @@ import {
   revokeDevice,
   revokeProvisioningKey,
 } from "../web/browser/device_api.ts";
+import { FormProblem } from "../web/browser/form_problem.tsx";
 import { formatWhen, isSet } from "../web/browser/identity_format.ts";
 import { machinePath } from "../web/browser/format.ts";
+import { useApiLoad } from "../web/browser/use_api_load.ts";
+import { useBusyAction } from "../web/browser/use_busy_action.ts";
+import { TextField } from "../web/browser/text_field.tsx";
 
 /** Props of {@link DevicesAdmin}. */
 export interface DevicesAdminProps {
@@ -61,26 +65,17 @@ export default function DevicesAdmin({ factory }: DevicesAdminProps): VNode {
   const machineIds = useSignal<readonly string[]>([]);
   const devices = useSignal<readonly DeviceRow[] | undefined>(undefined);
   const keys = useSignal<readonly ProvisioningKeyRow[]>([]);
-  const loadProblem = useSignal<string | undefined>(undefined);
   const secret = useSignal<NewCredential | undefined>(undefined);
 
-  const reload = async () => {
-    try {
-      const [m, d, k] = await Promise.all([
-        fetchMachineIds(factory),
-        fetchDevices(factory),
-        fetchProvisioningKeys(factory),
-      ]);
-      machineIds.value = m;
-      devices.value = d;
-      keys.value = k;
-      loadProblem.value = undefined;
-    } catch (error) {
-      loadProblem.value = (error as Error).message;
-    }
-  };
-  useEffect(() => {
-    reload();
+  const { loadProblem, reload } = useApiLoad(async () => {
+    const [m, d, k] = await Promise.all([
+      fetchMachineIds(factory),
+      fetchDevices(factory),
+      fetchProvisioningKeys(factory),
+    ]);
+    machineIds.value = m;
+    devices.value = d;
+    keys.value = k;
   }, [factory]);
 
   const created = async (credential: NewCredential) => {
@@ -98,19 +93,16 @@ export default function DevicesAdmin({ factory }: DevicesAdminProps): VNode {
       )}
       <section class="panel" aria-labelledby="machines-title">
         <h2 class="panel-title" id="machines-title">Machines and their credentials</h2>
-        {loadProblem.value !== undefined && (
-          <p class="form-problem" role="alert">{loadProblem.value}</p>
-        )}
-        {devices.value === undefined
-          ? loadProblem.value === undefined && <p class="muted" role="status">Loading…</p>
-          : (
+        <Loaded value={devices.value} problem={loadProblem.value}>
+          {(list) => (
             <MachineList
               factory={factory}
-              machines={machinesWithCredentials(machineIds.value, devices.value)}
+              machines={machinesWithCredentials(machineIds.value, list)}
               onCreated={created}
               onChanged={reload}
             />
           )}
+        </Loaded>
         <NewMachineForm factory={factory} onCreated={created} />
       </section>
       <KeysPanel factory={factory} keys={keys} onChanged={reload} />
@@ -187,19 +179,7 @@ function MachineCard(
     onChanged: () => Promise<void>;
   },
 ): VNode {
-  const busy = useSignal(false);
-  const problem = useSignal<string | undefined>(undefined);
-  const act = async (action: () => Promise<void>) => {
-    busy.value = true;
-    problem.value = undefined;
-    try {
-      await action();
-    } catch (error) {
-      problem.value = (error as Error).message;
-    } finally {
-      busy.value = false;
-    }
-  };
+  const { busy, problem, act } = useBusyAction();
   const active = credentials.filter((c) => !isSet(c.revokedAt)).length;
   return (
     <div class="device-machine" data-machine={machine}>
@@ -217,47 +197,36 @@ function MachineCard(
           New credential
         </button>
       </div>
-      {problem.value !== undefined && <p class="form-problem" role="alert">{problem.value}</p>}
+      <FormProblem message={problem.value} />
       {credentials.length > 0 && (
-        <table class="latest-table identity-table">
-          <thead>
-            <tr>
-              <th scope="col">Credential</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-              <th scope="col">Actions</th>
+        <AdminTable columns={["Credential", "Created", "Last used", "Status", "Actions"]}>
+          {credentials.map((c) => (
+            <tr key={c.id} data-credential={c.id} class={isSet(c.revokedAt) ? "is-disabled" : ""}>
+              <th scope="row">{c.name}</th>
+              <td class="time">{formatWhen(c.createdAt, "—")}</td>
+              <td class="time">{formatWhen(c.lastUsedAt)}</td>
+              <td>
+                {isSet(c.revokedAt)
+                  ? <span class="identity-off">Revoked {formatWhen(c.revokedAt)}</span>
+                  : "Active"}
+              </td>
+              <td class="identity-actions">
+                {!isSet(c.revokedAt) && (
+                  <ConfirmButton
+                    label="Revoke"
+                    question={`Revoke '${c.name}'? The device is disconnected at once.`}
+                    disabled={busy.value}
+                    onConfirm={() =>
+                      act(async () => {
+                        await revokeDevice(factory, c.id);
+                        await onChanged();
+                      })}
+                  />
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {credentials.map((c) => (
-              <tr key={c.id} data-credential={c.id} class={isSet(c.revokedAt) ? "is-disabled" : ""}>
-                <th scope="row">{c.name}</th>
-                <td class="time">{formatWhen(c.createdAt, "—")}</td>
-                <td class="time">{formatWhen(c.lastUsedAt)}</td>
-                <td>
-                  {isSet(c.revokedAt)
-                    ? <span class="identity-off">Revoked {formatWhen(c.revokedAt)}</span>
-                    : "Active"}
-                </td>
-                <td class="identity-actions">
-                  {!isSet(c.revokedAt) && (
-                    <ConfirmButton
-                      label="Revoke"
-                      question={`Revoke '${c.name}'? The device is disconnected at once.`}
-                      disabled={busy.value}
-                      onConfirm={() =>
-                        act(async () => {
-                          await revokeDevice(factory, c.id);
-                          await onChanged();
-                        })}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </AdminTable>
       )}
     </div>
   );
@@ -271,9 +240,8 @@ function NewMachineForm(
 ): VNode {
   const machine = useSignal("");
   const name = useSignal("");
-  const busy = useSignal(false);
-  const problem = useSignal<string | undefined>(undefined);
-  const submit = async (event: Event) => {
+  const { busy, problem, act } = useBusyAction();
+  const submit = (event: Event) => {
     event.preventDefault();
     const id = machine.value.trim();
     const wrong = machineIdProblem(id);
@@ -281,17 +249,11 @@ function NewMachineForm(
       problem.value = wrong;
       return;
     }
-    busy.value = true;
-    problem.value = undefined;
-    try {
+    act(async () => {
       await onCreated(await createCredential(factory, id, name.value.trim()));
       machine.value = "";
       name.value = "";
-    } catch (error) {
-      problem.value = (error as Error).message;
-    } finally {
-      busy.value = false;
-    }
+    });
   };
   return (
     <form
@@ -299,29 +261,25 @@ function NewMachineForm(
       onSubmit={submit}
       aria-label="Credential for a new machine"
     >
-      <label class="alert-field">
-        New machine id
-        <input
-          type="text"
-          name="machine"
-          placeholder="press-07"
-          value={machine.value}
-          onInput={(e) => machine.value = (e.target as HTMLInputElement).value}
-        />
-      </label>
-      <label class="alert-field">
-        Credential name (optional)
-        <input
-          type="text"
-          name="credential-name"
-          value={name.value}
-          onInput={(e) => name.value = (e.target as HTMLInputElement).value}
-        />
-      </label>
+      <TextField
+        label="New machine id"
+        labelClass="alert-field"
+        type="text"
+        name="machine"
+        placeholder="press-07"
+        signal={machine}
+      />
+      <TextField
+        label="Credential name (optional)"
+        labelClass="alert-field"
+        type="text"
+        name="credential-name"
+        signal={name}
+      />
       <button type="submit" class="alert-button alert-button--primary" disabled={busy.value}>
         Create credential
       </button>
-      {problem.value !== undefined && <p class="form-problem" role="alert">{problem.value}</p>}
+      <FormProblem message={problem.value} />
     </form>
   );
 }
@@ -334,21 +292,8 @@ function KeysPanel(
   },
 ): VNode {
   const name = useSignal("");
-  const busy = useSignal(false);
-  const problem = useSignal<string | undefined>(undefined);
   const created = useSignal<NewProvisioningKey | undefined>(undefined);
-  const act = async (action: () => Promise<void>) => {
-    busy.value = true;
-    problem.value = undefined;
-    try {
-      await action();
-      await onChanged();
-    } catch (error) {
-      problem.value = (error as Error).message;
-    } finally {
-      busy.value = false;
-    }
-  };
+  const { busy, problem, act } = useBusyAction(onChanged);
   const submit = (event: Event) => {
     event.preventDefault();
     act(async () => {
@@ -385,54 +330,42 @@ function KeysPanel(
         </div>
       )}
       {keys.value.length > 0 && (
-        <table class="latest-table identity-table">
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-              <th scope="col">Actions</th>
+        <AdminTable columns={["Key", "Created", "Last used", "Status", "Actions"]}>
+          {keys.value.map((key) => (
+            <tr key={key.id} data-key={key.id}>
+              <th scope="row">{key.name ?? key.id}</th>
+              <td class="time">{formatWhen(key.createdAt, "—")}</td>
+              <td class="time">{formatWhen(key.lastUsedAt)}</td>
+              <td>
+                {isSet(key.revokedAt) ? <span class="identity-off">Revoked</span> : "Active"}
+              </td>
+              <td class="identity-actions">
+                {!isSet(key.revokedAt) && (
+                  <ConfirmButton
+                    label="Revoke"
+                    question="Revoke this key? Devices can no longer register with it."
+                    disabled={busy.value}
+                    onConfirm={() =>
+                      act(() => revokeProvisioningKey(factory, key.id))}
+                  />
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {keys.value.map((key) => (
-              <tr key={key.id} data-key={key.id}>
-                <th scope="row">{key.name ?? key.id}</th>
-                <td class="time">{formatWhen(key.createdAt, "—")}</td>
-                <td class="time">{formatWhen(key.lastUsedAt)}</td>
-                <td>
-                  {isSet(key.revokedAt) ? <span class="identity-off">Revoked</span> : "Active"}
-                </td>
-                <td class="identity-actions">
-                  {!isSet(key.revokedAt) && (
-                    <ConfirmButton
-                      label="Revoke"
-                      question="Revoke this key? Devices can no longer register with it."
-                      disabled={busy.value}
-                      onConfirm={() => act(() => revokeProvisioningKey(factory, key.id))}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </AdminTable>
       )}
       <form class="identity-form" onSubmit={submit} aria-label="New provisioning key">
-        <label class="alert-field">
-          Key name (optional)
-          <input
-            type="text"
-            name="key-name"
-            value={name.value}
-            onInput={(e) => name.value = (e.target as HTMLInputElement).value}
-          />
-        </label>
+        <TextField
+          label="Key name (optional)"
+          labelClass="alert-field"
+          type="text"
+          name="key-name"
+          signal={name}
+        />
         <button type="submit" class="alert-button" disabled={busy.value}>
           New provisioning key
         </button>
-        {problem.value !== undefined && <p class="form-problem" role="alert">{problem.value}</p>}
+        <FormProblem message={problem.value} />
       </form>
     </section>
   );

@@ -1,7 +1,8 @@
 import { useSignal } from "@preact/signals";
 import type { VNode } from "preact";
-import { useEffect } from "preact/hooks";
+import { AdminTable, Loaded } from "../web/browser/admin_table.tsx";
 import { ConfirmButton } from "../web/browser/confirm_button.tsx";
+import { FormProblem } from "../web/browser/form_problem.tsx";
 import { factoryPath } from "../web/browser/format.ts";
 import {
   archiveFactory,
@@ -10,6 +11,9 @@ import {
   fetchFactories,
   updateFactory,
 } from "../web/browser/identity_api.ts";
+import { useApiLoad } from "../web/browser/use_api_load.ts";
+import { useBusyAction } from "../web/browser/use_busy_action.ts";
+import { TextField } from "../web/browser/text_field.tsx";
 
 /** Props of {@link FactoriesAdmin}. */
 export interface FactoriesAdminProps {
@@ -32,17 +36,8 @@ const ADMIN_PAGES: readonly (readonly [string, string])[] = [
  */
 export default function FactoriesAdmin({ defaultTimeZone }: FactoriesAdminProps): VNode {
   const factories = useSignal<readonly FactoryRow[] | undefined>(undefined);
-  const loadProblem = useSignal<string | undefined>(undefined);
-  const reload = async () => {
-    try {
-      factories.value = await fetchFactories();
-      loadProblem.value = undefined;
-    } catch (error) {
-      loadProblem.value = (error as Error).message;
-    }
-  };
-  useEffect(() => {
-    reload();
+  const { loadProblem, reload } = useApiLoad(async () => {
+    factories.value = await fetchFactories();
   }, []);
   return (
     <div class="identity-admin">
@@ -50,29 +45,18 @@ export default function FactoriesAdmin({ defaultTimeZone }: FactoriesAdminProps)
         <h2 class="panel-title" id="factories-title">
           Factories<span class="panel-note">{factories.value?.length ?? ""}</span>
         </h2>
-        {loadProblem.value !== undefined && (
-          <p class="form-problem" role="alert">{loadProblem.value}</p>
-        )}
-        {factories.value === undefined
-          ? loadProblem.value === undefined && <p class="muted" role="status">Loading…</p>
-          : (
-            <table class="latest-table identity-table" data-table="factories">
-              <thead>
-                <tr>
-                  <th scope="col">Slug</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Time zone</th>
-                  <th scope="col">Auto-register</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {factories.value.map((factory) => (
-                  <FactoryRowView key={factory.slug} factory={factory} onChanged={reload} />
-                ))}
-              </tbody>
-            </table>
+        <Loaded value={factories.value} problem={loadProblem.value}>
+          {(list) => (
+            <AdminTable
+              name="factories"
+              columns={["Slug", "Name", "Time zone", "Auto-register", "Actions"]}
+            >
+              {list.map((factory) => (
+                <FactoryRowView key={factory.slug} factory={factory} onChanged={reload} />
+              ))}
+            </AdminTable>
           )}
+        </Loaded>
       </section>
       <NewFactoryForm defaultTimeZone={defaultTimeZone} onCreated={reload} />
     </div>
@@ -85,20 +69,7 @@ function FactoryRowView(
   const name = useSignal(factory.name);
   const timeZone = useSignal(factory.timeZone);
   const autoRegister = useSignal(factory.autoRegister);
-  const busy = useSignal(false);
-  const problem = useSignal<string | undefined>(undefined);
-  const act = async (action: () => Promise<unknown>) => {
-    busy.value = true;
-    problem.value = undefined;
-    try {
-      await action();
-      await onChanged();
-    } catch (error) {
-      problem.value = (error as Error).message;
-    } finally {
-      busy.value = false;
-    }
-  };
+  const { busy, problem, act } = useBusyAction(onChanged);
   const changed = name.value !== factory.name || timeZone.value !== factory.timeZone ||
     autoRegister.value !== factory.autoRegister;
   return (
@@ -165,9 +136,7 @@ function FactoryRowView(
             />
           </>
         )}
-        {problem.value !== undefined && (
-          <span class="form-problem" role="alert">{problem.value}</span>
-        )}
+        <FormProblem message={problem.value} tag="span" />
       </td>
     </tr>
   );
@@ -180,13 +149,10 @@ function NewFactoryForm(
   const name = useSignal("");
   const timeZone = useSignal(defaultTimeZone);
   const autoRegister = useSignal(false);
-  const busy = useSignal(false);
-  const problem = useSignal<string | undefined>(undefined);
-  const submit = async (event: Event) => {
+  const { busy, problem, act } = useBusyAction(onCreated);
+  const submit = (event: Event) => {
     event.preventDefault();
-    busy.value = true;
-    problem.value = undefined;
-    try {
+    act(async () => {
       await createFactory({
         slug: slug.value.trim(),
         name: name.value.trim() || slug.value.trim(),
@@ -195,47 +161,36 @@ function NewFactoryForm(
       });
       slug.value = "";
       name.value = "";
-      await onCreated();
-    } catch (error) {
-      problem.value = (error as Error).message;
-    } finally {
-      busy.value = false;
-    }
+    });
   };
   return (
     <section class="panel" aria-labelledby="factory-new-title">
       <h2 class="panel-title" id="factory-new-title">New factory</h2>
       <form class="identity-form" onSubmit={submit}>
-        <label class="alert-field">
-          Slug
-          <input
-            type="text"
-            name="slug"
-            required
-            pattern="[A-Za-z0-9_.\-]{1,64}"
-            placeholder="plant-2"
-            value={slug.value}
-            onInput={(e) => slug.value = (e.target as HTMLInputElement).value}
-          />
-        </label>
-        <label class="alert-field">
-          Name
-          <input
-            type="text"
-            name="name"
-            value={name.value}
-            onInput={(e) => name.value = (e.target as HTMLInputElement).value}
-          />
-        </label>
-        <label class="alert-field">
-          Time zone
-          <input
-            type="text"
-            name="timeZone"
-            value={timeZone.value}
-            onInput={(e) => timeZone.value = (e.target as HTMLInputElement).value}
-          />
-        </label>
+        <TextField
+          label="Slug"
+          labelClass="alert-field"
+          type="text"
+          name="slug"
+          required
+          pattern="[A-Za-z0-9_.\-]{1,64}"
+          placeholder="plant-2"
+          signal={slug}
+        />
+        <TextField
+          label="Name"
+          labelClass="alert-field"
+          type="text"
+          name="name"
+          signal={name}
+        />
+        <TextField
+          label="Time zone"
+          labelClass="alert-field"
+          type="text"
+          name="timeZone"
+          signal={timeZone}
+        />
         <label class="token-permission">
           <input
             type="checkbox"
@@ -248,7 +203,7 @@ function NewFactoryForm(
         <button type="submit" class="alert-button alert-button--primary" disabled={busy.value}>
           Create factory
         </button>
-        {problem.value !== undefined && <p class="form-problem" role="alert">{problem.value}</p>}
+        <FormProblem message={problem.value} />
       </form>
     </section>
   );

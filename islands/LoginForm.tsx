@@ -4,6 +4,7 @@ import { useEffect } from "preact/hooks";
 import { ApiError } from "../web/browser/api_fetch.ts";
 import { login } from "../web/browser/identity_api.ts";
 import { landingPath } from "../web/browser/next_path.ts";
+import { TextField } from "../web/browser/text_field.tsx";
 
 /** Props of {@link LoginForm}. */
 export interface LoginFormProps {
@@ -67,28 +68,24 @@ export default function LoginForm({ next }: LoginFormProps): VNode {
 
   return (
     <form class="auth-form" onSubmit={submit} data-state={busy.value ? "busy" : "idle"}>
-      <label class="auth-field">
-        E-mail
-        <input
-          type="email"
-          name="email"
-          autocomplete="username"
-          required
-          value={email.value}
-          onInput={(e) => email.value = (e.target as HTMLInputElement).value}
-        />
-      </label>
-      <label class="auth-field">
-        Password
-        <input
-          type="password"
-          name="password"
-          autocomplete="current-password"
-          required
-          value={password.value}
-          onInput={(e) => password.value = (e.target as HTMLInputElement).value}
-        />
-      </label>
+      <TextField
+        label="E-mail"
+        labelClass="auth-field"
+        type="email"
+        name="email"
+        autocomplete="username"
+        required
+        signal={email}
+      />
+      <TextField
+        label="Password"
+        labelClass="auth-field"
+        type="password"
+        name="password"
+        autocomplete="current-password"
+        required
+        signal={password}
+      />
       {problem.value !== undefined && (
         <p class="auth-problem" role="alert">
           {problem.value}

@@ -1,7 +1,7 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { VNode } from "preact";
-import { useEffect } from "preact/hooks";
 import { roleLabel } from "../web/browser/admin_links.ts";
+import { AdminTable, Loaded } from "../web/browser/admin_table.tsx";
 import { SecretValue } from "../web/browser/copy_button.tsx";
 import {
   createInvite,
@@ -14,7 +14,11 @@ import {
   updateUser,
   type UserRow,
 } from "../web/browser/identity_api.ts";
+import { FormProblem } from "../web/browser/form_problem.tsx";
 import { formatWhen } from "../web/browser/identity_format.ts";
+import { useApiLoad } from "../web/browser/use_api_load.ts";
+import { useBusyAction } from "../web/browser/use_busy_action.ts";
+import { TextField } from "../web/browser/text_field.tsx";
 
 /** Props of {@link UsersAdmin}. */
 export interface UsersAdminProps {
@@ -40,21 +44,12 @@ interface LinkNotice {
 export default function UsersAdmin({ factory, currentUserId, roles }: UsersAdminProps): VNode {
   const users = useSignal<readonly UserRow[] | undefined>(undefined);
   const invites = useSignal<readonly InviteRow[]>([]);
-  const loadProblem = useSignal<string | undefined>(undefined);
   const notice = useSignal<LinkNotice | undefined>(undefined);
 
-  const reload = async () => {
-    try {
-      const [u, i] = await Promise.all([fetchUsers(factory), fetchInvites(factory)]);
-      users.value = u;
-      invites.value = i;
-      loadProblem.value = undefined;
-    } catch (error) {
-      loadProblem.value = (error as Error).message;
-    }
-  };
-  useEffect(() => {
-    reload();
+  const { loadProblem, reload } = useApiLoad(async () => {
+    const [u, i] = await Promise.all([fetchUsers(factory), fetchInvites(factory)]);
+    users.value = u;
+    invites.value = i;
   }, [factory]);
 
   return (
@@ -69,38 +64,26 @@ export default function UsersAdmin({ factory, currentUserId, roles }: UsersAdmin
         <h2 class="panel-title" id="users-title">
           Users<span class="panel-note">{users.value?.length ?? ""}</span>
         </h2>
-        {loadProblem.value !== undefined && (
-          <p class="form-problem" role="alert">{loadProblem.value}</p>
-        )}
-        {users.value === undefined
-          ? loadProblem.value === undefined && <p class="muted" role="status">Loading…</p>
-          : (
-            <table class="latest-table identity-table" data-table="users">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">E-mail</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.value.map((user) => (
-                  <UserRowView
-                    key={user.id}
-                    factory={factory}
-                    user={user}
-                    roles={roles}
-                    self={user.id === currentUserId}
-                    users={users}
-                    notice={notice}
-                  />
-                ))}
-              </tbody>
-            </table>
+        <Loaded value={users.value} problem={loadProblem.value}>
+          {(list) => (
+            <AdminTable
+              name="users"
+              columns={["Name", "E-mail", "Role", "Status", "Since", "Actions"]}
+            >
+              {list.map((user) => (
+                <UserRowView
+                  key={user.id}
+                  factory={factory}
+                  user={user}
+                  roles={roles}
+                  self={user.id === currentUserId}
+                  users={users}
+                  notice={notice}
+                />
+              ))}
+            </AdminTable>
           )}
+        </Loaded>
       </section>
       <InvitePanel factory={factory} roles={roles} notice={notice} onInvited={reload} />
       <section class="panel" aria-labelledby="invites-title">
@@ -110,28 +93,19 @@ export default function UsersAdmin({ factory, currentUserId, roles }: UsersAdmin
         {invites.value.length === 0
           ? <p class="empty-note">No invitations waiting.</p>
           : (
-            <table class="latest-table identity-table" data-table="invites">
-              <thead>
-                <tr>
-                  <th scope="col">E-mail</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Invited by</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {invites.value.map((invite) => (
-                  <InviteRowView
-                    key={invite.id}
-                    factory={factory}
-                    invite={invite}
-                    onRevoked={() =>
-                      invites.value = invites.value.filter((i) => i.id !== invite.id)}
-                  />
-                ))}
-              </tbody>
-            </table>
+            <AdminTable
+              name="invites"
+              columns={["E-mail", "Role", "Invited by", "Expires", "Actions"]}
+            >
+              {invites.value.map((invite) => (
+                <InviteRowView
+                  key={invite.id}
+                  factory={factory}
+                  invite={invite}
+                  onRevoked={() => invites.value = invites.value.filter((i) => i.id !== invite.id)}
+                />
+              ))}
+            </AdminTable>
           )}
       </section>
     </div>
@@ -166,21 +140,9 @@ function UserRowView(
     notice: Signal<LinkNotice | undefined>;
   },
 ): VNode {
-  const busy = useSignal(false);
-  const problem = useSignal<string | undefined>(undefined);
+  const { busy, problem, act } = useBusyAction();
   const replace = (next: UserRow): void => {
     users.value = users.value?.map((u) => u.id === next.id ? { ...u, ...next } : u);
-  };
-  const act = async (action: () => Promise<void>) => {
-    busy.value = true;
-    problem.value = undefined;
-    try {
-      await action();
-    } catch (error) {
-      problem.value = (error as Error).message;
-    } finally {
-      busy.value = false;
-    }
   };
   const changeRole = (role: string) =>
     act(async () => replace(await updateUser(factory, user.id, { role })));
@@ -221,9 +183,7 @@ function UserRowView(
         <button type="button" class="alert-button" disabled={busy.value} onClick={reset}>
           Reset password
         </button>
-        {problem.value !== undefined && (
-          <span class="form-problem" role="alert">{problem.value}</span>
-        )}
+        <FormProblem message={problem.value} tag="span" />
       </td>
     </tr>
   );
@@ -239,38 +199,28 @@ function InvitePanel(
 ): VNode {
   const email = useSignal("");
   const role = useSignal(roles.includes("operator") ? "operator" : roles[0] ?? "viewer");
-  const busy = useSignal(false);
-  const problem = useSignal<string | undefined>(undefined);
-  const submit = async (event: Event) => {
+  const { busy, problem, act } = useBusyAction(onInvited);
+  const submit = (event: Event) => {
     event.preventDefault();
-    busy.value = true;
-    problem.value = undefined;
-    try {
+    act(async () => {
       const to = email.value.trim();
       const answer = await createInvite(factory, { email: to, role: role.value });
       notice.value = { what: `Invitation for ${to}`, email: to, answer };
       email.value = "";
-      await onInvited();
-    } catch (error) {
-      problem.value = (error as Error).message;
-    } finally {
-      busy.value = false;
-    }
+    });
   };
   return (
     <section class="panel" aria-labelledby="invite-title">
       <h2 class="panel-title" id="invite-title">Invite someone</h2>
       <form class="identity-form" onSubmit={submit}>
-        <label class="alert-field alert-field--wide">
-          E-mail
-          <input
-            type="email"
-            name="invite-email"
-            required
-            value={email.value}
-            onInput={(e) => email.value = (e.target as HTMLInputElement).value}
-          />
-        </label>
+        <TextField
+          label="E-mail"
+          labelClass="alert-field alert-field--wide"
+          type="email"
+          name="invite-email"
+          required
+          signal={email}
+        />
         <label class="alert-field">
           Role
           <select
@@ -284,7 +234,7 @@ function InvitePanel(
         <button type="submit" class="alert-button alert-button--primary" disabled={busy.value}>
           {busy.value ? "Inviting…" : "Invite"}
         </button>
-        {problem.value !== undefined && <p class="form-problem" role="alert">{problem.value}</p>}
+        <FormProblem message={problem.value} />
       </form>
     </section>
   );
@@ -316,9 +266,7 @@ function InviteRowView(
         <button type="button" class="alert-button" disabled={busy.value} onClick={revoke}>
           Revoke
         </button>
-        {problem.value !== undefined && (
-          <span class="form-problem" role="alert">{problem.value}</span>
-        )}
+        <FormProblem message={problem.value} tag="span" />
       </td>
     </tr>
   );

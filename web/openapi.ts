@@ -11,90 +11,66 @@ import { IDENTITY_PATHS, IDENTITY_SCHEMAS } from "./openapi_identity.ts";
 import { LEARNING_PATHS, LEARNING_SCHEMAS } from "./openapi_learning.ts";
 import { VIBRATION_PATHS, VIBRATION_SCHEMAS } from "./openapi_vibration.ts";
 import { NOTIFICATION_PATHS, NOTIFICATION_SCHEMAS } from "./openapi_notifications.ts";
+import {
+  errorResponse,
+  factoryList,
+  factoryParam,
+  json,
+  jsonBody,
+  machineParam,
+  pathParam,
+  ref,
+} from "./openapi_common.ts";
 
-const machineParams = [
-  { name: "factory", in: "path", required: true, schema: { $ref: "#/components/schemas/Id" } },
-  { name: "machine", in: "path", required: true, schema: { $ref: "#/components/schemas/Id" } },
-];
+const machineParams = [factoryParam, machineParam];
 
-const error = {
-  description: "Error",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-};
+const alertIdParam = pathParam("alertId", { schema: { type: "string" } });
 
-const alertIdParam = { name: "alertId", in: "path", required: true, schema: { type: "string" } };
-
-const alertDetail = {
-  description: "The alert with its audit trail, oldest entry first",
-  content: {
-    "application/json": {
-      schema: {
-        allOf: [
-          { $ref: "#/components/schemas/Alert" },
-          {
-            type: "object",
-            properties: {
-              audit: { type: "array", items: { $ref: "#/components/schemas/AuditEntry" } },
-            },
-          },
-        ],
+const alertDetail = json({
+  allOf: [
+    ref("Alert"),
+    {
+      type: "object",
+      properties: {
+        audit: { type: "array", items: ref("AuditEntry") },
       },
     },
-  },
-};
+  ],
+}, "The alert with its audit trail, oldest entry first");
 
-const alertActionBody = {
+const alertActionBody = jsonBody({
+  type: "object",
+  properties: {
+    by: { type: "string", maxLength: 100 },
+    note: { type: "string", maxLength: 2000 },
+    until: {
+      description: "shelve only: epoch ms or ISO-8601",
+      oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
+    },
+    durationMs: { type: "integer", minimum: 1, description: "shelve only" },
+  },
+  additionalProperties: false,
+}, {
   description: "Who acts and why. Until identity lands `by` is taken as given (default operator)",
-  content: {
-    "application/json": {
-      schema: {
-        type: "object",
-        properties: {
-          by: { type: "string", maxLength: 100 },
-          note: { type: "string", maxLength: 2000 },
-          until: {
-            description: "shelve only: epoch ms or ISO-8601",
-            oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
-          },
-          durationMs: { type: "integer", minimum: 1, description: "shelve only" },
-        },
-        additionalProperties: false,
-      },
-    },
-  },
-};
+});
 
-const ruleIdParam = {
-  name: "ruleId",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-};
+const ruleIdParam = pathParam("ruleId");
 
-const ruleRecord = {
-  description: "The rule's current version, who saved it and when",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/RuleRecord" } } },
-};
+const ruleRecord = json(ref("RuleRecord"), "The rule's current version, who saved it and when");
 
-const ruleBody = {
+const ruleBody = jsonBody(ref("Rule"), {
   description:
     "A rule (see the Rule schema) plus `by`: who saves it (until identity lands, taken as given; default engineer). `scope.factory` may be left out; when given it must equal the path's factory",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Rule" } } },
-};
+});
 
-const byBody = {
+const byBody = jsonBody({ type: "object", properties: { by: { type: "string" } } }, {
   description: "Who makes the change (default engineer)",
-  content: {
-    "application/json": {
-      schema: { type: "object", properties: { by: { type: "string" } } },
-    },
-  },
-};
+});
 
-const backtestAnswer = {
-  description: "Per machine the transitions it would have produced, and a summary",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Backtest" } } },
-};
+const backtestAnswer = json(
+  ref("Backtest"),
+  "Per machine the transitions it would have produced, and a summary",
+);
 
 export const OPENAPI_DOCUMENT = {
   openapi: "3.1.0",
@@ -109,23 +85,10 @@ export const OPENAPI_DOCUMENT = {
     "/factories/{factory}/machines": {
       get: {
         summary: "Machines of a factory with status and latest values",
-        parameters: [machineParams[0]],
+        parameters: [factoryParam],
         responses: {
-          200: {
-            description: "Machines",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    factory: { type: "string" },
-                    machines: { type: "array", items: { $ref: "#/components/schemas/Machine" } },
-                  },
-                },
-              },
-            },
-          },
-          404: error,
+          200: factoryList("machines", ref("Machine"), "Machines"),
+          404: errorResponse(),
         },
       },
     },
@@ -134,11 +97,8 @@ export const OPENAPI_DOCUMENT = {
         summary: "One machine with status, latest values, actor state and thresholds",
         parameters: machineParams,
         responses: {
-          200: {
-            description: "Machine",
-            content: { "application/json": { schema: { $ref: "#/components/schemas/Machine" } } },
-          },
-          404: error,
+          200: json(ref("Machine"), "Machine"),
+          404: errorResponse(),
         },
       },
     },
@@ -197,14 +157,9 @@ export const OPENAPI_DOCUMENT = {
           },
         ],
         responses: {
-          200: {
-            description: "Series",
-            content: {
-              "application/json": { schema: { $ref: "#/components/schemas/History" } },
-            },
-          },
-          400: error,
-          404: error,
+          200: json(ref("History"), "Series"),
+          400: errorResponse(),
+          404: errorResponse(),
         },
       },
     },
@@ -229,8 +184,8 @@ export const OPENAPI_DOCUMENT = {
             description: "CSV file (Content-Disposition: attachment)",
             content: { "text/csv": { schema: { type: "string" } } },
           },
-          400: error,
-          404: error,
+          400: errorResponse(),
+          404: errorResponse(),
         },
       },
     },
@@ -246,13 +201,12 @@ export const OPENAPI_DOCUMENT = {
           { name: "agg", in: "query", schema: { enum: ["mean", "min", "max", "last", "count"] } },
         ],
         responses: {
-          200: {
-            description:
-              "`{factory, machine, from, to, every, agg, series: [{metric, points}]}` (attachment)",
-            content: { "application/json": { schema: { $ref: "#/components/schemas/History" } } },
-          },
-          400: error,
-          404: error,
+          200: json(
+            ref("History"),
+            "`{factory, machine, from, to, every, agg, series: [{metric, points}]}` (attachment)",
+          ),
+          400: errorResponse(),
+          404: errorResponse(),
         },
       },
     },
@@ -269,29 +223,22 @@ export const OPENAPI_DOCUMENT = {
           },
         ],
         responses: {
-          200: {
-            description: "Latest values",
-            content: {
-              "application/json": {
-                schema: {
+          200: json({
+            type: "object",
+            properties: {
+              factory: { type: "string" },
+              machine: { type: "string" },
+              latest: {
+                type: "object",
+                additionalProperties: {
                   type: "object",
-                  properties: {
-                    factory: { type: "string" },
-                    machine: { type: "string" },
-                    latest: {
-                      type: "object",
-                      additionalProperties: {
-                        type: "object",
-                        properties: { ts: { type: "integer" }, value: { type: "number" } },
-                      },
-                    },
-                  },
+                  properties: { ts: { type: "integer" }, value: { type: "number" } },
                 },
               },
             },
-          },
-          400: error,
-          404: error,
+          }, "Latest values"),
+          400: errorResponse(),
+          404: errorResponse(),
         },
       },
     },
@@ -303,7 +250,7 @@ export const OPENAPI_DOCUMENT = {
           "status it held during the bucket (quarantined > anomalous > stale > normal). " +
           "At most 1,000 buckets.",
         parameters: [
-          machineParams[0],
+          factoryParam,
           {
             name: "from",
             in: "query",
@@ -319,43 +266,36 @@ export const OPENAPI_DOCUMENT = {
           { name: "every", in: "query", schema: { enum: ["1h", "1d"], default: "1h" } },
         ],
         responses: {
-          200: {
-            description: "Buckets",
-            content: {
-              "application/json": {
-                schema: {
+          200: json({
+            type: "object",
+            properties: {
+              factory: { type: "string" },
+              from: { type: "integer" },
+              to: { type: "integer" },
+              every: { type: "integer", description: "Bucket width in ms" },
+              buckets: {
+                type: "array",
+                items: {
                   type: "object",
                   properties: {
-                    factory: { type: "string" },
-                    from: { type: "integer" },
-                    to: { type: "integer" },
-                    every: { type: "integer", description: "Bucket width in ms" },
-                    buckets: {
-                      type: "array",
-                      items: {
-                        type: "object",
-                        properties: {
-                          ts: { type: "integer" },
-                          machines: {
-                            type: "object",
-                            properties: {
-                              normal: { type: "integer" },
-                              stale: { type: "integer" },
-                              anomalous: { type: "integer" },
-                              quarantined: { type: "integer" },
-                            },
-                          },
-                          anomalies: { type: "integer" },
-                        },
+                    ts: { type: "integer" },
+                    machines: {
+                      type: "object",
+                      properties: {
+                        normal: { type: "integer" },
+                        stale: { type: "integer" },
+                        anomalous: { type: "integer" },
+                        quarantined: { type: "integer" },
                       },
                     },
+                    anomalies: { type: "integer" },
                   },
                 },
               },
             },
-          },
-          400: error,
-          404: error,
+          }, "Buckets"),
+          400: errorResponse(),
+          404: errorResponse(),
         },
       },
     },
@@ -364,7 +304,7 @@ export const OPENAPI_DOCUMENT = {
         summary:
           "Lift a machine's quarantine; its next message starts its actor from the last snapshot",
         parameters: machineParams,
-        responses: { 200: { description: "Released" }, 404: error, 409: error },
+        responses: { 200: { description: "Released" }, 404: errorResponse(), 409: errorResponse() },
       },
     },
     "/factories/{factory}/machines/{machine}/thresholds": {
@@ -372,29 +312,26 @@ export const OPENAPI_DOCUMENT = {
         summary: "The machine's per-metric thresholds",
         parameters: machineParams,
         responses: {
-          200: {
-            description: "Thresholds",
-            content: {
-              "application/json": { schema: { $ref: "#/components/schemas/Thresholds" } },
-            },
-          },
-          404: error,
+          200: json(ref("Thresholds"), "Thresholds"),
+          404: errorResponse(),
         },
       },
       put: {
         summary: "Replace the machine's thresholds; applied to its actor at once",
         parameters: machineParams,
-        requestBody: {
-          content: { "application/json": { schema: { $ref: "#/components/schemas/Thresholds" } } },
+        requestBody: jsonBody(ref("Thresholds")),
+        responses: {
+          200: { description: "Saved thresholds" },
+          400: errorResponse(),
+          404: errorResponse(),
         },
-        responses: { 200: { description: "Saved thresholds" }, 400: error, 404: error },
       },
     },
     "/factories/{factory}/alerts": {
       get: {
         summary: "A factory's alerts, newest raised first, filtered and paged",
         parameters: [
-          machineParams[0],
+          factoryParam,
           {
             name: "state",
             in: "query",
@@ -408,7 +345,7 @@ export const OPENAPI_DOCUMENT = {
             description: "low, medium, high, critical; comma-separate or repeat for several",
             schema: { type: "string" },
           },
-          { name: "machine", in: "query", schema: { $ref: "#/components/schemas/Id" } },
+          { name: "machine", in: "query", schema: ref("Id") },
           {
             name: "from",
             in: "query",
@@ -435,190 +372,186 @@ export const OPENAPI_DOCUMENT = {
           },
         ],
         responses: {
-          200: {
-            description: "Alerts; `next` is null on the last page",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    factory: { type: "string" },
-                    alerts: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
-                    next: { type: ["string", "null"] },
-                  },
-                },
-              },
+          200: json({
+            type: "object",
+            properties: {
+              factory: { type: "string" },
+              alerts: { type: "array", items: ref("Alert") },
+              next: { type: ["string", "null"] },
             },
-          },
-          400: error,
-          404: error,
+          }, "Alerts; `next` is null on the last page"),
+          400: errorResponse(),
+          404: errorResponse(),
         },
       },
     },
     "/factories/{factory}/alerts/{alertId}": {
       get: {
         summary: "One alert with its audit trail",
-        parameters: [machineParams[0], alertIdParam],
-        responses: { 200: alertDetail, 404: error },
+        parameters: [factoryParam, alertIdParam],
+        responses: { 200: alertDetail, 404: errorResponse() },
       },
     },
     "/factories/{factory}/alerts/{alertId}/acknowledge": {
       post: {
         summary: "Acknowledge an active alert",
-        parameters: [machineParams[0], alertIdParam],
+        parameters: [factoryParam, alertIdParam],
         requestBody: alertActionBody,
-        responses: { 200: alertDetail, 400: error, 404: error, 409: error },
+        responses: {
+          200: alertDetail,
+          400: errorResponse(),
+          404: errorResponse(),
+          409: errorResponse(),
+        },
       },
     },
     "/factories/{factory}/alerts/{alertId}/clear": {
       post: {
         summary:
           "Clear an open alert by hand (`note` required); its rule re-arms once its own clear condition holds",
-        parameters: [machineParams[0], alertIdParam],
+        parameters: [factoryParam, alertIdParam],
         requestBody: alertActionBody,
-        responses: { 200: alertDetail, 400: error, 404: error, 409: error },
+        responses: {
+          200: alertDetail,
+          400: errorResponse(),
+          404: errorResponse(),
+          409: errorResponse(),
+        },
       },
     },
     "/factories/{factory}/alerts/{alertId}/shelve": {
       post: {
         summary:
           "Shelve an open alert until `until` or for `durationMs` (at most 7 days); it unshelves by itself",
-        parameters: [machineParams[0], alertIdParam],
+        parameters: [factoryParam, alertIdParam],
         requestBody: alertActionBody,
-        responses: { 200: alertDetail, 400: error, 404: error, 409: error },
+        responses: {
+          200: alertDetail,
+          400: errorResponse(),
+          404: errorResponse(),
+          409: errorResponse(),
+        },
       },
     },
     "/factories/{factory}/alerts/{alertId}/unshelve": {
       post: {
         summary: "End a shelve before its time",
-        parameters: [machineParams[0], alertIdParam],
+        parameters: [factoryParam, alertIdParam],
         requestBody: alertActionBody,
-        responses: { 200: alertDetail, 400: error, 404: error, 409: error },
+        responses: {
+          200: alertDetail,
+          400: errorResponse(),
+          404: errorResponse(),
+          409: errorResponse(),
+        },
       },
     },
     "/factories/{factory}/rules": {
       get: {
         summary: "A factory's current alert rules (deleted ones left out), by id",
-        parameters: [machineParams[0]],
+        parameters: [factoryParam],
         responses: {
-          200: {
-            description: "Rules",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    factory: { type: "string" },
-                    rules: { type: "array", items: { $ref: "#/components/schemas/RuleRecord" } },
-                  },
-                },
-              },
-            },
-          },
-          400: error,
+          200: factoryList("rules", ref("RuleRecord"), "Rules"),
+          400: errorResponse(),
         },
       },
       post: {
         summary:
           "Create a rule (version 1); `id` from the body or made from the name. 400 details point into the body, e.g. /condition/any/1/value",
-        parameters: [machineParams[0]],
+        parameters: [factoryParam],
         requestBody: ruleBody,
-        responses: { 201: ruleRecord, 400: error, 409: error },
+        responses: { 201: ruleRecord, 400: errorResponse(), 409: errorResponse() },
       },
     },
     "/factories/{factory}/rules/{ruleId}/versions": {
       get: {
         summary: "Every version of a rule, newest first, including the tombstone of a delete",
-        parameters: [machineParams[0], ruleIdParam],
+        parameters: [factoryParam, ruleIdParam],
         responses: {
-          200: {
-            description: "Versions",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    id: { type: "string" },
-                    factory: { type: "string" },
-                    versions: {
-                      type: "array",
-                      items: { $ref: "#/components/schemas/RuleVersion" },
-                    },
-                  },
-                },
+          200: json({
+            type: "object",
+            properties: {
+              id: { type: "string" },
+              factory: { type: "string" },
+              versions: {
+                type: "array",
+                items: ref("RuleVersion"),
               },
             },
-          },
-          404: error,
+          }, "Versions"),
+          404: errorResponse(),
         },
       },
     },
     "/factories/{factory}/rules/{ruleId}/preview": {
       get: {
         summary: "Backtest of the saved rule over the last 24 h (as if enabled)",
-        parameters: [machineParams[0], ruleIdParam],
-        responses: { 200: backtestAnswer, 400: error, 404: error, 503: error },
+        parameters: [factoryParam, ruleIdParam],
+        responses: {
+          200: backtestAnswer,
+          400: errorResponse(),
+          404: errorResponse(),
+          503: errorResponse(),
+        },
       },
     },
     "/factories/{factory}/rules/{ruleId}/enable": {
       post: {
         summary: "Enable a rule (a new version unless it is enabled already)",
-        parameters: [machineParams[0], ruleIdParam],
+        parameters: [factoryParam, ruleIdParam],
         requestBody: byBody,
-        responses: { 200: ruleRecord, 404: error },
+        responses: { 200: ruleRecord, 404: errorResponse() },
       },
     },
     "/factories/{factory}/rules/{ruleId}/disable": {
       post: {
         summary:
           "Disable a rule (a new version unless it is disabled already); its active alerts clear with reason rule_disabled",
-        parameters: [machineParams[0], ruleIdParam],
+        parameters: [factoryParam, ruleIdParam],
         requestBody: byBody,
-        responses: { 200: ruleRecord, 404: error },
+        responses: { 200: ruleRecord, 404: errorResponse() },
       },
     },
     "/factories/{factory}/rules/{ruleId}": {
       get: {
         summary: "A rule's current version; `?versions=1` adds its version history",
         parameters: [
-          machineParams[0],
+          factoryParam,
           ruleIdParam,
           { name: "versions", in: "query", schema: { type: "string", enum: ["1", "0"] } },
         ],
-        responses: { 200: ruleRecord, 404: error },
+        responses: { 200: ruleRecord, 404: errorResponse() },
       },
       put: {
         summary:
           "Edit a rule: saved as its next version and applied to running machines at once. With `version` in the body, a 409 when the rule has changed since",
-        parameters: [machineParams[0], ruleIdParam],
+        parameters: [factoryParam, ruleIdParam],
         requestBody: ruleBody,
-        responses: { 200: ruleRecord, 400: error, 404: error, 409: error },
+        responses: {
+          200: ruleRecord,
+          400: errorResponse(),
+          404: errorResponse(),
+          409: errorResponse(),
+        },
       },
       delete: {
         summary:
           "Delete a rule (a tombstone version; the history stays); `?by=` or a {by} body says who",
-        parameters: [machineParams[0], ruleIdParam, {
+        parameters: [factoryParam, ruleIdParam, {
           name: "by",
           in: "query",
           schema: { type: "string" },
         }],
         responses: {
-          200: {
-            description: "Deleted",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    id: { type: "string" },
-                    factory: { type: "string" },
-                    deleted: { const: true },
-                  },
-                },
-              },
+          200: json({
+            type: "object",
+            properties: {
+              id: { type: "string" },
+              factory: { type: "string" },
+              deleted: { const: true },
             },
-          },
-          404: error,
+          }, "Deleted"),
+          404: errorResponse(),
         },
       },
     },
@@ -626,39 +559,33 @@ export const OPENAPI_DOCUMENT = {
       post: {
         summary:
           "Replay a rule (saved or not) over stored history with the live evaluation code. At most 7 days, 2 million points and 6 million ticks (machines × range / tickMs); past a bound a 400 says which",
-        requestBody: {
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: {
-                  rule: {
-                    $ref: "#/components/schemas/Rule",
-                    description: "Validated like a save; `id` and `version` may be left out",
-                  },
-                  from: {
-                    description: "Epoch ms or ISO-8601; default `to` − 24 h",
-                    oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
-                  },
-                  to: {
-                    description: "Epoch ms or ISO-8601; default now",
-                    oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
-                  },
-                  machines: {
-                    type: "array",
-                    items: { $ref: "#/components/schemas/Id" },
-                    description:
-                      "Default: every machine in the rule's scope, live or with stored history",
-                  },
-                  tickMs: { type: "integer", minimum: 100, maximum: 3600000, default: 1000 },
-                },
-                required: ["rule"],
-                additionalProperties: false,
-              },
+        requestBody: jsonBody({
+          type: "object",
+          properties: {
+            rule: {
+              $ref: "#/components/schemas/Rule",
+              description: "Validated like a save; `id` and `version` may be left out",
             },
+            from: {
+              description: "Epoch ms or ISO-8601; default `to` − 24 h",
+              oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
+            },
+            to: {
+              description: "Epoch ms or ISO-8601; default now",
+              oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
+            },
+            machines: {
+              type: "array",
+              items: ref("Id"),
+              description:
+                "Default: every machine in the rule's scope, live or with stored history",
+            },
+            tickMs: { type: "integer", minimum: 100, maximum: 3600000, default: 1000 },
           },
-        },
-        responses: { 200: backtestAnswer, 400: error, 503: error },
+          required: ["rule"],
+          additionalProperties: false,
+        }),
+        responses: { 200: backtestAnswer, 400: errorResponse(), 503: errorResponse() },
       },
     },
     ...NOTIFICATION_PATHS,
@@ -672,8 +599,8 @@ export const OPENAPI_DOCUMENT = {
       post: {
         summary: "Ingest telemetry as JSON (MQTT payload forms) or InfluxDB line protocol",
         parameters: [
-          { name: "factory", in: "query", schema: { $ref: "#/components/schemas/Id" } },
-          { name: "machine", in: "query", schema: { $ref: "#/components/schemas/Id" } },
+          { name: "factory", in: "query", schema: ref("Id") },
+          { name: "machine", in: "query", schema: ref("Id") },
           {
             name: "precision",
             in: "query",
@@ -686,13 +613,13 @@ export const OPENAPI_DOCUMENT = {
             "application/json": {
               schema: {
                 oneOf: [
-                  { $ref: "#/components/schemas/Point" },
+                  ref("Point"),
                   {
                     type: "object",
                     properties: {
                       factory: { type: "string" },
                       machine: { type: "string" },
-                      points: { type: "array", items: { $ref: "#/components/schemas/Point" } },
+                      points: { type: "array", items: ref("Point") },
                     },
                     required: ["points"],
                   },
@@ -708,20 +635,13 @@ export const OPENAPI_DOCUMENT = {
           },
         },
         responses: {
-          200: {
-            description: "Accepted points, and each rejected point with its reason",
-            content: {
-              "application/json": { schema: { $ref: "#/components/schemas/IngestReport" } },
-            },
-          },
-          400: error,
+          200: json(
+            ref("IngestReport"),
+            "Accepted points, and each rejected point with its reason",
+          ),
+          400: errorResponse(),
           413: { description: "Payload over 256 KiB" },
-          422: {
-            description: "No point was accepted",
-            content: {
-              "application/json": { schema: { $ref: "#/components/schemas/IngestReport" } },
-            },
-          },
+          422: json(ref("IngestReport"), "No point was accepted"),
         },
       },
     },
@@ -734,11 +654,11 @@ export const OPENAPI_DOCUMENT = {
             name: "factory",
             in: "query",
             required: true,
-            schema: { $ref: "#/components/schemas/Id" },
+            schema: ref("Id"),
           },
-          { name: "machine", in: "query", schema: { $ref: "#/components/schemas/Id" } },
+          { name: "machine", in: "query", schema: ref("Id") },
         ],
-        responses: { 101: { description: "Switching to WebSocket" }, 400: error },
+        responses: { 101: { description: "Switching to WebSocket" }, 400: errorResponse() },
       },
     },
     "/health": {
@@ -853,7 +773,7 @@ export const OPENAPI_DOCUMENT = {
             },
           },
           anomaliesLastHour: { type: "integer" },
-          thresholds: { $ref: "#/components/schemas/Thresholds" },
+          thresholds: ref("Thresholds"),
         },
       },
       Alert: {
@@ -920,16 +840,16 @@ export const OPENAPI_DOCUMENT = {
         description:
           "An alert rule as engine/rules/rule.ts defines it; unknown fields are errors. Durations are integer ms",
         properties: {
-          id: { $ref: "#/components/schemas/Id" },
+          id: ref("Id"),
           name: { type: "string", maxLength: 200 },
           version: { type: "integer", description: "Set by the server" },
           enabled: { type: "boolean", default: true },
           scope: {
             type: "object",
             properties: {
-              factory: { $ref: "#/components/schemas/Id" },
-              machineTypes: { type: "array", items: { $ref: "#/components/schemas/Id" } },
-              machines: { type: "array", items: { $ref: "#/components/schemas/Id" } },
+              factory: ref("Id"),
+              machineTypes: { type: "array", items: ref("Id") },
+              machines: { type: "array", items: ref("Id") },
             },
           },
           condition: {
@@ -978,7 +898,7 @@ export const OPENAPI_DOCUMENT = {
       RuleRecord: {
         type: "object",
         properties: {
-          rule: { $ref: "#/components/schemas/Rule" },
+          rule: ref("Rule"),
           changedAt: { type: "integer" },
           changedBy: { type: "string" },
         },
@@ -990,7 +910,7 @@ export const OPENAPI_DOCUMENT = {
           deleted: { type: "boolean" },
           changedAt: { type: "integer" },
           changedBy: { type: "string" },
-          rule: { $ref: "#/components/schemas/Rule" },
+          rule: ref("Rule"),
         },
       },
       Backtest: {

@@ -5,30 +5,20 @@
  * @module
  */
 
-const factoryParam = {
-  name: "factory",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-} as const;
-const machineParam = {
-  name: "machine",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-} as const;
-const alertParam = {
-  name: "alertId",
-  in: "path",
-  required: true,
-  description: "`${ruleId}:${machine}:${raisedAt}`, URL-encoded",
-  schema: { type: "string" },
-} as const;
+import {
+  errorResponse,
+  factoryParam,
+  json,
+  jsonBody,
+  machineParam,
+  pathParam,
+  ref,
+} from "./openapi_common.ts";
 
-const error = {
-  description: "Error",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-} as const;
+const alertParam = pathParam("alertId", {
+  schema: { type: "string" },
+  description: "`${ruleId}:${machine}:${raisedAt}`, URL-encoded",
+});
 
 /** Paths of incident explanations and operator questions. */
 export const AGENT_PATHS = {
@@ -41,13 +31,8 @@ export const AGENT_PATHS = {
         "explained in the background by the agent; `llm` says how far that got.",
       parameters: [factoryParam, alertParam],
       responses: {
-        200: {
-          description: "The explanations",
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/AlertExplanation" } },
-          },
-        },
-        404: { ...error, description: "No such alert in this factory" },
+        200: json(ref("AlertExplanation"), "The explanations"),
+        404: errorResponse("No such alert in this factory"),
       },
     },
   },
@@ -58,33 +43,19 @@ export const AGENT_PATHS = {
         "The agent looks at the machine's data with its tools (summary, history, anomalies, " +
         "forecast, alerts), all bound to this factory, and answers. Needs LLM_URL.",
       parameters: [factoryParam, machineParam],
-      requestBody: {
-        required: true,
-        content: {
-          "application/json": {
-            schema: {
-              type: "object",
-              properties: { question: { type: "string", minLength: 1, maxLength: 2000 } },
-              required: ["question"],
-              additionalProperties: false,
-            },
-          },
-        },
-      },
+      requestBody: jsonBody({
+        type: "object",
+        properties: { question: { type: "string", minLength: 1, maxLength: 2000 } },
+        required: ["question"],
+        additionalProperties: false,
+      }, { required: true }),
       responses: {
-        200: {
-          description: "The answer and the tools used for it",
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/AgentAnswer" } },
-          },
-        },
-        400: { ...error, description: "The body is not `{question}` or the question is too long" },
-        404: { ...error, description: "No such machine in this factory" },
-        503: {
-          ...error,
-          description:
-            "No LLM is configured, the LLM failed or timed out, or too many questions are in flight",
-        },
+        200: json(ref("AgentAnswer"), "The answer and the tools used for it"),
+        400: errorResponse("The body is not `{question}` or the question is too long"),
+        404: errorResponse("No such machine in this factory"),
+        503: errorResponse(
+          "No LLM is configured, the LLM failed or timed out, or too many questions are in flight",
+        ),
       },
     },
   },
@@ -109,7 +80,7 @@ export const AGENT_SCHEMAS = {
     type: "object",
     properties: {
       answer: { type: "string" },
-      toolCalls: { type: "array", items: { $ref: "#/components/schemas/AgentToolCall" } },
+      toolCalls: { type: "array", items: ref("AgentToolCall") },
       model: { type: "string", description: "The model that answered" },
       steps: { type: "integer", description: "Model calls made" },
     },
@@ -132,7 +103,7 @@ export const AGENT_SCHEMAS = {
             },
             text: { type: ["string", "null"] },
             model: { type: ["string", "null"] },
-            toolCalls: { type: "array", items: { $ref: "#/components/schemas/AgentToolCall" } },
+            toolCalls: { type: "array", items: ref("AgentToolCall") },
             error: { type: ["string", "null"] },
             createdAt: { type: "integer" },
             updatedAt: { type: "integer" },

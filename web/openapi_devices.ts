@@ -6,46 +6,39 @@
  * @module
  */
 
-const factoryParam = {
-  name: "factory",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-} as const;
-const machineParam = {
-  name: "machine",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-} as const;
+import {
+  errorResponse,
+  factoryList,
+  factoryParam,
+  json,
+  jsonBody,
+  machineParam,
+  pathParam,
+  ref,
+} from "./openapi_common.ts";
+
 const idParam = (description: string) =>
-  ({ name: "id", in: "path", required: true, description, schema: { type: "string" } }) as const;
+  pathParam("id", { schema: { type: "string" }, description });
 
-const error = {
-  description: "Error",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-} as const;
-const notFound = {
-  description: "No such factory, or the id belongs to another factory",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-} as const;
+const notFound = errorResponse("No such factory, or the id belongs to another factory");
 
-const nameBody = {
-  required: false,
-  content: {
-    "application/json": {
-      schema: {
-        type: "object",
-        properties: { name: { type: "string", minLength: 1, maxLength: 100 } },
-      },
+const nameBody = jsonBody({
+  type: "object",
+  properties: { name: { type: "string", minLength: 1, maxLength: 100 } },
+}, { required: false });
+
+/** The answer to creating a credential or key: it under `key`, its secret shown once, snippets. */
+const createdWithSecret = (key: string, schema: string, description: string) =>
+  json({
+    type: "object",
+    properties: {
+      [key]: ref(schema),
+      username: { type: "string" },
+      password: { type: "string", description: "256-bit secret, shown once" },
+      mqtt: ref("MqttTarget"),
+      snippets: ref("DeviceSnippets"),
     },
-  },
-} as const;
-
-const json = (schema: unknown, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
+  }, description);
 
 /** Paths of device credentials and provisioning keys (all need `manage_machines`). */
 export const DEVICE_PATHS = {
@@ -54,13 +47,7 @@ export const DEVICE_PATHS = {
       summary: "The factory's device credentials, newest first (revoked included, never hashes)",
       parameters: [factoryParam],
       responses: {
-        200: json({
-          type: "object",
-          properties: {
-            factory: { type: "string" },
-            devices: { type: "array", items: { $ref: "#/components/schemas/DeviceCredential" } },
-          },
-        }, "Credentials"),
+        200: factoryList("devices", ref("DeviceCredential"), "Credentials"),
         404: notFound,
       },
     },
@@ -71,17 +58,12 @@ export const DEVICE_PATHS = {
       parameters: [factoryParam, machineParam],
       requestBody: nameBody,
       responses: {
-        201: json({
-          type: "object",
-          properties: {
-            credential: { $ref: "#/components/schemas/DeviceCredential" },
-            username: { type: "string" },
-            password: { type: "string", description: "256-bit secret, shown once" },
-            mqtt: { $ref: "#/components/schemas/MqttTarget" },
-            snippets: { $ref: "#/components/schemas/DeviceSnippets" },
-          },
-        }, "The credential, its password and copy-ready snippets"),
-        400: error,
+        201: createdWithSecret(
+          "credential",
+          "DeviceCredential",
+          "The credential, its password and copy-ready snippets",
+        ),
+        400: errorResponse(),
         404: notFound,
       },
     },
@@ -93,7 +75,7 @@ export const DEVICE_PATHS = {
       responses: {
         200: json({
           type: "object",
-          properties: { credential: { $ref: "#/components/schemas/DeviceCredential" } },
+          properties: { credential: ref("DeviceCredential") },
         }, "The revoked credential (revoking twice keeps the first time)"),
         404: notFound,
       },
@@ -104,13 +86,7 @@ export const DEVICE_PATHS = {
       summary: "The factory's provisioning keys, newest first (revoked included, never hashes)",
       parameters: [factoryParam],
       responses: {
-        200: json({
-          type: "object",
-          properties: {
-            factory: { type: "string" },
-            keys: { type: "array", items: { $ref: "#/components/schemas/ProvisioningKey" } },
-          },
-        }, "Keys"),
+        200: factoryList("keys", ref("ProvisioningKey"), "Keys"),
         404: notFound,
       },
     },
@@ -121,17 +97,12 @@ export const DEVICE_PATHS = {
       parameters: [factoryParam],
       requestBody: nameBody,
       responses: {
-        201: json({
-          type: "object",
-          properties: {
-            key: { $ref: "#/components/schemas/ProvisioningKey" },
-            username: { type: "string" },
-            password: { type: "string", description: "256-bit secret, shown once" },
-            mqtt: { $ref: "#/components/schemas/MqttTarget" },
-            snippets: { $ref: "#/components/schemas/DeviceSnippets" },
-          },
-        }, "The key, its secret and snippets (MACHINE_ID to fill in)"),
-        400: error,
+        201: createdWithSecret(
+          "key",
+          "ProvisioningKey",
+          "The key, its secret and snippets (MACHINE_ID to fill in)",
+        ),
+        400: errorResponse(),
         404: notFound,
       },
     },
@@ -143,7 +114,7 @@ export const DEVICE_PATHS = {
       responses: {
         200: json({
           type: "object",
-          properties: { key: { $ref: "#/components/schemas/ProvisioningKey" } },
+          properties: { key: ref("ProvisioningKey") },
         }, "The revoked key"),
         404: notFound,
       },

@@ -5,10 +5,7 @@
  * @module
  */
 
-const error = {
-  description: "Error",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-} as const;
+import { errorResponse, factoryParam, json, machineParam, ref } from "./openapi_common.ts";
 
 /** Paths of the forecast API. */
 export const FORECAST_PATHS = {
@@ -18,18 +15,8 @@ export const FORECAST_PATHS = {
       description:
         "Per metric: Holt (level + trend) on values resampled to a fixed step, additive Holt–Winters when a seasonal period is detected; an 80 % prediction interval from recent h-step errors; refreshed by the machine's actor every few seconds. Crossing estimates cover the metric's configured thresholds, its `forecast_crosses` rules and `threshold` when given. Needs the `view` permission.",
       parameters: [
-        {
-          name: "factory",
-          in: "path",
-          required: true,
-          schema: { $ref: "#/components/schemas/Id" },
-        },
-        {
-          name: "machine",
-          in: "path",
-          required: true,
-          schema: { $ref: "#/components/schemas/Id" },
-        },
+        factoryParam,
+        machineParam,
         {
           name: "metric",
           in: "query",
@@ -56,28 +43,21 @@ export const FORECAST_PATHS = {
         },
       ],
       responses: {
-        200: {
-          description: "Forecasts by metric",
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: {
-                  factory: { type: "string" },
-                  machine: { type: "string" },
-                  forecasts: {
-                    type: "array",
-                    items: { $ref: "#/components/schemas/MetricForecast" },
-                  },
-                },
-              },
+        200: json({
+          type: "object",
+          properties: {
+            factory: { type: "string" },
+            machine: { type: "string" },
+            forecasts: {
+              type: "array",
+              items: ref("MetricForecast"),
             },
           },
-        },
-        400: error,
-        401: error,
-        403: error,
-        404: { ...error, description: "Unknown machine or metric, or too few values yet" },
+        }, "Forecasts by metric"),
+        400: errorResponse(),
+        401: errorResponse(),
+        403: errorResponse(),
+        404: errorResponse("Unknown machine or metric, or too few values yet"),
       },
     },
   },
@@ -110,7 +90,7 @@ export const FORECAST_SCHEMAS = {
           required: ["ts", "mean", "low", "high"],
         },
       },
-      crossings: { type: "array", items: { $ref: "#/components/schemas/ThresholdCrossing" } },
+      crossings: { type: "array", items: ref("ThresholdCrossing") },
     },
     required: ["metric", "ts", "step", "value", "coverage", "period", "horizon", "crossings"],
   },

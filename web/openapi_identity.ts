@@ -8,27 +8,23 @@
  * @module
  */
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const body = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
-const ok = (description: string, schema: unknown) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const error = {
-  description: "Error",
-  content: { "application/json": { schema: ref("Error") } },
-} as const;
+import { PERMISSIONS, ROLES } from "../engine/identity/principal.ts";
+import {
+  errorResponse,
+  factoryList,
+  factoryParam,
+  json,
+  jsonBody,
+  pathParam,
+  ref,
+} from "./openapi_common.ts";
+
 const noContent = { description: "Done" } as const;
-const path = (name: string, schema: unknown = ref("Id")) => ({
-  name,
-  in: "path",
-  required: true,
-  schema,
+const idParam = pathParam("id", { schema: { type: "string" } });
+const tokenParam = pathParam("token", {
+  schema: { type: "string", description: "The token from the link" },
 });
-const factoryParam = path("factory");
-const idParam = path("id", { type: "string" });
-const tokenParam = path("token", { type: "string", description: "The token from the link" });
-const login = ok("Signed in; the session cookie is set too", ref("LoginAnswer"));
+const login = json(ref("LoginAnswer"), "Signed in; the session cookie is set too");
 
 /** Paths of the identity routes. */
 export const IDENTITY_PATHS = {
@@ -36,15 +32,14 @@ export const IDENTITY_PATHS = {
     post: {
       summary: "Sign in with e-mail and password",
       "x-permission": "public",
-      requestBody: body(ref("LoginRequest")),
+      requestBody: jsonBody(ref("LoginRequest"), { required: true }),
       responses: {
         200: login,
-        400: error,
-        401: { ...error, description: "Wrong e-mail or password (one message for both)" },
-        403: { ...error, description: "Account or factory disabled" },
+        400: errorResponse(),
+        401: errorResponse("Wrong e-mail or password (one message for both)"),
+        403: errorResponse("Account or factory disabled"),
         429: {
-          ...error,
-          description: "Too many failures; wait `Retry-After` seconds",
+          ...errorResponse("Too many failures; wait `Retry-After` seconds"),
           headers: { "Retry-After": { schema: { type: "integer" } } },
         },
       },
@@ -54,36 +49,36 @@ export const IDENTITY_PATHS = {
     post: {
       summary: "End this session and clear the cookie",
       "x-permission": "any signed-in caller",
-      responses: { 204: noContent, 401: error },
+      responses: { 204: noContent, 401: errorResponse() },
     },
   },
   "/auth/logout-all": {
     post: {
       summary: "End every session of the signed-in user",
       "x-permission": "any signed-in user",
-      responses: { 204: noContent, 400: error, 401: error },
+      responses: { 204: noContent, 400: errorResponse(), 401: errorResponse() },
     },
   },
   "/auth/me": {
     get: {
       summary: "The caller, its permissions and (sessions) the CSRF token",
       "x-permission": "any signed-in caller",
-      responses: { 200: ok("The caller", ref("Me")), 401: error },
+      responses: { 200: json(ref("Me"), "The caller"), 401: errorResponse() },
     },
   },
   "/auth/password": {
     post: {
       summary: "Change the signed-in user's password; every session ends, a new one is returned",
       "x-permission": "any signed-in user",
-      requestBody: body({
+      requestBody: jsonBody({
         type: "object",
         properties: { current: { type: "string" }, next: { type: "string" } },
         required: ["current", "next"],
-      }),
+      }, { required: true }),
       responses: {
         200: login,
-        400: { ...error, description: "The new password breaks the policy" },
-        403: { ...error, description: "The current password is wrong, or too many tries" },
+        400: errorResponse("The new password breaks the policy"),
+        403: errorResponse("The current password is wrong, or too many tries"),
       },
     },
   },
@@ -93,17 +88,22 @@ export const IDENTITY_PATHS = {
       "x-permission": "view",
       parameters: [{ name: "archived", in: "query", schema: { enum: ["0", "1"] } }],
       responses: {
-        200: ok("Factories", {
+        200: json({
           type: "object",
           properties: { factories: { type: "array", items: ref("Factory") } },
-        }),
+        }, "Factories"),
       },
     },
     post: {
       summary: "Create a factory",
       "x-permission": "manage_factories",
-      requestBody: body(ref("FactoryInput")),
-      responses: { 201: ok("Created", ref("Factory")), 400: error, 403: error, 409: error },
+      requestBody: jsonBody(ref("FactoryInput"), { required: true }),
+      responses: {
+        201: json(ref("Factory"), "Created"),
+        400: errorResponse(),
+        403: errorResponse(),
+        409: errorResponse(),
+      },
     },
   },
   "/factories/{factory}": {
@@ -111,13 +111,13 @@ export const IDENTITY_PATHS = {
       summary: "One factory",
       "x-permission": "view",
       parameters: [factoryParam],
-      responses: { 200: ok("The factory", ref("Factory")), 404: error },
+      responses: { 200: json(ref("Factory"), "The factory"), 404: errorResponse() },
     },
     patch: {
       summary: "Rename or reconfigure a factory",
       "x-permission": "manage_factories",
       parameters: [factoryParam],
-      requestBody: body({
+      requestBody: jsonBody({
         type: "object",
         properties: {
           name: { type: "string" },
@@ -125,8 +125,13 @@ export const IDENTITY_PATHS = {
           autoRegister: { type: "boolean" },
         },
         additionalProperties: false,
-      }),
-      responses: { 200: ok("Updated", ref("Factory")), 400: error, 403: error, 404: error },
+      }, { required: true }),
+      responses: {
+        200: json(ref("Factory"), "Updated"),
+        400: errorResponse(),
+        403: errorResponse(),
+        404: errorResponse(),
+      },
     },
   },
   "/factories/{factory}/archive": {
@@ -134,7 +139,11 @@ export const IDENTITY_PATHS = {
       summary: "Archive a factory (its sessions and API tokens stop working)",
       "x-permission": "manage_factories",
       parameters: [factoryParam],
-      responses: { 200: ok("Archived", ref("Factory")), 403: error, 404: error },
+      responses: {
+        200: json(ref("Factory"), "Archived"),
+        403: errorResponse(),
+        404: errorResponse(),
+      },
     },
   },
   "/factories/{factory}/users": {
@@ -143,11 +152,8 @@ export const IDENTITY_PATHS = {
       "x-permission": "manage_users",
       parameters: [factoryParam],
       responses: {
-        200: ok("Users", {
-          type: "object",
-          properties: { factory: { type: "string" }, users: { type: "array", items: ref("User") } },
-        }),
-        404: error,
+        200: factoryList("users", ref("User"), "Users"),
+        404: errorResponse(),
       },
     },
   },
@@ -157,7 +163,7 @@ export const IDENTITY_PATHS = {
         "Rename, change the role of, disable or enable a user (only super admins grant super_admin; nobody disables themselves or changes their own role)",
       "x-permission": "manage_users",
       parameters: [factoryParam, idParam],
-      requestBody: body({
+      requestBody: jsonBody({
         type: "object",
         properties: {
           name: { type: "string" },
@@ -165,8 +171,13 @@ export const IDENTITY_PATHS = {
           disabled: { type: "boolean" },
         },
         additionalProperties: false,
-      }),
-      responses: { 200: ok("The user", ref("User")), 400: error, 403: error, 404: error },
+      }, { required: true }),
+      responses: {
+        200: json(ref("User"), "The user"),
+        400: errorResponse(),
+        403: errorResponse(),
+        404: errorResponse(),
+      },
     },
   },
   "/factories/{factory}/users/{id}/password-reset": {
@@ -175,15 +186,15 @@ export const IDENTITY_PATHS = {
       "x-permission": "manage_users",
       parameters: [factoryParam, idParam],
       responses: {
-        201: ok("The link", {
+        201: json({
           type: "object",
           properties: {
             link: { type: "string" },
             mailed: { type: "boolean" },
             expiresAt: { type: "integer" },
           },
-        }),
-        404: error,
+        }, "The link"),
+        404: errorResponse(),
       },
     },
   },
@@ -193,37 +204,31 @@ export const IDENTITY_PATHS = {
       "x-permission": "manage_users",
       parameters: [factoryParam],
       responses: {
-        200: ok("Invites", {
-          type: "object",
-          properties: {
-            factory: { type: "string" },
-            invites: { type: "array", items: ref("Invite") },
-          },
-        }),
-        404: error,
+        200: factoryList("invites", ref("Invite"), "Invites"),
+        404: errorResponse(),
       },
     },
     post: {
       summary: "Invite an e-mail; the link is shown once and mailed when SMTP is configured",
       "x-permission": "manage_users",
       parameters: [factoryParam],
-      requestBody: body({
+      requestBody: jsonBody({
         type: "object",
         properties: { email: { type: "string" }, role: ref("Role") },
         required: ["email", "role"],
-      }),
+      }, { required: true }),
       responses: {
-        201: ok("Invited", {
+        201: json({
           type: "object",
           properties: {
             invite: ref("Invite"),
             link: { type: "string" },
             mailed: { type: "boolean" },
           },
-        }),
-        400: error,
-        404: error,
-        409: { ...error, description: "The e-mail has an account already" },
+        }, "Invited"),
+        400: errorResponse(),
+        404: errorResponse(),
+        409: errorResponse("The e-mail has an account already"),
       },
     },
   },
@@ -232,7 +237,7 @@ export const IDENTITY_PATHS = {
       summary: "Withdraw an invite",
       "x-permission": "manage_users",
       parameters: [factoryParam, idParam],
-      responses: { 204: noContent, 404: error },
+      responses: { 204: noContent, 404: errorResponse() },
     },
   },
   "/invites/{token}": {
@@ -241,7 +246,7 @@ export const IDENTITY_PATHS = {
       "x-permission": "public",
       parameters: [tokenParam],
       responses: {
-        200: ok("The invite", {
+        200: json({
           type: "object",
           properties: {
             kind: { enum: ["invite", "password_reset"] },
@@ -250,9 +255,9 @@ export const IDENTITY_PATHS = {
             role: { oneOf: [ref("Role"), { type: "null" }] },
             expiresAt: { type: "integer" },
           },
-        }),
-        404: error,
-        410: { ...error, description: "Expired, used or withdrawn" },
+        }, "The invite"),
+        404: errorResponse(),
+        410: errorResponse("Expired, used or withdrawn"),
       },
     },
   },
@@ -261,12 +266,12 @@ export const IDENTITY_PATHS = {
       summary: "Use the link: set name (invites) and password, and sign in",
       "x-permission": "public",
       parameters: [tokenParam],
-      requestBody: body({
+      requestBody: jsonBody({
         type: "object",
         properties: { name: { type: "string" }, password: { type: "string" } },
         required: ["password"],
-      }),
-      responses: { 200: login, 400: error, 404: error, 410: error },
+      }, { required: true }),
+      responses: { 200: login, 400: errorResponse(), 404: errorResponse(), 410: errorResponse() },
     },
   },
   "/factories/{factory}/api-tokens": {
@@ -275,36 +280,30 @@ export const IDENTITY_PATHS = {
       "x-permission": "manage_users",
       parameters: [factoryParam],
       responses: {
-        200: ok("Tokens", {
-          type: "object",
-          properties: {
-            factory: { type: "string" },
-            apiTokens: { type: "array", items: ref("ApiToken") },
-          },
-        }),
-        404: error,
+        200: factoryList("apiTokens", ref("ApiToken"), "Tokens"),
+        404: errorResponse(),
       },
     },
     post: {
       summary: "Create an API token; the token is shown this once",
       "x-permission": "manage_users",
       parameters: [factoryParam],
-      requestBody: body({
+      requestBody: jsonBody({
         type: "object",
         properties: {
           name: { type: "string" },
           permissions: { type: "array", items: ref("Permission") },
         },
         required: ["name", "permissions"],
-      }),
+      }, { required: true }),
       responses: {
-        201: ok("Created", {
+        201: json({
           type: "object",
           properties: { token: { type: "string" }, apiToken: ref("ApiToken") },
-        }),
-        400: error,
-        403: { ...error, description: "A permission the creator does not hold" },
-        404: error,
+        }, "Created"),
+        400: errorResponse(),
+        403: errorResponse("A permission the creator does not hold"),
+        404: errorResponse(),
       },
     },
   },
@@ -313,7 +312,7 @@ export const IDENTITY_PATHS = {
       summary: "Revoke an API token",
       "x-permission": "manage_users",
       parameters: [factoryParam, idParam],
-      responses: { 204: noContent, 404: error },
+      responses: { 204: noContent, 404: errorResponse() },
     },
   },
   "/factories/{factory}/audit": {
@@ -325,7 +324,11 @@ export const IDENTITY_PATHS = {
         { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000 } },
         { name: "before", in: "query", schema: { type: "integer" } },
       ],
-      responses: { 200: ok("A page", ref("AuditPage")), 400: error, 404: error },
+      responses: {
+        200: json(ref("AuditPage"), "A page"),
+        400: errorResponse(),
+        404: errorResponse(),
+      },
     },
   },
   "/audit": {
@@ -336,26 +339,19 @@ export const IDENTITY_PATHS = {
         { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000 } },
         { name: "before", in: "query", schema: { type: "integer" } },
       ],
-      responses: { 200: ok("A page", ref("AuditPage")), 400: error, 403: error },
+      responses: {
+        200: json(ref("AuditPage"), "A page"),
+        400: errorResponse(),
+        403: errorResponse(),
+      },
     },
   },
 } as const;
 
 /** Schemas of the identity routes. */
 export const IDENTITY_SCHEMAS = {
-  Role: { enum: ["super_admin", "admin", "operator", "viewer"] },
-  Permission: {
-    enum: [
-      "view",
-      "acknowledge",
-      "manage_rules",
-      "manage_machines",
-      "manage_users",
-      "reports",
-      "ingest",
-      "manage_factories",
-    ],
-  },
+  Role: { enum: [...ROLES] },
+  Permission: { enum: [...PERMISSIONS] },
   LoginRequest: {
     type: "object",
     properties: { email: { type: "string" }, password: { type: "string" } },

@@ -6,35 +6,20 @@
  * @module
  */
 
-const idSchema = { $ref: "#/components/schemas/Id" } as const;
-const factoryParam = { name: "factory", in: "path", required: true, schema: idSchema } as const;
-const machineParam = { name: "machine", in: "path", required: true, schema: idSchema } as const;
-const typeParam = {
-  name: "type",
-  in: "path",
-  required: true,
-  description: "Machine type (e.g. press)",
-  schema: idSchema,
-} as const;
-const versionParam = {
-  name: "version",
-  in: "path",
-  required: true,
-  schema: { type: "integer", minimum: 1 },
-} as const;
+import {
+  errorResponse,
+  factoryList,
+  factoryParam,
+  json,
+  jsonBody,
+  machineParam,
+  pathParam,
+  ref,
+  VALIDATION_ERROR,
+} from "./openapi_common.ts";
 
-const error = {
-  description: "Error; validation errors name the field in `details.field`",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-} as const;
-
-function json(description: string, schema: unknown) {
-  return { description, content: { "application/json": { schema } } } as const;
-}
-
-function ref(name: string) {
-  return { $ref: `#/components/schemas/${name}` } as const;
-}
+const typeParam = pathParam("type", { description: "Machine type (e.g. press)" });
+const versionParam = pathParam("version", { schema: { type: "integer", minimum: 1 } });
 
 const byField = {
   type: "string",
@@ -49,24 +34,25 @@ export const LEARNING_PATHS = {
       summary:
         "The machine's type, which picks its fault classifier (derived from its id until set)",
       parameters: [factoryParam, machineParam],
-      responses: { 200: json("The type and where it comes from", ref("MachineType")), 404: error },
+      responses: {
+        200: json(ref("MachineType"), "The type and where it comes from"),
+        404: errorResponse(VALIDATION_ERROR),
+      },
     },
     put: {
       summary: "Set the machine's type (permission manage_machines)",
       parameters: [factoryParam, machineParam],
-      requestBody: {
-        content: {
-          "application/json": {
-            schema: {
-              type: "object",
-              properties: { type: idSchema, by: byField },
-              required: ["type"],
-              additionalProperties: false,
-            },
-          },
-        },
+      requestBody: jsonBody({
+        type: "object",
+        properties: { type: ref("Id"), by: byField },
+        required: ["type"],
+        additionalProperties: false,
+      }),
+      responses: {
+        200: json(ref("MachineType"), "The stored type"),
+        400: errorResponse(VALIDATION_ERROR),
+        404: errorResponse(VALIDATION_ERROR),
       },
-      responses: { 200: json("The stored type", ref("MachineType")), 400: error, 404: error },
     },
   },
   "/factories/{factory}/labels": {
@@ -74,19 +60,13 @@ export const LEARNING_PATHS = {
       summary: "Operators' labels, newest first",
       parameters: [
         factoryParam,
-        { name: "machine", in: "query", schema: idSchema },
-        { name: "type", in: "query", description: "Machine type", schema: idSchema },
+        { name: "machine", in: "query", schema: ref("Id") },
+        { name: "type", in: "query", description: "Machine type", schema: ref("Id") },
         { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000 } },
       ],
       responses: {
-        200: json("Labels", {
-          type: "object",
-          properties: {
-            factory: { type: "string" },
-            labels: { type: "array", items: ref("Label") },
-          },
-        }),
-        400: error,
+        200: factoryList("labels", ref("Label"), "Labels"),
+        400: errorResponse(VALIDATION_ERROR),
       },
     },
     post: {
@@ -94,30 +74,29 @@ export const LEARNING_PATHS = {
         "Label an anomaly or an alert (permission acknowledge); stores the feature window around ts " +
         "and adapts the metric's detector sensitivity",
       parameters: [factoryParam],
-      requestBody: { content: { "application/json": { schema: ref("LabelInput") } } },
+      requestBody: jsonBody(ref("LabelInput")),
       responses: {
-        201: json("The label and the sensitivity change it caused", {
+        201: json({
           type: "object",
           properties: {
             label: ref("Label"),
             sensitivity: { oneOf: [ref("SensitivityChange"), { type: "null" }] },
           },
-        }),
-        400: error,
-        404: { ...error, description: "Unknown machine or alert" },
+        }, "The label and the sensitivity change it caused"),
+        400: errorResponse(VALIDATION_ERROR),
+        404: errorResponse("Unknown machine or alert"),
       },
     },
   },
   "/factories/{factory}/labels/{id}": {
     delete: {
       summary: "Delete a label (a sensitivity change it caused stays, audited; reset it apart)",
-      parameters: [factoryParam, {
-        name: "id",
-        in: "path",
-        required: true,
-        schema: { type: "integer", minimum: 1 },
-      }],
-      responses: { 204: { description: "Deleted" }, 400: error, 404: error },
+      parameters: [factoryParam, pathParam("id", { schema: { type: "integer", minimum: 1 } })],
+      responses: {
+        204: { description: "Deleted" },
+        400: errorResponse(VALIDATION_ERROR),
+        404: errorResponse(VALIDATION_ERROR),
+      },
     },
   },
   "/factories/{factory}/machines/{machine}/sensitivity": {
@@ -126,7 +105,7 @@ export const LEARNING_PATHS = {
         "Detector sensitivity factors of the machine's metrics (1 unless labels moved them) and their audit",
       parameters: [factoryParam, machineParam],
       responses: {
-        200: json("Factors by metric and changes, newest first", {
+        200: json({
           type: "object",
           properties: {
             factory: { type: "string" },
@@ -134,8 +113,8 @@ export const LEARNING_PATHS = {
             factors: { type: "object", additionalProperties: { type: "number" } },
             audit: { type: "array", items: ref("SensitivityChange") },
           },
-        }),
-        404: error,
+        }, "Factors by metric and changes, newest first"),
+        404: errorResponse(VALIDATION_ERROR),
       },
     },
   },
@@ -143,31 +122,25 @@ export const LEARNING_PATHS = {
     post: {
       summary: "Put the machine's factors (or one metric's) back to 1 (permission manage_machines)",
       parameters: [factoryParam, machineParam],
-      requestBody: {
-        content: {
-          "application/json": {
-            schema: {
-              type: "object",
-              properties: {
-                metric: idSchema,
-                reason: { type: "string", maxLength: 2000 },
-                by: byField,
-              },
-              additionalProperties: false,
-            },
-          },
+      requestBody: jsonBody({
+        type: "object",
+        properties: {
+          metric: ref("Id"),
+          reason: { type: "string", maxLength: 2000 },
+          by: byField,
         },
-      },
+        additionalProperties: false,
+      }),
       responses: {
-        200: json("The changes made and the factors now", {
+        200: json({
           type: "object",
           properties: {
             changes: { type: "array", items: ref("SensitivityChange") },
             factors: { type: "object", additionalProperties: { type: "number" } },
           },
-        }),
-        400: error,
-        404: error,
+        }, "The changes made and the factors now"),
+        400: errorResponse(VALIDATION_ERROR),
+        404: errorResponse(VALIDATION_ERROR),
       },
     },
   },
@@ -176,7 +149,7 @@ export const LEARNING_PATHS = {
       summary: "Fault models per machine type: labels, active version, newest version",
       parameters: [factoryParam],
       responses: {
-        200: json("Machine types with labels or models", {
+        200: json({
           type: "object",
           properties: {
             factory: { type: "string" },
@@ -194,8 +167,8 @@ export const LEARNING_PATHS = {
               },
             },
           },
-        }),
-        400: error,
+        }, "Machine types with labels or models"),
+        400: errorResponse(VALIDATION_ERROR),
       },
     },
   },
@@ -205,17 +178,15 @@ export const LEARNING_PATHS = {
         "Queue a training of the type's classifier on its labels (permission manage_machines); " +
         "poll the version it answers with",
       parameters: [factoryParam, typeParam],
-      requestBody: {
-        content: {
-          "application/json": {
-            schema: { type: "object", properties: { by: byField }, additionalProperties: false },
-          },
-        },
-      },
+      requestBody: jsonBody({
+        type: "object",
+        properties: { by: byField },
+        additionalProperties: false,
+      }),
       responses: {
-        202: json("The new version, queued; `Location` names it", ref("ModelVersion")),
-        400: error,
-        422: { ...error, description: "Too few labels per class, or one class only" },
+        202: json(ref("ModelVersion"), "The new version, queued; `Location` names it"),
+        400: errorResponse(VALIDATION_ERROR),
+        422: errorResponse("Too few labels per class, or one class only"),
       },
     },
   },
@@ -224,7 +195,7 @@ export const LEARNING_PATHS = {
       summary: "Every model version of the type, newest first, with its activations",
       parameters: [factoryParam, typeParam],
       responses: {
-        200: json("Versions", {
+        200: json({
           type: "object",
           properties: {
             factory: { type: "string" },
@@ -233,8 +204,8 @@ export const LEARNING_PATHS = {
             versions: { type: "array", items: ref("ModelVersion") },
             activations: { type: "array", items: ref("ModelActivation") },
           },
-        }),
-        400: error,
+        }, "Versions"),
+        400: errorResponse(VALIDATION_ERROR),
       },
     },
   },
@@ -242,7 +213,11 @@ export const LEARNING_PATHS = {
     get: {
       summary: "One model version: its state, cross-validated F1 and confusion matrix",
       parameters: [factoryParam, typeParam, versionParam],
-      responses: { 200: json("The version", ref("ModelVersion")), 400: error, 404: error },
+      responses: {
+        200: json(ref("ModelVersion"), "The version"),
+        400: errorResponse(VALIDATION_ERROR),
+        404: errorResponse(VALIDATION_ERROR),
+      },
     },
   },
   "/factories/{factory}/models/{type}/versions/{version}/activate": {
@@ -250,21 +225,19 @@ export const LEARNING_PATHS = {
       summary:
         "Make the version the type's active model, or roll back to an older one (permission manage_machines)",
       parameters: [factoryParam, typeParam, versionParam],
-      requestBody: {
-        content: {
-          "application/json": {
-            schema: { type: "object", properties: { by: byField }, additionalProperties: false },
-          },
-        },
-      },
+      requestBody: jsonBody({
+        type: "object",
+        properties: { by: byField },
+        additionalProperties: false,
+      }),
       responses: {
-        200: json("The activation and the version", {
+        200: json({
           type: "object",
           properties: { activation: ref("ModelActivation"), version: ref("ModelVersion") },
-        }),
-        400: error,
-        404: error,
-        409: { ...error, description: "The version is not ready (queued, training or failed)" },
+        }, "The activation and the version"),
+        400: errorResponse(VALIDATION_ERROR),
+        404: errorResponse(VALIDATION_ERROR),
+        409: errorResponse("The version is not ready (queued, training or failed)"),
       },
     },
   },
@@ -274,7 +247,7 @@ export const LEARNING_PATHS = {
         "The machine's latest fault prediction (null until its type's active model predicted)",
       parameters: [factoryParam, machineParam],
       responses: {
-        200: json("Type, active version and prediction", {
+        200: json({
           type: "object",
           properties: {
             factory: { type: "string" },
@@ -283,8 +256,8 @@ export const LEARNING_PATHS = {
             activeVersion: { type: ["integer", "null"] },
             prediction: { oneOf: [ref("Prediction"), { type: "null" }] },
           },
-        }),
-        404: error,
+        }, "Type, active version and prediction"),
+        404: errorResponse(VALIDATION_ERROR),
       },
     },
   },
@@ -311,12 +284,12 @@ export const LEARNING_SCHEMAS = {
     type: "object",
     description: "With `alertId`, machine and ts default to the alert's, metric to its sole metric",
     properties: {
-      machine: idSchema,
+      machine: ref("Id"),
       ts: {
         description: "The event's time: epoch ms or ISO-8601",
         oneOf: [{ type: "integer" }, { type: "string", format: "date-time" }],
       },
-      metric: idSchema,
+      metric: ref("Id"),
       alertId: { type: "string" },
       label: { enum: ["fault", "false_alarm", "normal"] },
       faultClass: { ...faultClass, description: "Required with label fault, refused otherwise" },

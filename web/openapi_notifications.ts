@@ -5,42 +5,23 @@
  * @module
  */
 
-const factoryParam = {
-  name: "factory",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-} as const;
-const channelParam = {
-  name: "channelId",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-} as const;
+import {
+  errorResponse,
+  factoryParam,
+  json,
+  jsonBody,
+  pathParam,
+  ref,
+  VALIDATION_ERROR,
+} from "./openapi_common.ts";
 
-const error = {
-  description: "Error; validation errors name the field in `details.field`",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-} as const;
+const channelParam = pathParam("channelId");
 
-const channel = {
-  description: "The channel, secrets masked",
-  content: {
-    "application/json": { schema: { $ref: "#/components/schemas/NotificationChannel" } },
-  },
-} as const;
+const channel = json(ref("NotificationChannel"), "The channel, secrets masked");
 
-const channelInput = {
-  content: {
-    "application/json": { schema: { $ref: "#/components/schemas/NotificationChannelInput" } },
-  },
-} as const;
+const channelInput = jsonBody(ref("NotificationChannelInput"));
 
-const routing = {
-  content: {
-    "application/json": { schema: { $ref: "#/components/schemas/NotificationRouting" } },
-  },
-} as const;
+const routing = jsonBody(ref("NotificationRouting"));
 
 const severityRoutes = {
   type: "object",
@@ -48,7 +29,7 @@ const severityRoutes = {
   properties: Object.fromEntries(
     ["low", "medium", "high", "critical"].map((s) => [s, {
       type: "array",
-      items: { $ref: "#/components/schemas/Id" },
+      items: ref("Id"),
     }]),
   ),
   additionalProperties: false,
@@ -61,24 +42,17 @@ export const NOTIFICATION_PATHS = {
       summary: "The factory's notification channels, secrets masked",
       parameters: [factoryParam],
       responses: {
-        200: {
-          description: "Channels by id",
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: {
-                  factory: { type: "string" },
-                  channels: {
-                    type: "array",
-                    items: { $ref: "#/components/schemas/NotificationChannel" },
-                  },
-                },
-              },
+        200: json({
+          type: "object",
+          properties: {
+            factory: { type: "string" },
+            channels: {
+              type: "array",
+              items: ref("NotificationChannel"),
             },
           },
-        },
-        400: error,
+        }, "Channels by id"),
+        400: errorResponse(VALIDATION_ERROR),
       },
     },
     post: {
@@ -87,8 +61,8 @@ export const NOTIFICATION_PATHS = {
       requestBody: channelInput,
       responses: {
         201: channel,
-        400: error,
-        409: { ...error, description: "The factory already has a channel with this id" },
+        400: errorResponse(VALIDATION_ERROR),
+        409: errorResponse("The factory already has a channel with this id"),
       },
     },
   },
@@ -98,31 +72,26 @@ export const NOTIFICATION_PATHS = {
       summary: "Send one test message through the channel now and return the outcome",
       parameters: [factoryParam, channelParam],
       responses: {
-        200: {
-          description:
-            "The outcome of the one attempt (not logged): sent, retryable or permanent with the error",
-          content: {
-            "application/json": {
-              schema: {
+        200: json(
+          {
+            type: "object",
+            properties: {
+              factory: { type: "string" },
+              channel: { type: "string" },
+              at: { type: "integer" },
+              outcome: {
                 type: "object",
                 properties: {
-                  factory: { type: "string" },
-                  channel: { type: "string" },
-                  at: { type: "integer" },
-                  outcome: {
-                    type: "object",
-                    properties: {
-                      status: { enum: ["sent", "retryable", "permanent"] },
-                      error: { type: "string" },
-                      retryAfterMs: { type: "integer" },
-                    },
-                  },
+                  status: { enum: ["sent", "retryable", "permanent"] },
+                  error: { type: "string" },
+                  retryAfterMs: { type: "integer" },
                 },
               },
             },
           },
-        },
-        404: error,
+          "The outcome of the one attempt (not logged): sent, retryable or permanent with the error",
+        ),
+        404: errorResponse(VALIDATION_ERROR),
       },
     },
   },
@@ -131,12 +100,16 @@ export const NOTIFICATION_PATHS = {
       summary: "Replace a channel; a secret left out or sent back masked keeps its stored value",
       parameters: [factoryParam, channelParam],
       requestBody: channelInput,
-      responses: { 200: channel, 400: error, 404: error },
+      responses: {
+        200: channel,
+        400: errorResponse(VALIDATION_ERROR),
+        404: errorResponse(VALIDATION_ERROR),
+      },
     },
     delete: {
       summary: "Delete a channel; it is also taken out of the routing",
       parameters: [factoryParam, channelParam],
-      responses: { 204: { description: "Deleted" }, 404: error },
+      responses: { 204: { description: "Deleted" }, 404: errorResponse(VALIDATION_ERROR) },
     },
   },
   "/factories/{factory}/notifications/routing": {
@@ -149,7 +122,10 @@ export const NOTIFICATION_PATHS = {
       summary: "Replace the routing table; every channel id must be one of the factory's",
       parameters: [factoryParam],
       requestBody: routing,
-      responses: { 200: { description: "The routing table", ...routing }, 400: error },
+      responses: {
+        200: { description: "The routing table", ...routing },
+        400: errorResponse(VALIDATION_ERROR),
+      },
     },
   },
   "/factories/{factory}/notifications/log": {
@@ -178,24 +154,17 @@ export const NOTIFICATION_PATHS = {
         },
       ],
       responses: {
-        200: {
-          description: "Log rows",
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: {
-                  factory: { type: "string" },
-                  entries: {
-                    type: "array",
-                    items: { $ref: "#/components/schemas/NotificationLogEntry" },
-                  },
-                },
-              },
+        200: json({
+          type: "object",
+          properties: {
+            factory: { type: "string" },
+            entries: {
+              type: "array",
+              items: ref("NotificationLogEntry"),
             },
           },
-        },
-        400: error,
+        }, "Log rows"),
+        400: errorResponse(VALIDATION_ERROR),
       },
     },
   },
@@ -221,11 +190,11 @@ export const NOTIFICATION_SCHEMAS = {
       "(server from SMTP_URL); slack, teams: {url, timeZone?}; twilio: {accountSid, authToken, " +
       "from, to (E.164), whatsapp?, baseUrl?}",
     properties: {
-      id: { $ref: "#/components/schemas/Id" },
+      id: ref("Id"),
       kind: { enum: ["webhook", "email", "slack", "teams", "twilio"] },
       settings: { type: "object" },
       quietHours: {
-        oneOf: [{ $ref: "#/components/schemas/QuietHours" }, { type: "null" }],
+        oneOf: [ref("QuietHours"), { type: "null" }],
       },
     },
     required: ["kind", "settings"],
@@ -241,7 +210,7 @@ export const NOTIFICATION_SCHEMAS = {
         description:
           "Secrets (webhook secret, Twilio auth token, Slack/Teams URL) masked: ••••abcd",
       },
-      quietHours: { oneOf: [{ $ref: "#/components/schemas/QuietHours" }, { type: "null" }] },
+      quietHours: { oneOf: [ref("QuietHours"), { type: "null" }] },
       createdAt: { type: "integer" },
       updatedAt: { type: "integer" },
       problem: { type: "string", description: "Why it is not used now, if so" },

@@ -5,30 +5,20 @@
  * @module
  */
 
-const factoryParam = {
-  name: "factory",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-} as const;
-const machineParam = {
-  name: "machine",
-  in: "path",
-  required: true,
-  schema: { $ref: "#/components/schemas/Id" },
-} as const;
+import {
+  errorResponse,
+  factoryParam,
+  json,
+  jsonBody,
+  machineParam,
+  ref,
+  VALIDATION_ERROR,
+} from "./openapi_common.ts";
 
-const error = {
-  description: "Error; validation errors name the field in `details.field`",
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-} as const;
-
-const configView = {
-  description: "The machine's vibration configuration (defaults when never set)",
-  content: {
-    "application/json": { schema: { $ref: "#/components/schemas/VibrationConfigView" } },
-  },
-} as const;
+const configView = json(
+  ref("VibrationConfigView"),
+  "The machine's vibration configuration (defaults when never set)",
+);
 
 /** Paths of the spectrum and the vibration configuration. */
 export const VIBRATION_PATHS = {
@@ -51,14 +41,9 @@ export const VIBRATION_PATHS = {
         },
       ],
       responses: {
-        200: {
-          description: "The spectrum, its peaks and features",
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/Spectrum" } },
-          },
-        },
-        400: error,
-        404: error,
+        200: json(ref("Spectrum"), "The spectrum, its peaks and features"),
+        400: errorResponse(VALIDATION_ERROR),
+        404: errorResponse(VALIDATION_ERROR),
       },
     },
   },
@@ -67,19 +52,14 @@ export const VIBRATION_PATHS = {
       summary: "The machine's vibration configuration",
       description: "Needs `view`.",
       parameters: [factoryParam, machineParam],
-      responses: { 200: configView, 400: error },
+      responses: { 200: configView, 400: errorResponse(VALIDATION_ERROR) },
     },
     put: {
       summary: "Replace the machine's vibration configuration",
       description: "Applies to the next waveform. Needs `manage_machines`.",
       parameters: [factoryParam, machineParam],
-      requestBody: {
-        required: true,
-        content: {
-          "application/json": { schema: { $ref: "#/components/schemas/VibrationConfig" } },
-        },
-      },
-      responses: { 200: configView, 400: error },
+      requestBody: jsonBody(ref("VibrationConfig"), { required: true }),
+      responses: { 200: configView, 400: errorResponse(VALIDATION_ERROR) },
     },
   },
 } as const;
@@ -106,7 +86,7 @@ export const VIBRATION_SCHEMAS = {
             type: "object",
             description: "Read from the latest value of one of the machine's metrics",
             properties: {
-              metric: { $ref: "#/components/schemas/Id" },
+              metric: ref("Id"),
               unit: { enum: ["hz", "rpm"], default: "hz" },
             },
             required: ["metric"],
@@ -158,7 +138,7 @@ export const VIBRATION_SCHEMAS = {
       machine: { type: "string" },
       configured: { type: "boolean" },
       updatedAt: { type: ["integer", "null"] },
-      config: { $ref: "#/components/schemas/VibrationConfig" },
+      config: ref("VibrationConfig"),
       bearingFrequencies: {
         description: "Hz; only with a bearing and a fixed shaft speed",
         oneOf: [
@@ -208,7 +188,7 @@ export const VIBRATION_SCHEMAS = {
         maxItems: 2048,
         description: "Peak acceleration amplitude, m/s²",
       },
-      peaks: { type: "array", items: { $ref: "#/components/schemas/SpectrumPeak" } },
+      peaks: { type: "array", items: ref("SpectrumPeak") },
       features: {
         type: "object",
         properties: {

@@ -8,7 +8,7 @@
  * @module
  */
 import { ID_PATTERN } from "../engine/telemetry.ts";
-import type { PageSession } from "./islands_layer/mod.ts";
+import type { PageSession, RouteContext } from "./islands_layer/mod.ts";
 import { loginPath } from "./browser/next_path.ts";
 
 /** Page data when the user may not see the page. */
@@ -62,4 +62,29 @@ export function checkPageAccess(
 /** The redirect to the login page, for {@link PageAccess} "sign-in". */
 export function signInRedirect(location: string): Response {
   return new Response(null, { status: 303, headers: { location } });
+}
+
+/** A {@link PageAccess} that refuses the page. */
+export type PageRefusal = Exclude<PageAccess, { readonly allowed: true }>;
+
+/**
+ * The answer to a refused page: the redirect to sign in, the 404 page, or the
+ * page itself rendered with {@link DeniedPage} data and status 403.
+ *
+ * @example
+ * ```ts
+ * const access = checkPageAccess(ctx.session, ctx.url, factory, "manage_users");
+ * if (!access.allowed) return refusePage(ctx, access);
+ * ```
+ */
+export function refusePage(
+  ctx: Pick<RouteContext<DeniedPage, unknown>, "render" | "renderNotFound">,
+  refusal: PageRefusal,
+): Response | Promise<Response> {
+  if (refusal.reason === "sign-in") return signInRedirect(refusal.location);
+  if (refusal.reason === "not-found") return ctx.renderNotFound(refusal.message);
+  return ctx.render({ denied: refusal.message }, {
+    title: "Not allowed · Millwright",
+    status: 403,
+  });
 }

@@ -10,15 +10,8 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
-import {
-  checkId,
-  checkName,
-  DUMMY_HASH,
-  hashSecret,
-  newCredentialId,
-  newSecret,
-  verifySecret,
-} from "./device_credentials.ts";
+import { type SecretCredentialRow, SecretCredentialTable } from "./_secret_credential_table.ts";
+import { checkId, checkName } from "./device_credentials.ts";
 
 /** A provisioning key as shown to admins (never with its hash). */
 export interface ProvisioningKey {
@@ -37,17 +30,6 @@ export interface HashedProvisioningKey extends ProvisioningKey {
   readonly hash: string;
 }
 
-interface Row {
-  id: string;
-  factory: string;
-  name: string;
-  created_by: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-  hash: string;
-}
-
 /**
  * The provisioning keys in the metadata database (table `provisioning_keys`).
  *
@@ -59,12 +41,15 @@ interface Row {
  * ```
  */
 export class ProvisioningKeyStore {
-  readonly #db: DatabaseSync;
-  readonly #clock: Clock;
+  readonly #table: SecretCredentialTable<SecretCredentialRow, ProvisioningKey>;
 
   constructor(db: DatabaseSync, options: { clock: Clock }) {
-    this.#db = db;
-    this.#clock = options.clock;
+    this.#table = new SecretCredentialTable(db, {
+      clock: options.clock,
+      table: "provisioning_keys",
+      view,
+      liveOrder: ["factory", "id"],
+    });
   }
 
   /** Creates a key; the secret is returned here and never again. */
@@ -73,69 +58,41 @@ export class ProvisioningKeyStore {
   ): Promise<{ key: ProvisioningKey; secret: string }> {
     checkId("factory", input.factory);
     const name = checkName(input.name ?? `${input.factory} provisioning`);
-    const id = newCredentialId("p_");
-    const secret = newSecret();
-    const hash = await hashSecret(secret);
-    this.#db.prepare(
-      `INSERT INTO provisioning_keys (id, factory, name, created_by, created_at, hash)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    ).run(id, input.factory, name, input.createdBy, this.#clock.now(), hash);
+    const { id, secret } = await this.#table.create("p_", {
+      factory: input.factory,
+      name,
+      created_by: input.createdBy,
+    });
     return { key: this.get(id)!, secret };
   }
 
   /** The key `id`, revoked or not. */
   get(id: string): ProvisioningKey | undefined {
-    const row = this.#db.prepare("SELECT * FROM provisioning_keys WHERE id = ?").get(id) as
-      | Row
-      | undefined;
-    return row === undefined ? undefined : view(row);
+    return this.#table.get(id);
   }
 
   /** The keys of `factory`, newest first, revoked included. */
   list(factory: string): ProvisioningKey[] {
-    const rows = this.#db.prepare(
-      "SELECT * FROM provisioning_keys WHERE factory = ? ORDER BY created_at DESC, id",
-    ).all(factory) as unknown as Row[];
-    return rows.map(view);
+    return this.#table.list({ factory });
   }
 
   /** Every live key with its hash, by factory and id. */
   live(): HashedProvisioningKey[] {
-    const rows = this.#db.prepare(
-      "SELECT * FROM provisioning_keys WHERE revoked_at IS NULL ORDER BY factory, id",
-    ).all() as unknown as Row[];
-    return rows.map((row) => ({ ...view(row), hash: row.hash }));
+    return this.#table.live();
   }
 
   /** Revokes `id` (of `factory` only, when given); undefined when there is no such key. */
   revoke(id: string, factory?: string): ProvisioningKey | undefined {
-    const found = this.get(id);
-    if (found === undefined || (factory !== undefined && found.factory !== factory)) {
-      return undefined;
-    }
-    this.#db.prepare(
-      "UPDATE provisioning_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-    ).run(this.#clock.now(), id);
-    return this.get(id);
+    return this.#table.revoke(id, factory);
   }
 
   /** The live key `id` when `secret` is its secret (and records the use), else undefined. */
-  async verify(id: string, secret: string): Promise<ProvisioningKey | undefined> {
-    const row = this.#db.prepare(
-      "SELECT * FROM provisioning_keys WHERE id = ? AND revoked_at IS NULL",
-    ).get(id) as Row | undefined;
-    const ok = await verifySecret(secret, row?.hash ?? DUMMY_HASH);
-    if (row === undefined || !ok) return undefined;
-    const now = this.#clock.now();
-    const changed = this.#db.prepare(
-      "UPDATE provisioning_keys SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL",
-    ).run(now, id);
-    if (Number(changed.changes) === 0) return undefined;
-    return view({ ...row, last_used_at: now });
+  verify(id: string, secret: string): Promise<ProvisioningKey | undefined> {
+    return this.#table.verify(id, secret);
   }
 }
 
-function view(row: Row): ProvisioningKey {
+function view(row: SecretCredentialRow): ProvisioningKey {
   return {
     id: row.id,
     factory: row.factory,

@@ -3,21 +3,14 @@ import { AccessDenied } from "../../components/AccessDenied.tsx";
 import { PageLayout } from "../../components/PageLayout.tsx";
 import FactoriesAdmin, { type FactoriesAdminProps } from "../../islands/FactoriesAdmin.tsx";
 import { type Handlers, Island, type PageProps } from "../../web/islands_layer/mod.ts";
-import { checkPageAccess, type DeniedPage, signInRedirect } from "../../web/page_access.ts";
+import { checkPageAccess, type DeniedPage, refusePage } from "../../web/page_access.ts";
 import type { PageState } from "../../web/pages.ts";
 
 /** `/admin/factories`: create, rename, archive factories (needs `manage_factories`). */
 export const handler: Handlers<FactoriesAdminProps | DeniedPage, PageState> = {
   GET(_request, ctx) {
     const access = checkPageAccess(ctx.session, ctx.url, null, "manage_factories");
-    if (!access.allowed) {
-      if (access.reason === "sign-in") return signInRedirect(access.location);
-      if (access.reason === "not-found") return ctx.renderNotFound(access.message);
-      return ctx.render({ denied: access.message }, {
-        title: "Not allowed · Millwright",
-        status: 403,
-      });
-    }
+    if (!access.allowed) return refusePage(ctx, access);
     return ctx.render(
       { defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC" },
       { title: "Factories · administration · Millwright" },

@@ -1,10 +1,11 @@
 import type { VNode } from "preact";
 import { AccessDenied } from "../../../components/AccessDenied.tsx";
+import { factoryPageCrumbs } from "../../../components/factory_page_crumbs.ts";
 import { PageLayout } from "../../../components/PageLayout.tsx";
 import { factoryPath } from "../../../web/browser/format.ts";
 import { formatUtc } from "../../../web/browser/identity_format.ts";
 import type { Handlers, PageProps } from "../../../web/islands_layer/mod.ts";
-import { checkPageAccess, type DeniedPage, signInRedirect } from "../../../web/page_access.ts";
+import { checkPageAccess, type DeniedPage, refusePage } from "../../../web/page_access.ts";
 import type { PageState } from "../../../web/pages.ts";
 
 /** One audit record, as `GET /api/v1/factories/{f}/audit` gives it. */
@@ -94,14 +95,7 @@ export const handler: Handlers<AuditPageData | DeniedPage, PageState> = {
   async GET(_request, ctx) {
     const { factory } = ctx.params;
     const access = checkPageAccess(ctx.session, ctx.url, factory, "manage_users");
-    if (!access.allowed) {
-      if (access.reason === "sign-in") return signInRedirect(access.location);
-      if (access.reason === "not-found") return ctx.renderNotFound(access.message);
-      return ctx.render({ denied: access.message }, {
-        title: "Not allowed · Millwright",
-        status: 403,
-      });
-    }
+    if (!access.allowed) return refusePage(ctx, access);
     const audit = ctx.state.audit;
     if (audit === undefined) {
       return ctx.renderNotFound("The audit log is not set up in this Millwright.");
@@ -153,11 +147,7 @@ function detailText(detail: unknown): string {
 export default function AuditLogPage(
   { data, params }: PageProps<AuditPageData | DeniedPage>,
 ): VNode {
-  const crumbs = [
-    { label: "Factories", href: "/" },
-    { label: params.factory, href: factoryPath(params.factory) },
-    { label: "Audit log" },
-  ];
+  const crumbs = factoryPageCrumbs(params.factory, "Audit log");
   if ("denied" in data) return <AccessDenied crumbs={crumbs} message={data.denied} />;
   const { factory, entries, next, limit, before } = data;
   return (

@@ -1,10 +1,10 @@
 import type { VNode } from "preact";
 import { AccessDenied } from "../../../components/AccessDenied.tsx";
+import { factoryPageCrumbs } from "../../../components/factory_page_crumbs.ts";
 import { PageLayout } from "../../../components/PageLayout.tsx";
 import DevicesAdmin, { type DevicesAdminProps } from "../../../islands/DevicesAdmin.tsx";
-import { factoryPath } from "../../../web/browser/format.ts";
 import { type Handlers, Island, type PageProps } from "../../../web/islands_layer/mod.ts";
-import { checkPageAccess, type DeniedPage, signInRedirect } from "../../../web/page_access.ts";
+import { checkPageAccess, type DeniedPage, refusePage } from "../../../web/page_access.ts";
 import type { PageState } from "../../../web/pages.ts";
 
 /**
@@ -15,14 +15,7 @@ export const handler: Handlers<DevicesAdminProps | DeniedPage, PageState> = {
   GET(_request, ctx) {
     const { factory } = ctx.params;
     const access = checkPageAccess(ctx.session, ctx.url, factory, "manage_machines");
-    if (!access.allowed) {
-      if (access.reason === "sign-in") return signInRedirect(access.location);
-      if (access.reason === "not-found") return ctx.renderNotFound(access.message);
-      return ctx.render({ denied: access.message }, {
-        title: "Not allowed · Millwright",
-        status: 403,
-      });
-    }
+    if (!access.allowed) return refusePage(ctx, access);
     return ctx.render({ factory }, { title: `Devices · ${factory} · Millwright` });
   },
 };
@@ -31,11 +24,7 @@ export const handler: Handlers<DevicesAdminProps | DeniedPage, PageState> = {
 export default function DevicesPage(
   { data, params }: PageProps<DevicesAdminProps | DeniedPage>,
 ): VNode {
-  const crumbs = [
-    { label: "Factories", href: "/" },
-    { label: params.factory, href: factoryPath(params.factory) },
-    { label: "Devices" },
-  ];
+  const crumbs = factoryPageCrumbs(params.factory, "Devices");
   if ("denied" in data) return <AccessDenied crumbs={crumbs} message={data.denied} />;
   return (
     <PageLayout crumbs={crumbs}>

@@ -1,12 +1,12 @@
 import type { VNode } from "preact";
 import { AccessDenied } from "../../../components/AccessDenied.tsx";
+import { factoryPageCrumbs } from "../../../components/factory_page_crumbs.ts";
 import { PageLayout } from "../../../components/PageLayout.tsx";
 import { modelTypes, type OperatorLearning } from "../../../engine/learning/mod.ts";
 import { ID_PATTERN } from "../../../engine/telemetry.ts";
 import ModelAdmin, { type ModelAdminProps } from "../../../islands/ModelAdmin.tsx";
-import { factoryPath } from "../../../web/browser/format.ts";
 import { type Handlers, Island, type PageProps } from "../../../web/islands_layer/mod.ts";
-import { checkPageAccess, type DeniedPage, signInRedirect } from "../../../web/page_access.ts";
+import { checkPageAccess, type DeniedPage, refusePage } from "../../../web/page_access.ts";
 
 /** What the models page reads (`learning` in the pages' state). */
 export interface ModelsPageState {
@@ -26,14 +26,7 @@ export const handler: Handlers<ModelAdminProps | DeniedPage, ModelsPageState> = 
     let canManage = false;
     if (ctx.session !== undefined) {
       const access = checkPageAccess(ctx.session, ctx.url, factory, "view");
-      if (!access.allowed) {
-        if (access.reason === "sign-in") return signInRedirect(access.location);
-        if (access.reason === "not-found") return ctx.renderNotFound(access.message);
-        return ctx.render({ denied: access.message }, {
-          title: "Not allowed · Millwright",
-          status: 403,
-        });
-      }
+      if (!access.allowed) return refusePage(ctx, access);
       canManage = access.session.user.permissions.includes("manage_machines");
     }
     const { learning } = ctx.state;
@@ -54,11 +47,7 @@ export const handler: Handlers<ModelAdminProps | DeniedPage, ModelsPageState> = 
 export default function ModelsPage(
   { data, params }: PageProps<ModelAdminProps | DeniedPage>,
 ): VNode {
-  const crumbs = [
-    { label: "Factories", href: "/" },
-    { label: params.factory, href: factoryPath(params.factory) },
-    { label: "Fault models" },
-  ];
+  const crumbs = factoryPageCrumbs(params.factory, "Fault models");
   if ("denied" in data) return <AccessDenied crumbs={crumbs} message={data.denied} />;
   return (
     <PageLayout crumbs={crumbs}>
