@@ -20,7 +20,6 @@ import { SUPER_ADMIN_AUTH } from "./_test_auth.ts";
 import { createApp } from "./app.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { LiveHub } from "./live_hub.ts";
-import { OPENAPI_DOCUMENT } from "./openapi.ts";
 
 const ALERT_ID = "oil-hot:press-01:1800000000000";
 const RULE_ID = "oil-hot";
