@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type Browser, chromium, type Page, type Response } from "playwright-core";
-import { startTestEngine } from "./support/test_engine.ts";
+import { signedInContext, signedInPage } from "./support/browser_session.ts";
+import { login, startTestEngine, TEST_ADMIN } from "./support/test_engine.ts";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -114,7 +115,10 @@ Deno.test("the history explorer charts, re-ranges, zooms and exports imported hi
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const { context } = await signedInContext(browser, mw.url, TEST_ADMIN, {
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
 
@@ -208,7 +212,8 @@ Deno.test("the history explorer charts, re-ranges, zooms and exports imported hi
     );
     // A shared URL opens the same view.
     const shared = page.url();
-    const other = await browser.newPage();
+    // A shared URL opens the same view for another signed-in user.
+    const other = await signedInPage(browser, mw.url);
     await other.goto(shared);
     const sharedStatus = await readyStatus(other);
     assert.deepEqual(sharedStatus, status);
@@ -270,7 +275,10 @@ Deno.test("the history explorer answers 404 for a machine without history", asyn
   const dataDir = await Deno.makeTempDir();
   const mw = await startTestEngine(dataDir);
   try {
-    const response = await fetch(`${mw.url}/factories/bakery/machines/nope/history`);
+    const { cookie } = await login(mw.url, TEST_ADMIN.email, TEST_ADMIN.password);
+    const response = await fetch(`${mw.url}/factories/bakery/machines/nope/history`, {
+      headers: { cookie: `${cookie.name}=${cookie.value}` },
+    });
     assert.equal(response.status, 404);
     assert.match(await response.text(), /has reported or has history/);
   } finally {

@@ -92,7 +92,7 @@ Deno.test("POST /auth/password checks the current password and hands out a new s
     "/api/v1/auth/password",
     json("POST", { current: "nope-nope-nope", next: "new-orbit-fjord-43" }),
   );
-  assert.equal(wrong.status, 403);
+  assert.equal(wrong.status, 400);
   const weak = await app.request(
     "/api/v1/auth/password",
     json("POST", { current: GOOD_PASSWORD, next: "password" }),
