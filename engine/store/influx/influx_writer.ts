@@ -172,13 +172,15 @@ export class InfluxWriter {
       this.#abort.signal.removeEventListener("abort", onClose);
       if (this.#closed) return;
     }
-    const batch = await this.#spool.read({
-      maxLines: this.#batchLines,
-      maxBytes: this.#batchBytes,
-    });
-    if (batch === undefined) return;
+    // Busy from the read on: lines taken from the spool are not unread any more, and
+    // until acknowledged they are this writer's (`busy` and `unreadLines` both say so).
     this.#busy = true;
     try {
+      const batch = await this.#spool.read({
+        maxLines: this.#batchLines,
+        maxBytes: this.#batchBytes,
+      });
+      if (batch === undefined) return;
       const refused = batch.lines.length === 0 ? 0 : await this.#deliver(batch.lines);
       this.#metrics.influxPointsWritten.inc(Math.max(0, batch.points - refused));
       await this.#spool.ack(batch);
