@@ -12,34 +12,26 @@
  *
  * @module
  */
+import { decodeBase64 as decodeBase64Bytes, encodeBase64 } from "../base64.ts";
 
 /** Numbers as stored in a snapshot: base64 of a typed array's bytes, or (older snapshots) a plain array. */
 export type PackedFloats = string | readonly number[];
 
-/** Base64 of bytes (standard alphabet, padded). */
-export function encodeBase64(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(text);
-}
+export { encodeBase64 } from "../base64.ts";
 
 /** Bytes of base64 `text`; throws a clear error on bad input or, when given, the wrong length. */
 export function decodeBase64(text: string, length?: number): Uint8Array {
-  let raw: string;
+  let out: Uint8Array;
   try {
-    raw = atob(text);
+    out = decodeBase64Bytes(text);
   } catch {
     throw new SyntaxError(`Cannot restore detector state: '${text.slice(0, 20)}' is not base64`);
   }
-  if (length !== undefined && raw.length !== length) {
+  if (length !== undefined && out.length !== length) {
     throw new RangeError(
-      `Cannot restore detector state: expected ${length} bytes, got ${raw.length}`,
+      `Cannot restore detector state: expected ${length} bytes, got ${out.length}`,
     );
   }
-  const out = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
   return out;
 }
 

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
+import { decodeBase64, encodeBase64 } from "../base64.ts";
 
 /** Largest `q16` step code; the one above marks NaN. */
 const Q16_TOP = 65_534;
@@ -96,10 +96,10 @@ export function unpackNumbers(text: string): number[] {
 }
 
 function base64(view: DataView): string {
-  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("base64");
+  return encodeBase64(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
 }
 
 function bytes(text: string): DataView {
-  const buffer = Buffer.from(text, "base64");
-  return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const decoded = decodeBase64(text);
+  return new DataView(decoded.buffer, decoded.byteOffset, decoded.byteLength);
 }
