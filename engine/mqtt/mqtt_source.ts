@@ -91,10 +91,12 @@ export class MqttSource {
           ),
         15_000,
       );
-      client.once("connect", (ack) => {
+      client.once("connect", () => {
         clearTimeout(timer);
-        if (ack.sessionPresent) resolve();
-        else this.#subscribe(client).then(resolve, reject);
+        // Subscribe even when the broker kept our session: a session from an older version
+        // may lack a topic filter added since (e.g. waveforms). Re-subscribing replaces the
+        // same subscription and keeps what the broker queued for it.
+        this.#subscribe(client).then(resolve, reject);
       });
     }).catch(async (error) => {
       await client.endAsync(true);
