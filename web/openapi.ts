@@ -51,7 +51,8 @@ const alertActionBody = jsonBody({
   },
   additionalProperties: false,
 }, {
-  description: "Who acts and why. Until identity lands `by` is taken as given (default operator)",
+  description:
+    "Why, and for how long (shelve). The signed-in caller is recorded as who acts; `by` is accepted for compatibility and ignored",
 });
 
 const ruleIdParam = pathParam("ruleId");
@@ -60,11 +61,12 @@ const ruleRecord = json(ref("RuleRecord"), "The rule's current version, who save
 
 const ruleBody = jsonBody(ref("Rule"), {
   description:
-    "A rule (see the Rule schema) plus `by`: who saves it (until identity lands, taken as given; default engineer). `scope.factory` may be left out; when given it must equal the path's factory",
+    "A rule (see the Rule schema). The signed-in caller is recorded as who saves it (a `by` field is ignored). `scope.factory` may be left out; when given it must equal the path's factory",
 });
 
 const byBody = jsonBody({ type: "object", properties: { by: { type: "string" } } }, {
-  description: "Who makes the change (default engineer)",
+  description:
+    "Optional; the signed-in caller is recorded as who makes the change (`by` is ignored)",
 });
 
 const backtestAnswer = json(
@@ -536,7 +538,7 @@ export const OPENAPI_DOCUMENT = {
       },
       delete: {
         summary:
-          "Delete a rule (a tombstone version; the history stays); `?by=` or a {by} body says who",
+          "Delete a rule (a tombstone version; the history stays); the signed-in caller is recorded",
         parameters: [factoryParam, ruleIdParam, {
           name: "by",
           in: "query",
@@ -891,7 +893,11 @@ export const OPENAPI_DOCUMENT = {
               properties: { transitions: { type: "integer" }, windowMs: { type: "integer" } },
             }],
           },
-          by: { type: "string", description: "Who saves it (request bodies only)" },
+          by: {
+            type: "string",
+            description:
+              "Ignored in requests (the signed-in caller saves it); kept for compatibility",
+          },
         },
         required: ["name", "condition", "severity"],
       },
