@@ -99,7 +99,14 @@ export function authMiddleware(options: AuthMiddlewareOptions): MiddlewareHandle
       if (auth.sessionId !== undefined) c.set("sessionId", auth.sessionId);
     }
     const { rule } = matched;
-    if (rule.access === "public") return await next();
+    if (rule.access === "public") {
+      // A cross-site form can post to a public route (sign-in, accepting an invite) without
+      // preflight only as form or text/plain data: refusing those stops login CSRF.
+      if (!SAFE_METHODS.has(c.req.method) && !isJson(c.req.header("content-type"))) {
+        throw new HttpError(415, "Send this request as JSON (Content-Type: application/json)");
+      }
+      return await next();
+    }
     if (auth === null) return unauthenticated(c, mode);
     const factory = factoryOf(c, rule.factory, matched.params);
     if (factory !== undefined && !canReachFactory(auth.principal, factory)) {
@@ -135,6 +142,11 @@ export function authMiddleware(options: AuthMiddlewareOptions): MiddlewareHandle
       });
     }
   };
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined &&
+    /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType);
 }
 
 function factoryOf(

@@ -212,3 +212,27 @@ Deno.test("audited routes are recorded when they succeed, with who, where and fr
     [["admin", "rule.update", "a", "/factories/a/rules/r1"]],
   );
 });
+
+Deno.test("public changes (sign-in) take JSON only, so a cross-site form cannot post them", async () => {
+  const app = new Hono();
+  app.onError(handleError);
+  app.use(
+    "*",
+    authMiddleware({
+      authenticator,
+      table: new AccessTable([
+        { method: "POST", path: "/auth/login", access: "public", factory: "none" },
+      ]),
+      prefix: "",
+      mode: "api",
+    }),
+  );
+  app.post("/auth/login", (c) => c.json({ ok: true }));
+  const post = (type: string) =>
+    app.request("/auth/login", { method: "POST", headers: { "content-type": type }, body: "{}" });
+  assert.equal((await post("application/json")).status, 200);
+  assert.equal((await post("application/json; charset=utf-8")).status, 200);
+  assert.equal((await post("text/plain")).status, 415);
+  assert.equal((await post("application/x-www-form-urlencoded")).status, 415);
+  assert.equal((await post("multipart/form-data; boundary=x")).status, 415);
+});
