@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DEFAULT_MACHINE_DETECTOR_OPTIONS } from "../../engine/detect/machine_detector.ts";
 import { seededRandom } from "../../engine/detect/prng.ts";
 import type { AnomalyEvent, EngineEvent } from "../../engine/events.ts";
 import { handleMachineMessage, type MachineMessage } from "./machine_handler.ts";
@@ -120,4 +121,33 @@ Deno.test("explainAnomaly names metric, detector, range, score and the machine-w
     ),
     "temp at 31, expected ≤ 30 (threshold detector, score 1.00)",
   );
+});
+
+Deno.test("machine actor does not flag the step of a machine stopping (operating mode)", () => {
+  const stopAt = 700;
+  const stopRun = (state: MachineState, options = DEFAULT_MACHINE_OPTIONS) => {
+    const random = seededRandom(3);
+    const flagged: number[] = [];
+    for (let i = 0; i < stopAt + 120; i++) {
+      const ts = i * 1000;
+      const running = i < stopAt;
+      // `running` comes last in the message: the mode switch is still seen first.
+      const metrics = { rpm: running ? 1450 + 20 * random() : 0, running: running ? 1 : 0 };
+      const { events } = handleMachineMessage(
+        state,
+        { kind: "telemetry", ts, metrics },
+        ts,
+        options,
+      );
+      if (anomalies(events).length > 0) flagged.push(i);
+    }
+    return flagged;
+  };
+  assert.deepEqual(stopRun(newMachineState(ref)), []);
+  const stack = { ...DEFAULT_MACHINE_DETECTOR_OPTIONS, modes: undefined };
+  const without = stopRun(newMachineState(ref, undefined, stack), {
+    ...DEFAULT_MACHINE_OPTIONS,
+    stack,
+  });
+  assert.equal(without[0], stopAt, "without operating modes the stop is flagged");
 });

@@ -142,6 +142,14 @@ function handleTelemetry(
   /** Fresh forecasts (at most one per metric every few seconds). */
   const forecasts: [string, ForecastPath][] = [];
 
+  // Operating-mode switches first, so the row's other metrics are judged in the new mode.
+  for (const metric in metrics) {
+    const value = metrics[metric];
+    if (value !== 0 && value !== 1) continue;
+    const slot = state.metrics.get(metric);
+    if (slot !== undefined && (!slot.twoState || ts <= slot.lastTs)) continue;
+    state.detector.observeMode(metric, value);
+  }
   for (const metric in metrics) {
     const value = metrics[metric];
     points.push({ factory, machine, metric, ts, value });

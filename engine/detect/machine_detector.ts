@@ -17,6 +17,13 @@ export interface MachineDetectorOptions {
   readonly retrainEvery: number;
   /** Trees built per observed row while training (the background slice). */
   readonly treesPerRow: number;
+  /**
+   * Operating modes: when a two-state metric (see {@link MachineDetector.observeMode})
+   * flips after holding its value for `minRun` points, every metric detector
+   * gets a grace period of `grace` points (see `MetricDetector.settle`).
+   * Absent = off.
+   */
+  readonly modes?: { readonly grace: number; readonly minRun: number };
 }
 
 export const DEFAULT_MACHINE_DETECTOR_OPTIONS: MachineDetectorOptions = {
@@ -25,6 +32,7 @@ export const DEFAULT_MACHINE_DETECTOR_OPTIONS: MachineDetectorOptions = {
   trainingRows: 128,
   retrainEvery: 1000,
   treesPerRow: 1,
+  modes: { grace: 60, minRun: 30 },
 };
 
 /** The multivariate verdict on one row of a machine's metrics. */
@@ -48,6 +56,8 @@ export interface MachineDetectorState {
   /** Rows and seed of the forest in use; rebuilt on restore (deterministic). */
   readonly forest: { readonly rows: PackedFloats | number[][]; readonly seed: number } | null;
   readonly generation: number;
+  /** Two-state metrics: [value, points it has held (capped)]; absent in older snapshots. */
+  readonly modes?: Record<string, [number, number]>;
 }
 
 /**
@@ -78,6 +88,7 @@ export class MachineDetector {
   #pending: { forest: IsolationForest; rows: number[][]; seed: number } | null = null;
   #generation = 0;
   #ringAt = 0;
+  readonly #modes = new Map<string, { value: number; run: number }>();
 
   constructor(
     options: MachineDetectorOptions = DEFAULT_MACHINE_DETECTOR_OPTIONS,
@@ -105,6 +116,9 @@ export class MachineDetector {
       this.#forestSeed = state.forest.seed;
       this.#forest = this.#buildNow(this.#forestRows, this.#forestSeed);
     }
+    for (const [name, [value, run]] of Object.entries(state.modes ?? {})) {
+      this.#modes.set(name, { value, run });
+    }
   }
 
   /** The detector of `name`, created on first use. */
@@ -120,6 +134,41 @@ export class MachineDetector {
   /** Sets a metric's sensitivity factor (clamped to [0.5, 3]); 1 is the default. */
   setSensitivity(metric: string, factor: number): void {
     this.metric(metric).sensitivity = factor;
+  }
+
+  /**
+   * Notes the value of a two-state (0/1) metric, such as a machine's `running`
+   * flag, before the row's other metrics are judged. When it flips after
+   * holding its value for `modes.minRun` points, the machine changed its
+   * operating mode: every metric detector gets a grace period of `modes.grace`
+   * points, so the expected step of the other metrics is not flagged. A
+   * switch that toggles often (e.g. a heater) is no mode change. Returns
+   * whether this value was a mode change.
+   *
+   * @example
+   * ```ts
+   * const d = new MachineDetector();
+   * for (let i = 0; i < 100; i++) d.observeMode("running", 1);
+   * d.observeMode("running", 0); // true: the other metrics settle for a while
+   * ```
+   */
+  observeMode(metric: string, value: number): boolean {
+    const modes = this.#o.modes;
+    if (modes === undefined) return false;
+    const s = this.#modes.get(metric);
+    if (s === undefined) {
+      this.#modes.set(metric, { value, run: 1 });
+      return false;
+    }
+    if (value === s.value) {
+      if (s.run < modes.minRun) s.run++;
+      return false;
+    }
+    const change = s.run >= modes.minRun;
+    s.value = value;
+    s.run = 1;
+    if (change) { for (const d of this.#metrics.values()) d.settle(modes.grace); }
+    return change;
   }
 
   /** Forests trained so far (for tests and diagnostics). */
@@ -191,6 +240,7 @@ export class MachineDetector {
         ? { rows: packRows(this.#forestRows), seed: this.#forestSeed }
         : null,
       generation: this.#generation,
+      modes: Object.fromEntries([...this.#modes].map(([name, m]) => [name, [m.value, m.run]])),
     };
   }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MachineDetector } from "./machine_detector.ts";
+import { DEFAULT_MACHINE_DETECTOR_OPTIONS, MachineDetector } from "./machine_detector.ts";
 import { packFloats, unpackFloats } from "./packed.ts";
 import { seededRandom } from "./prng.ts";
 
@@ -84,5 +84,42 @@ Deno.test("MachineDetector restores an older snapshot with rows as arrays", () =
   assert.throws(
     () => new MachineDetector(undefined, { ...state, rows: packFloats(new Float32Array(3)) }),
     /3 row values do not fit 2 columns/,
+  );
+});
+
+Deno.test("MachineDetector.observeMode settles the metric detectors on a mode change only", () => {
+  const d = new MachineDetector();
+  d.metric("rpm").update(1500);
+  d.metric("load").update(55);
+  assert.equal(d.observeMode("running", 1), false, "the first value is no change");
+  for (let i = 0; i < 28; i++) assert.equal(d.observeMode("running", 1), false);
+  // Held 29 points: a toggle (e.g. a heater's switch) is no mode change.
+  assert.equal(d.observeMode("running", 0), false);
+  assert.equal(d.metric("rpm").grace, 0);
+  for (let i = 0; i < 29; i++) d.observeMode("running", 0);
+  assert.equal(d.observeMode("running", 1), true, "held 30 points, then flipped");
+  assert.equal(d.metric("rpm").grace, 60);
+  assert.equal(d.metric("load").grace, 60);
+  const off = new MachineDetector({ ...DEFAULT_MACHINE_DETECTOR_OPTIONS, modes: undefined });
+  off.metric("rpm").update(1500);
+  for (let i = 0; i < 40; i++) off.observeMode("running", 1);
+  assert.equal(off.observeMode("running", 0), false);
+  assert.equal(off.metric("rpm").grace, 0);
+});
+
+Deno.test("MachineDetector snapshot keeps the two-state metrics' runs", () => {
+  const d = new MachineDetector();
+  d.metric("rpm").update(1500);
+  for (let i = 0; i < 100; i++) d.observeMode("running", 1);
+  const json = JSON.parse(JSON.stringify(d.snapshot()));
+  assert.deepEqual(json.modes, { running: [1, 30] });
+  const copy = new MachineDetector(DEFAULT_MACHINE_DETECTOR_OPTIONS, json);
+  assert.deepEqual(copy.snapshot(), d.snapshot());
+  assert.equal(copy.observeMode("running", 0), true);
+  // A snapshot from before operating modes: the run starts afresh.
+  const { modes: _m, ...old } = d.snapshot();
+  assert.equal(
+    new MachineDetector(DEFAULT_MACHINE_DETECTOR_OPTIONS, old).observeMode("running", 0),
+    false,
   );
 });

@@ -42,6 +42,13 @@ export interface MetricDetectorOptions {
   readonly fatigueStep: number;
   /** Points for the fatigue to halve: a metric that keeps flagging gets less sensitive for a while. */
   readonly fatigueHalfLife: number;
+  /**
+   * A value within this fraction of the rolling mean's magnitude is never
+   * anomalous to the deviation detectors nor the contextual novelty (flatline
+   * still judges it): it removes flags on the quantisation steps of smooth,
+   * finely-resolved signals (e.g. a pH of 6.80 read as 6.84). 0 or absent = off.
+   */
+  readonly minRelDeviation?: number;
 }
 
 /**
@@ -72,6 +79,7 @@ export const DEFAULT_METRIC_DETECTOR_OPTIONS: MetricDetectorOptions = {
   fatigueStep: 0.08,
   fatigueHalfLife: 1000,
   scored: ["sigma", "seasonal", "flatline"],
+  minRelDeviation: 0.01,
 };
 
 /** Points the contextual detector learns silently after a restore from a snapshot without it. */
@@ -112,6 +120,10 @@ export interface MetricDetectorState {
   readonly sensitivity: number;
   readonly quiet: number;
   readonly fatigue?: number;
+  /** Points left of a {@link MetricDetector.settle} grace period (absent = 0). */
+  readonly grace?: number;
+  /** A flatline that began during a grace period is expected until the value moves (absent = false). */
+  readonly flatExempt?: boolean;
 }
 
 /**
@@ -126,7 +138,9 @@ export interface MetricDetectorState {
  * to the contextual novelty (a never-seen transition between quantised
  * levels, see {@link ContextualDetector}; it rests on its own after an alarm).
  * The explanation names the detector with the largest raw score and its
- * expected band.
+ * expected band. A value within `minRelDeviation` of the rolling mean is
+ * judged by the flatline only; during a {@link MetricDetector.settle} grace
+ * period (an operating-mode change) nothing is flagged.
  *
  * O(1) amortised per point (MAD: O(w) at worst with w = 32); snapshot/restore
  * gives bit-identical next scores (no cold start); the snapshot is ≈ 5–6 KB of
@@ -157,6 +171,8 @@ export class MetricDetector {
   #sensitivity = 1;
   #quiet = 0;
   #fatigue = 0;
+  #grace = 0;
+  #flatExempt = false;
   readonly #fatigueDecay: number;
 
   constructor(
@@ -191,6 +207,8 @@ export class MetricDetector {
       this.#sensitivity = state.sensitivity;
       this.#quiet = state.quiet;
       this.#fatigue = state.fatigue ?? 0;
+      this.#grace = state.grace ?? 0;
+      this.#flatExempt = state.flatExempt ?? false;
     }
   }
 
@@ -221,6 +239,34 @@ export class MetricDetector {
     this.#sensitivity = Math.min(SENSITIVITY_BOUNDS.max, Math.max(SENSITIVITY_BOUNDS.min, value));
   }
 
+  /** Points left of the current grace period (0 = judging normally). */
+  get grace(): number {
+    return this.#grace;
+  }
+
+  /**
+   * Starts a grace period of `points` values (or extends the one under way):
+   * the detectors keep learning, but no value is flagged, because the metric is
+   * expected to step to a new level (e.g. its machine stopped or started). A
+   * flatline that begins during the grace period (a stopped machine's constant
+   * reading) is not scored until the value moves again.
+   *
+   * @example
+   * ```ts
+   * const d = new MetricDetector();
+   * d.settle(60); // the machine just stopped
+   * d.update(0).flagged; // false
+   * ```
+   */
+  settle(points: number): void {
+    if (!Number.isInteger(points) || points < 0) {
+      throw new RangeError(
+        `Cannot settle metric detector: points must be a non-negative integer: current value is ${points}`,
+      );
+    }
+    if (points > this.#grace) this.#grace = points;
+  }
+
   /** Judges `value` (at `ts`, epoch ms, for the time-of-day context) against the metric's history, then learns it. */
   update(value: number, ts = NaN): DetectionResult {
     // Each detector is called at its own call site (monomorphic, so V8 inlines them).
@@ -232,6 +278,12 @@ export class MetricDetector {
     raws[3] = this.#cusum.update(value);
     raws[4] = this.#flatline.update(value);
     raws[5] = this.#seasonalOn ? this.#seasonal.update(value, ts) : 0;
+    if (this.#grace > 0) this.#flatExempt = true;
+    if (this.#flatExempt) {
+      // A run that began in a grace period ends when the value moves (flatline score back to 0).
+      if (raws[4] === 0 && this.#grace === 0) this.#flatExempt = false;
+      else raws[4] = 0;
+    }
     let bestAt = 0;
     let fed = 0;
     for (let i = 0; i < 6; i++) {
@@ -239,13 +291,32 @@ export class MetricDetector {
       if (raw > raws[bestAt]) bestAt = i;
       if (mask[i] && raw > fed) fed = raw;
     }
+    const minRel = this.#o.minRelDeviation ?? 0;
+    let inBand = false;
+    if (minRel > 0) {
+      const mid = (this.#sigma.expectedLow + this.#sigma.expectedHigh) / 2;
+      if (Number.isFinite(mid) && Math.abs(value - mid) <= minRel * Math.abs(mid)) {
+        inBand = true;
+        raws[0] =
+          raws[1] =
+          raws[2] =
+          raws[3] =
+          raws[5] =
+            0;
+        if (raws[4] === 0) bestAt = 0;
+        else bestAt = 4;
+        fed = mask[4] ? raws[4] : 0;
+      }
+    }
     const bestRaw = raws[bestAt];
+    if (this.#grace > 0) return this.#settling(value, bestAt, bestRaw);
     const calibrated = this.#likelihood.update(fed);
     const direct = fed / (fed + 1);
     let score = this.#o.blend * direct + (1 - this.#o.blend) * calibrated;
-    const novelty = this.#o.contextWeight > 0
+    let novelty = this.#o.contextWeight > 0
       ? this.#o.contextWeight * this.#context.update(value) / this.#sensitivity
       : 0;
+    if (inBand) novelty = 0;
     score /= this.#sensitivity;
     if (score > 1) score = 1;
     const inRefractory = this.#quiet > 0;
@@ -270,6 +341,26 @@ export class MetricDetector {
       score,
       flagged,
       continuing: !flagged && inRefractory && fed >= 1,
+      detector: this.#all[bestAt].name,
+      raw: bestRaw,
+      expected: this.#expected(bestAt),
+    };
+  }
+
+  /**
+   * One point of a grace period: the contextual detector learns the new
+   * transitions, the likelihood keeps its history (the expected step is not
+   * evidence of how rare large scores are), nothing is flagged.
+   */
+  #settling(value: number, bestAt: number, bestRaw: number): DetectionResult {
+    this.#grace--;
+    if (this.#o.contextWeight > 0) this.#context.update(value);
+    if (this.#quiet > 0) this.#quiet--;
+    if (this.#fatigue > 1e-6) this.#fatigue *= this.#fatigueDecay;
+    return {
+      score: 0,
+      flagged: false,
+      continuing: false,
       detector: this.#all[bestAt].name,
       raw: bestRaw,
       expected: this.#expected(bestAt),
@@ -308,6 +399,8 @@ export class MetricDetector {
       sensitivity: this.#sensitivity,
       quiet: this.#quiet,
       fatigue: this.#fatigue,
+      grace: this.#grace,
+      flatExempt: this.#flatExempt,
     };
   }
 }

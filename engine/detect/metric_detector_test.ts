@@ -19,7 +19,8 @@ Deno.test("MetricDetector flags a spike with its explanation", () => {
 });
 
 Deno.test("MetricDetector flags ordinary noise only when a bin transition is new", () => {
-  const d = new MetricDetector();
+  // Without the minimum relative deviation (noise of ±1 % around 50.5 is inside it).
+  const d = new MetricDetector({ ...DEFAULT_METRIC_DETECTOR_OPTIONS, minRelDeviation: 0 });
   const r = seededRandom(2);
   const at: number[] = [];
   for (let i = 0; i < 5000; i++) if (d.update(50 + r()).flagged) at.push(i);
@@ -41,8 +42,76 @@ Deno.test("MetricDetector flags a stuck sensor", () => {
   }
   assert.ok(flagged !== null);
   assert.equal(flagged.r.detector, "flatline");
-  // Flagged just past minRun (30) repeats, once the likelihood sees the run as unusual.
-  assert.equal(flagged.i, 32);
+  // Flagged at minRun (30) repeats: inside the minimum relative deviation the
+  // deviation detectors are silent, so only the flatline feeds the score.
+  assert.equal(flagged.i, 30);
+});
+
+Deno.test("MetricDetector: values within minRelDeviation of the mean are never anomalous", () => {
+  const at = (options = DEFAULT_METRIC_DETECTOR_OPTIONS) => {
+    const d = new MetricDetector(options);
+    const r = seededRandom(2);
+    const flags: number[] = [];
+    for (let i = 0; i < 5000; i++) if (d.update(50 + r()).flagged) flags.push(i);
+    return { d, flags };
+  };
+  assert.deepEqual(at({ ...DEFAULT_METRIC_DETECTOR_OPTIONS, minRelDeviation: 0 }).flags, [
+    50,
+    491,
+    765,
+    1781,
+    3129,
+  ]);
+  const { d, flags } = at();
+  // Only the extreme 51.0 (1.05 % above the rolling mean 50.47) is outside the band.
+  assert.deepEqual(flags, [3129]);
+  // Beyond the band the stack judges as before.
+  const spike = d.update(56);
+  assert.equal(spike.flagged, true);
+  assert.equal(spike.detector, "sigma");
+});
+
+Deno.test("MetricDetector settle: no flags during the grace period, then judged again", () => {
+  const d = new MetricDetector();
+  noisy(d, 500);
+  d.settle(300);
+  assert.equal(d.grace, 300);
+  d.settle(3);
+  assert.equal(d.grace, 300, "a shorter grace does not cut the one under way");
+  const during = Array.from({ length: 300 }, () => d.update(0));
+  assert.deepEqual(during.filter((r) => r.flagged || r.score !== 0 || r.continuing), []);
+  assert.equal(during[0].detector, "sigma", "the explanation still names the step");
+  assert.equal(d.grace, 0);
+  // The flatline that began in the grace period is expected: a stopped machine reads 0.
+  for (let i = 0; i < 200; i++) assert.equal(d.update(0).flagged, false, `flatline at ${i}`);
+  assert.throws(() => d.settle(-1), /points must be a non-negative integer: current value is -1/);
+  assert.throws(() => d.settle(1.5), /current value is 1.5/);
+});
+
+Deno.test("MetricDetector settle: the value moving again ends the flatline exemption", () => {
+  const d = new MetricDetector({ ...DEFAULT_METRIC_DETECTOR_OPTIONS, minRelDeviation: 0 });
+  noisy(d, 500);
+  d.settle(2);
+  for (let i = 0; i < 100; i++) d.update(0);
+  noisy(d, 300, 3);
+  let flaggedAt = -1;
+  for (let i = 0; i < 200 && flaggedAt < 0; i++) if (d.update(50.5).flagged) flaggedAt = i;
+  assert.ok(flaggedAt >= 29 && flaggedAt < 60, `stuck flagged at ${flaggedAt}`);
+  assert.equal(d.update(50.5).detector, "flatline");
+});
+
+Deno.test("MetricDetector snapshot keeps the grace period exactly", () => {
+  const d = new MetricDetector();
+  noisy(d, 400);
+  d.settle(10);
+  for (let i = 0; i < 4; i++) d.update(0);
+  const copy = MetricDetector.restore(JSON.parse(JSON.stringify(d.snapshot())));
+  assert.equal(copy.grace, 6);
+  assert.deepEqual(copy.snapshot(), d.snapshot());
+  for (let i = 0; i < 100; i++) assert.deepEqual(copy.update(i % 7), d.update(i % 7));
+  // Older snapshots have no grace fields.
+  const { grace: _g, flatExempt: _f, ...old } = d.snapshot();
+  assert.equal(MetricDetector.restore(old).grace, 0);
 });
 
 Deno.test("MetricDetector snapshot stays under 6 KB of JSON after a long run", () => {
