@@ -53,6 +53,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Take client addresses from `X-Forwarded-For` (only behind a trusted reverse proxy). */
   readonly trustProxy: boolean;
+  /** How long a sign-in lasts, in ms (`SESSION_HOURS`, 12 h by default). */
+  readonly sessionLifetimeMs: number;
 }
 
 /** OpenAI-compatible chat-completions endpoint of the LLM agent (`LLM_*`). */
@@ -142,6 +144,11 @@ export const SETTINGS: readonly Setting[] = [
     env: "CORS_ORIGINS",
     flag: "cors-origins",
     help: "comma-separated origins allowed to call the API from a browser (none)",
+  },
+  {
+    env: "SESSION_HOURS",
+    flag: "session-hours",
+    help: "how long a sign-in lasts, 1-720 hours (12)",
   },
   {
     env: "TRUST_PROXY",
@@ -237,6 +244,14 @@ export function parseConfig(
     problems.push("JWT_SECRET must be at least 32 bytes (256 bits)");
   }
 
+  const sessionHoursRaw = raw("SESSION_HOURS") ?? "12";
+  const sessionHours = Number(sessionHoursRaw);
+  if (!/^\d+$/.test(sessionHoursRaw) || sessionHours < 1 || sessionHours > 720) {
+    problems.push(
+      `SESSION_HOURS must be a whole number of hours 1-720: current value is '${sessionHoursRaw}'`,
+    );
+  }
+
   const smtp = parseSmtp(raw("SMTP_URL"), raw("SMTP_FROM"), problems);
   const llmUrl = url("LLM_URL", ["http:", "https:"]);
   const llm = parseLlm(
@@ -271,6 +286,7 @@ export function parseConfig(
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     corsOrigins,
     trustProxy: ["on", "true", "1"].includes(trustProxyRaw),
+    sessionLifetimeMs: sessionHours * 3_600_000,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -171,3 +171,11 @@ Deno.test("TRUST_PROXY is off unless switched on", () => {
   assert.equal(parseConfig({ TRUST_PROXY: "on" }, []).trustProxy, true);
   assert.throws(() => parseConfig({ TRUST_PROXY: "maybe" }, []), ConfigError);
 });
+
+Deno.test("SESSION_HOURS sets how long a sign-in lasts, 12 h unless told", () => {
+  assert.equal(parseConfig({}, []).sessionLifetimeMs, 12 * 3_600_000);
+  assert.equal(parseConfig({ SESSION_HOURS: "8" }, []).sessionLifetimeMs, 8 * 3_600_000);
+  for (const bad of ["0", "721", "1.5", "soon"]) {
+    assert.throws(() => parseConfig({ SESSION_HOURS: bad }, []), ConfigError, bad);
+  }
+});

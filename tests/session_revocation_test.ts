@@ -1,10 +1,18 @@
 /**
  * Revoking a user reaches what they already hold open: disabling a user, or
  * their "sign out everywhere", closes their live WebSocket at once (code
- * 4401) and refuses their token from then on.
+ * 4401) and refuses their token from then on. And a session lasts
+ * SESSION_HOURS.
  */
 import assert from "node:assert/strict";
-import { addFactory, addUser, json, startTestEngine, withBearer } from "./support/test_engine.ts";
+import {
+  addFactory,
+  addUser,
+  json,
+  startTestEngine,
+  TEST_ADMIN,
+  withBearer,
+} from "./support/test_engine.ts";
 
 /** The close code, or -1 when the socket is still open after 5 s. */
 async function closeCode(closed: Promise<number>): Promise<number> {
@@ -77,6 +85,23 @@ Deno.test("sign out everywhere closes the live WebSockets of every session of th
     const after = await fetch(`${mw.url}/api/v1/auth/me`, withBearer({}, operator.token));
     assert.equal(after.status, 401);
     await after.body?.cancel();
+  } finally {
+    await mw.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a sign-in lasts SESSION_HOURS: the token and the cookie say so", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "mw-session-" });
+  const mw = await startTestEngine(dataDir, { SESSION_HOURS: "2" });
+  try {
+    const response = await fetch(
+      `${mw.url}/api/v1/auth/login`,
+      json("POST", { email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+    );
+    const body = await response.json() as { expires_in: number };
+    assert.equal(body.expires_in, 7_200);
+    assert.match(response.headers.get("set-cookie") ?? "", /Max-Age=7200/i);
   } finally {
     await mw.stop();
     await Deno.remove(dataDir, { recursive: true });

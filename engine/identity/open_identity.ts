@@ -48,6 +48,7 @@ export async function openIdentity(
       secureCookies: config.publicUrl?.startsWith("https:") ?? false,
       mailer: config.smtp === undefined ? undefined : new SmtpMailer(config.smtp),
       argon2: argon2.run,
+      sessionLifetimeMs: config.sessionLifetimeMs,
     });
     const first = await identity.bootstrapAdmin({
       email: config.adminEmail,
