@@ -187,8 +187,8 @@ export async function startMillwright(
     stack.push(() => agent.close());
     const retention = new RetentionJob(
       store instanceof SqliteStore
-        ? [store, eventLog, alerts, agent.retention]
-        : [eventLog, alerts, agent.retention],
+        ? [store, eventLog, alerts, agent.retention, identity.audit]
+        : [eventLog, alerts, agent.retention, identity.audit],
       { clock, metrics },
     );
     retention.start();

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../clock.ts";
+import type { Prunable, PruneStep } from "../store/retention_job.ts";
 import type { Principal } from "./principal.ts";
 
 /** Who did it: a principal, or someone not signed in (a failed login, an invitee). */
@@ -53,10 +54,14 @@ interface AuditRow {
 /** Most records one {@link AuditLog.list} call returns. */
 export const AUDIT_LIST_MAX = 1_000;
 
+/** How long audit records are kept unless told: two years. */
+export const AUDIT_RETENTION_MS = 2 * 365 * 86_400_000;
+
 /**
  * The audit log: who did what, when and from where (logins and failures,
  * user, role, device and rule changes). Append-only; listed newest first
- * with an id cursor.
+ * with an id cursor; records older than the retention (two years) are
+ * pruned by the retention job.
  *
  * @example
  * ```ts
@@ -65,13 +70,31 @@ export const AUDIT_LIST_MAX = 1_000;
  * audit.list({ factory: "plant-1", limit: 50 }); // newest first
  * ```
  */
-export class AuditLog {
+export class AuditLog implements Prunable {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
+  readonly #retentionMs: number;
 
-  constructor(db: DatabaseSync, clock: Clock) {
+  /** `retentionMs`: how long records are kept (default two years; pruned by the retention job). */
+  constructor(db: DatabaseSync, clock: Clock, options: { retentionMs?: number } = {}) {
     this.#db = db;
     this.#clock = clock;
+    this.#retentionMs = options.retentionMs ?? AUDIT_RETENTION_MS;
+  }
+
+  /**
+   * Deletes at most `maxRows` of the oldest records older than the
+   * retention (ids grow with time, so only the oldest `maxRows` are looked at).
+   */
+  prune(now: number, maxRows: number): PruneStep {
+    const deleted = Number(
+      this.#db.prepare(
+        `DELETE FROM audit_log WHERE id IN (
+           SELECT id FROM (SELECT id, ts FROM audit_log ORDER BY id LIMIT ?) WHERE ts < ?
+         )`,
+      ).run(maxRows, now - this.#retentionMs).changes,
+    );
+    return { deleted: { audit: deleted }, done: deleted < maxRows };
   }
 
   /** Appends an entry; returns the stored record. */

@@ -4,6 +4,7 @@ import { FakeClock } from "../fake_clock.ts";
 import { openMetadataDb } from "../metadata/metadata_db.ts";
 import { Identity } from "./identity.ts";
 import { loadJwtSecret } from "./jwt_secret.ts";
+import { AuditLog } from "./audit_log.ts";
 
 Deno.test("FactoryStore validates slug and time zone, updates and archives", () => {
   const f = identityFixture();
@@ -129,4 +130,21 @@ Deno.test("Identity.open keeps sessions valid across restarts with the stored se
     db.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("AuditLog prunes records past its retention, oldest first, a bounded chunk at a time", () => {
+  const db = openMetadataDb(":memory:");
+  const clock = new FakeClock(NOW);
+  const audit = new AuditLog(db, clock, { retentionMs: 1_000 });
+  for (let i = 0; i < 5; i++) {
+    audit.record({ factory: "plant-a", actor: null, action: `old.${i}` });
+    clock.tick(10);
+  }
+  clock.tick(5_000);
+  audit.record({ factory: "plant-a", actor: null, action: "new" });
+  assert.deepEqual(audit.prune(clock.now(), 3), { deleted: { audit: 3 }, done: false });
+  assert.deepEqual(audit.prune(clock.now(), 3), { deleted: { audit: 2 }, done: true });
+  assert.deepEqual(audit.list().map((r) => r.action), ["new"]);
+  assert.deepEqual(audit.prune(clock.now(), 3), { deleted: { audit: 0 }, done: true });
+  db.close();
 });
