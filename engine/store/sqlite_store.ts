@@ -30,7 +30,12 @@ export interface SqliteStoreOptions {
   readonly retention?: Partial<RetentionPolicy>;
   /** Where overwrites, rollup recomputes and query times are counted. */
   readonly metrics?: EngineMetrics;
-  /** Longest the 1 h / 1 d rollups lag the 1 min rollup while writes arrive (default 2 s). */
+  /**
+   * Longest the 1 h / 1 d rollups lag the 1 min rollup while writes arrive
+   * (default 10 s). Readers compute a lagging hour from the 1 min rollup, so
+   * this trades their work against the fold's, which re-reads every marked
+   * hour: every 2 s it cost 0.6 µs a point at 4,000 series, every 10 s 0.1.
+   */
   readonly foldEveryMs?: number;
 }
 
@@ -105,7 +110,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   readonly #client: StoreWriteClient | undefined;
   readonly #inline: PointWriter | undefined;
   readonly #foldEveryMs: number;
-  #lastFold = 0;
+  #lastFold = -Infinity;
   readonly #selectSeriesId: StatementSync;
   readonly #selectRange: StatementSync;
   readonly #selectRawBuckets: StatementSync;
@@ -122,7 +127,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   constructor(options: SqliteStoreOptions) {
     this.#retention = retentionPolicy(options.retention);
     this.#metrics = options.metrics;
-    this.#foldEveryMs = options.foldEveryMs ?? 2_000;
+    this.#foldEveryMs = options.foldEveryMs ?? 10_000;
     if (!Number.isInteger(this.#foldEveryMs) || this.#foldEveryMs < 1) {
       throw new RangeError(
         `Cannot open store: 'foldEveryMs' must be a positive integer: current value is ${this.#foldEveryMs}`,
