@@ -171,3 +171,54 @@ Deno.test("machine snapshot restores windows, status and anomaly hold", () => {
   handleMachineMessage(restored, { kind: "tick" }, 33_001, options);
   assert.equal(restored.status, "normal");
 });
+
+Deno.test("a partial machine snapshot leaves out windows, detectors and forecasts", () => {
+  const state = newMachineState(ref);
+  warmUp(state, 0, 30);
+  const full = JSON.parse(JSON.stringify(snapshotMachine(state, true)));
+  const partial = JSON.parse(JSON.stringify(snapshotMachine(state, false)));
+  assert.deepEqual(Object.keys(full).filter((k) => !(k in partial)).sort(), [
+    "detectors",
+    "forecasts",
+    "windows",
+  ]);
+  assert.ok(
+    JSON.stringify(partial).length * 10 < JSON.stringify(full).length,
+    `partial ${JSON.stringify(partial).length} B, full ${JSON.stringify(full).length} B`,
+  );
+
+  // Laid over an older full snapshot (as the snapshot store does): the newer
+  // latest values and status, the older windows and models.
+  const older = JSON.parse(JSON.stringify(snapshotMachine(state, true)));
+  handleMachineMessage(state, telemetry(29_500, { temp: 40 }), 29_500, options);
+  handleMachineMessage(state, telemetry(30_000, { temp: 45 }), 30_000, options);
+  const newer = JSON.parse(JSON.stringify(snapshotMachine(state, false)));
+  const restored = restoreMachine(
+    ref,
+    { ...older, ...newer },
+    { thresholds: {}, rules: [] },
+    options,
+  );
+  assert.equal(restored.status, "anomalous");
+  assert.equal(restored.metrics.get("temp")!.lastTs, 30_000);
+  assert.equal(restored.metrics.get("temp")!.window.count, older.windows.temp.length);
+});
+
+Deno.test("a machine snapshot from before `windows` keeps each metric's window", () => {
+  const state = newMachineState(ref);
+  warmUp(state, 0, 30);
+  const { windows, ...rest } = JSON.parse(JSON.stringify(snapshotMachine(state)));
+  const old = {
+    ...rest,
+    metrics: Object.fromEntries(
+      Object.entries(rest.metrics).map((
+        [name, m],
+      ) => [name, { ...m as object, window: windows[name] }]),
+    ),
+  };
+  const restored = restoreMachine(ref, old, { thresholds: {}, rules: [] }, options);
+  assert.deepEqual(
+    restored.metrics.get("temp")!.window.stats(),
+    state.metrics.get("temp")!.window.stats(),
+  );
+});

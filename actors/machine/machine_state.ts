@@ -81,7 +81,12 @@ export interface MachineState {
   readonly forecasts: Map<string, MetricForecast>;
 }
 
-/** What survives passivation and restarts: JSON-serialisable. */
+/**
+ * What survives passivation and restarts: JSON-serialisable. A partial
+ * snapshot (between full ones) leaves out the costly, slowly-changing keys
+ * `windows`, `detectors` and `forecasts`; the snapshot store keeps them from
+ * the last full one.
+ */
 export interface MachineSnapshot {
   readonly version: 1;
   readonly status: MachineStatus;
@@ -89,12 +94,15 @@ export interface MachineSnapshot {
   readonly lastBreachAt: number | null;
   readonly sigmaAnomalyTimes: readonly number[];
   readonly metrics: Record<string, {
-    readonly window: WindowSnapshot;
+    /** Only in snapshots from before `windows` existed. */
+    readonly window?: WindowSnapshot;
     readonly lastTs: number;
     readonly lastValue: number;
     readonly lastAnomalous: boolean;
     readonly twoState: boolean;
   }>;
+  /** Each metric's rolling window; in older snapshots it is the metric's `window`. */
+  readonly windows?: Record<string, WindowSnapshot>;
   /** Absent in snapshots taken before rules existed. */
   readonly rules?: RuleEngineState;
   /** Absent in snapshots taken before the detection stack existed. */
@@ -149,25 +157,37 @@ export function newMetricState(options: MachineOptions): MetricState {
   };
 }
 
-export function snapshotMachine(state: MachineState): MachineSnapshot {
+/**
+ * The machine's snapshot; a partial one (`full` false) has the status, the
+ * metrics' latest values and the rule state (timers, active alerts: these
+ * must not go back in time) but not the windows, detectors and forecasts,
+ * which are ~95 % of its size and cost little to lose for a few minutes.
+ */
+export function snapshotMachine(state: MachineState, full = true): MachineSnapshot {
   const metrics: Record<string, MachineSnapshot["metrics"][string]> = {};
   for (const [name, m] of state.metrics) {
     metrics[name] = {
-      window: m.window.toSnapshot(),
       lastTs: m.lastTs,
       lastValue: m.lastValue,
       lastAnomalous: m.lastAnomalous,
       twoState: m.twoState,
     };
   }
-  return {
-    version: 1,
+  const core = {
+    version: 1 as const,
     status: state.status,
     lastReceivedAt: Number.isFinite(state.lastReceivedAt) ? state.lastReceivedAt : null,
     lastBreachAt: Number.isFinite(state.lastBreachAt) ? state.lastBreachAt : null,
     sigmaAnomalyTimes: [...state.sigmaAnomalyTimes],
     metrics,
     rules: structuredClone(state.ruleState),
+  };
+  if (!full) return core;
+  return {
+    ...core,
+    windows: Object.fromEntries(
+      [...state.metrics].map(([name, m]) => [name, m.window.toSnapshot()]),
+    ),
     detectors: state.detector.snapshot(),
     forecasts: Object.fromEntries(
       [...state.forecasts].map(([name, forecast]) => [name, forecast.toSnapshot()]),
@@ -197,8 +217,11 @@ export function restoreMachine(
     state.detector.setSensitivity(metric, factor);
   }
   for (const [name, m] of Object.entries(snapshot.metrics)) {
+    const window = snapshot.windows?.[name] ?? m.window;
     state.metrics.set(name, {
-      window: RollingWindow.fromSnapshot(options.window, m.window),
+      window: window === undefined
+        ? new RollingWindow(options.window)
+        : RollingWindow.fromSnapshot(options.window, window),
       lastTs: m.lastTs,
       lastValue: m.lastValue,
       lastAnomalous: m.lastAnomalous,

@@ -58,10 +58,11 @@ export class ActorCell<State, Message, Snapshot> {
   #state: State | undefined;
   #busy = false;
   #dirty = false;
-  #snapshotDue = false;
+  #snapshotDue: "none" | "partial" | "full" = "none";
   #inFlight: Message | undefined;
   #lastActiveAt: number;
   #lastSnapshotAt: number;
+  #lastFullSnapshotAt: number;
   #idleWaiters: Array<() => void> = [];
 
   // Bound once per cell so that scheduling and awaiting allocate no closures per message.
@@ -89,7 +90,7 @@ export class ActorCell<State, Message, Snapshot> {
     this.#ctx = { ref: this.ref, clock: options.clock };
     this.#snapshots = options.snapshots;
     this.#onCrash = options.onCrash;
-    this.#lastActiveAt = this.#lastSnapshotAt = options.clock.now();
+    this.#lastActiveAt = this.#lastSnapshotAt = this.#lastFullSnapshotAt = options.clock.now();
   }
 
   get phase(): CellPhase {
@@ -115,6 +116,11 @@ export class ActorCell<State, Message, Snapshot> {
     return this.#lastSnapshotAt;
   }
 
+  /** When a full snapshot was last saved (or the actor started from its stored one). */
+  get lastFullSnapshotAt(): number {
+    return this.#lastFullSnapshotAt;
+  }
+
   /**
    * Initialises the state from the snapshot `load` returns and starts
    * processing queued messages. Returns false if `load` or `init` threw (the
@@ -129,7 +135,7 @@ export class ActorCell<State, Message, Snapshot> {
     }
     this.#phase = "running";
     this.#dirty = false;
-    this.#lastActiveAt = this.#lastSnapshotAt = this.#clock.now();
+    this.#lastActiveAt = this.#lastSnapshotAt = this.#lastFullSnapshotAt = this.#clock.now();
     if (this.mailbox.size > 0) this.#schedule();
     return true;
   }
@@ -141,12 +147,16 @@ export class ActorCell<State, Message, Snapshot> {
     return result;
   }
 
-  /** Saves a snapshot of the state; throws what `snapshot` or the store throws. */
-  saveSnapshot(): void {
-    this.#snapshots.save(this.key, this.#behavior.snapshot(this.#state as State));
+  /**
+   * Saves a snapshot of the state, full or partial (see
+   * {@link ActorBehavior.snapshot}); throws what `snapshot` or the store throws.
+   */
+  saveSnapshot(full = true): void {
+    this.#snapshots.save(this.key, this.#behavior.snapshot(this.#state as State, full), full);
     this.#dirty = false;
-    this.#snapshotDue = false;
+    this.#snapshotDue = "none";
     this.#lastSnapshotAt = this.#clock.now();
+    if (full) this.#lastFullSnapshotAt = this.#lastSnapshotAt;
   }
 
   /**
@@ -154,13 +164,13 @@ export class ActorCell<State, Message, Snapshot> {
    * (a snapshot taken halfway through `receive` could be inconsistent).
    * Returns false if saving failed; that is reported as a crash.
    */
-  checkpoint(): boolean {
+  checkpoint(full = true): boolean {
     if (this.#busy) {
-      this.#snapshotDue = true;
+      if (this.#snapshotDue !== "full") this.#snapshotDue = full ? "full" : "partial";
       return true;
     }
     try {
-      this.saveSnapshot();
+      this.saveSnapshot(full);
       return true;
     } catch (error) {
       this.#crash(error, { during: "snapshot" });
@@ -190,9 +200,9 @@ export class ActorCell<State, Message, Snapshot> {
   #process(): void {
     const mailbox = this.mailbox;
     while (this.#phase === "running") {
-      if (this.#snapshotDue) {
+      if (this.#snapshotDue !== "none") {
         try {
-          this.saveSnapshot();
+          this.saveSnapshot(this.#snapshotDue === "full");
         } catch (error) {
           this.#crash(error, { during: "snapshot" });
           return;
@@ -222,7 +232,7 @@ export class ActorCell<State, Message, Snapshot> {
   #crash(error: unknown, cause: CrashCause<Message>): void {
     this.#phase = "crashed";
     this.#state = undefined;
-    this.#snapshotDue = false;
+    this.#snapshotDue = "none";
     this.#settle();
     this.#onCrash(this, error, cause);
   }

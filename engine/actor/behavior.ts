@@ -29,8 +29,14 @@ export interface ActorBehavior<State, Message, Snapshot> {
   init(ctx: ActorContext, snapshot: Snapshot | undefined): State;
   /** Handles one message; may mutate `state`, which no one else sees. */
   receive(state: State, message: Message, ctx: ActorContext): void | Promise<void>;
-  /** A JSON-serialisable copy of what is needed to resume. */
-  snapshot(state: State): Snapshot;
+  /**
+   * A JSON-serialisable copy of what is needed to resume. `full` is false
+   * for the periodic checkpoints between full ones: the behavior may then
+   * leave out top-level keys whose state is costly to copy and cheap to lose
+   * for a few minutes (learned models, sample windows); the store keeps
+   * their values from the last full snapshot (see {@link SnapshotStore.save}).
+   */
+  snapshot(state: State, full: boolean): Snapshot;
   /**
    * Whether `message` may be shed when the mailbox is full (telemetry may;
    * configuration changes may not, and are queued past the bound).
@@ -44,7 +50,12 @@ export interface ActorBehavior<State, Message, Snapshot> {
  */
 export interface SnapshotStore<Snapshot> {
   load(key: string): Snapshot | undefined;
-  save(key: string, snapshot: Snapshot): void;
+  /**
+   * Saves a snapshot of `key`. A partial one (`full` false) replaces only the
+   * top-level keys it has: `load` then returns the last full snapshot with
+   * them laid over it. Partial snapshots are objects.
+   */
+  save(key: string, snapshot: Snapshot, full?: boolean): void;
   delete(key: string): void;
   /** Runs `work` (several saves) as one unit of storage, e.g. one transaction; optional. */
   batch?(work: () => void): void;

@@ -48,6 +48,12 @@ export interface ActorRegistryOptions<Message, Snapshot> {
   readonly sweepEveryMs?: number;
   /** How often a live actor that handled messages has its snapshot saved; default 30 s. */
   readonly snapshotEveryMs?: number;
+  /**
+   * How often one of those periodic snapshots is a full one; the others are
+   * partial (see `ActorBehavior.snapshot`). Default 5 min. Passivation and
+   * drain always save a full snapshot.
+   */
+  readonly fullSnapshotEveryMs?: number;
   /** Source of backoff jitter in [0, 1); default `Math.random`. */
   readonly random?: () => number;
   /** Machines quarantined in an earlier run; they stay quarantined until released. */
@@ -96,6 +102,7 @@ export class ActorRegistry<State, Message, Snapshot> {
   readonly #passivateAfterMs: number;
   readonly #sweepEveryMs: number;
   readonly #snapshotEveryMs: number;
+  readonly #fullSnapshotEveryMs: number;
   readonly #random: () => number;
   readonly #onShed: ((ref: MachineRef, message: Message, reason: ShedReason) => void) | undefined;
   readonly #onCrashHook: (ref: MachineRef, error: unknown) => void;
@@ -141,6 +148,12 @@ export class ActorRegistry<State, Message, Snapshot> {
       options.snapshotEveryMs ?? 30_000,
       "a number > 0 (Infinity never snapshots live actors)",
       (v) => v > 0,
+    );
+    this.#fullSnapshotEveryMs = checkOption(
+      "fullSnapshotEveryMs",
+      options.fullSnapshotEveryMs ?? 5 * 60_000,
+      "a number ≥ 0 (0: every snapshot is full)",
+      (v) => v >= 0,
     );
     this.#random = options.random ?? Math.random;
     this.#onShed = options.onShed;
@@ -415,8 +428,11 @@ export class ActorRegistry<State, Message, Snapshot> {
       Math.ceil(this.#actors.size * this.#sweepEveryMs / this.#snapshotEveryMs),
     );
     due.sort((a, b) => a.lastSnapshotAt - b.lastSnapshotAt);
+    const now = this.#clock.now();
     const work = () => {
-      for (const cell of due.slice(0, share)) cell.checkpoint();
+      for (const cell of due.slice(0, share)) {
+        cell.checkpoint(now - cell.lastFullSnapshotAt >= this.#fullSnapshotEveryMs);
+      }
     };
     if (this.#snapshots.batch === undefined) work();
     else this.#snapshots.batch(work);

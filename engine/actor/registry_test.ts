@@ -58,6 +58,8 @@ function counterBehavior(
 
 class MemorySnapshots implements SnapshotStore<number> {
   readonly saved = new Map<string, number>();
+  /** `full` of every save, in order: "full" or "partial". */
+  readonly kinds: string[] = [];
   saves = 0;
   failSaves = false;
   batch?: (work: () => void) => void;
@@ -65,9 +67,10 @@ class MemorySnapshots implements SnapshotStore<number> {
   load(key: string): number | undefined {
     return this.saved.get(key);
   }
-  save(key: string, snapshot: number): void {
+  save(key: string, snapshot: number, full = true): void {
     if (this.failSaves) throw new Error("disk full");
     this.saves++;
+    this.kinds.push(full ? "full" : "partial");
     this.saved.set(key, snapshot);
   }
   delete(key: string): void {
@@ -443,6 +446,46 @@ Deno.test("ActorRegistry saves live actors' snapshots periodically", async () =>
   await registry.drain();
 });
 
+Deno.test("ActorRegistry makes periodic snapshots partial between full ones, and full on passivation", async () => {
+  const { registry, clock, snapshots } = setup({
+    snapshotEveryMs: 30_000,
+    fullSnapshotEveryMs: 90_000,
+    sweepEveryMs: 5_000,
+    passivateAfterMs: 200_000,
+  });
+  registry.tell(press, add(1));
+  await flush();
+  for (let i = 0; i < 5; i++) {
+    clock.tick(30_000);
+    registry.tell(press, add(1));
+    await flush();
+  }
+  // At 30, 60 s partial; at 90 s (90 s since the start) full; 120, 150 s partial.
+  assert.deepEqual(snapshots.kinds, ["partial", "partial", "full", "partial", "partial"]);
+  clock.tick(200_000);
+  assert.equal(registry.state(press), "passivated");
+  assert.equal(snapshots.kinds.at(-1), "full", "passivation saves everything");
+  registry.tell(press, add(1));
+  await flush();
+  await registry.drain();
+  assert.equal(snapshots.kinds.at(-1), "full", "drain saves everything");
+});
+
+Deno.test("ActorRegistry makes every snapshot full with fullSnapshotEveryMs 0", async () => {
+  const { registry, clock, snapshots } = setup({
+    snapshotEveryMs: 30_000,
+    fullSnapshotEveryMs: 0,
+    sweepEveryMs: 5_000,
+  });
+  for (let i = 0; i < 3; i++) {
+    registry.tell(press, add(1));
+    await flush();
+    clock.tick(30_000);
+  }
+  assert.deepEqual(snapshots.kinds, ["full", "full", "full"]);
+  await registry.drain();
+});
+
 Deno.test("ActorRegistry takes a due snapshot after the message in flight", async () => {
   const { registry, clock, snapshots } = setup({ snapshotEveryMs: 1_000, sweepEveryMs: 1_000 });
   const slow = gate();
@@ -660,6 +703,10 @@ Deno.test("ActorRegistry rejects options out of range", () => {
     [
       { snapshotEveryMs: NaN },
       "'snapshotEveryMs' must be a number > 0 (Infinity never snapshots live actors): current value is NaN",
+    ],
+    [
+      { fullSnapshotEveryMs: -1 },
+      "'fullSnapshotEveryMs' must be a number ≥ 0 (0: every snapshot is full): current value is -1",
     ],
   ];
   for (const [options, message] of table) {

@@ -318,6 +318,8 @@ const MIGRATIONS: readonly string[] = [
      updated_at INTEGER NOT NULL,
      PRIMARY KEY (factory, machine)
    );`,
+  // Partial actor snapshots laid over the last full one (engine/metadata/snapshot_table.ts).
+  `ALTER TABLE actor_snapshots ADD COLUMN partial TEXT;`,
 ];
 
 /**
