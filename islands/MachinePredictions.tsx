@@ -4,6 +4,7 @@ import { useEffect } from "preact/hooks";
 import type { PredictionEvent } from "../engine/events.ts";
 import { apiFetch } from "../web/browser/api_fetch.ts";
 import { formatClock } from "../web/browser/format.ts";
+import { useLiveFeed } from "../web/browser/use_live.ts";
 import { FAULT_CLASS_TEXT } from "./LabelAnomaly.tsx";
 
 /** What `GET …/machines/{m}/prediction` answers. */
@@ -19,20 +20,36 @@ export interface MachinePredictionsProps {
   readonly machine: string;
   /** The answer when the page was rendered (null: load it in the browser). */
   readonly initial: PredictionView | null;
-  /** Time between two refreshes, in ms (predictions come every 30 s). */
+  /**
+   * Time between two reloads, in ms (default 2 min). Predictions arrive live;
+   * the reload catches a model activated, rolled back or retired meanwhile.
+   */
   readonly refreshMs?: number;
 }
 
 /**
  * The machine's fault prediction: the class its type's active model gives
  * the last minutes, with the confidence and the runner-up classes, the
- * model version and when; or why there is none. Refreshes itself.
+ * model version and when; or why there is none. Each new prediction arrives
+ * over the page's live socket.
  */
 export default function MachinePredictions(
-  { factory, machine, initial, refreshMs = 30_000 }: MachinePredictionsProps,
+  { factory, machine, initial, refreshMs = 120_000 }: MachinePredictionsProps,
 ): VNode {
   const view = useSignal<PredictionView | null>(initial);
   const problem = useSignal<string | undefined>(undefined);
+  useLiveFeed({ factory, machine }, (message) => {
+    if (message.type !== "prediction" || message.machine !== machine) return;
+    const current = view.value;
+    // A prediction of a model version this panel has not loaded yet: reload to learn of it.
+    view.value = {
+      machineType: message.machineType,
+      activeVersion: message.modelVersion,
+      prediction: current?.prediction != null && current.prediction.ts > message.ts
+        ? current.prediction
+        : message,
+    };
+  });
   useEffect(() => {
     let stopped = false;
     const load = async () => {

@@ -302,6 +302,30 @@ Deno.test("pages show live tiles and charts in a browser", async (t) => {
         null,
         WAIT,
       );
+      // A fault prediction arrives live; the panel shows it without reloading.
+      await page.locator(".prediction-panel").getByText("No fault model is active").waitFor(WAIT);
+      live.send({
+        type: "prediction",
+        factory: "plant-1",
+        machine: "press-01",
+        ts,
+        machineType: "press",
+        modelVersion: 3,
+        class: "overheating",
+        confidence: 0.83,
+        top: [{ class: "overheating", p: 0.83 }, { class: "normal", p: 0.17 }],
+        trigger: "anomaly",
+      });
+      const verdict = page.locator('.prediction[data-class="overheating"] .prediction-verdict');
+      await verdict.waitFor(WAIT);
+      assert.equal(
+        (await verdict.textContent())?.replace(/\s+/g, " ").trim(),
+        "Overheating 83 % confidence",
+      );
+      assert.match(
+        await page.locator(".prediction-panel .panel-note").last().textContent() ?? "",
+        /model v3 · after an anomaly/,
+      );
       // The pressure chart was seeded from the store (memory had none of it).
       const pressurePoints = await page.evaluate(() =>
         document.querySelector('.chart-panel[data-metric="pressure"] canvas') !== null

@@ -8,6 +8,7 @@ import type {
   AnomalyEvent,
   ForecastEvent,
   MachineStatus,
+  PredictionEvent,
   RegisteredEvent,
   StatusEvent,
   SupervisionEvent,
@@ -35,7 +36,8 @@ export type LiveMessage =
   | SupervisionEvent
   | RegisteredEvent
   | AlertEvent
-  | ForecastEvent;
+  | ForecastEvent
+  | PredictionEvent;
 
 /** Outcome of {@link parseLiveMessage}: a message, one of a type we do not use, or garbage. */
 export type ParsedLiveMessage =
@@ -130,6 +132,13 @@ function checkEvent(data: Record<string, unknown>): string | undefined {
       if (typeof data.metric !== "string") return "no metric";
       if (!Array.isArray(data.horizon)) return "no horizon";
       if (!Array.isArray(data.crossings)) data.crossings = [];
+      return undefined;
+    case "prediction":
+      if (common !== undefined) return common;
+      if (typeof data.class !== "string") return "no class";
+      if (!isFiniteNumber(data.confidence)) return "no numeric confidence";
+      if (!isFiniteNumber(data.modelVersion)) return "no model version";
+      if (!Array.isArray(data.top)) return "no top classes";
       return undefined;
     default:
       return "unknown";

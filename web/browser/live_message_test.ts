@@ -27,6 +27,18 @@ Deno.test("parseLiveMessage reads each event type of the live socket", () => {
     },
     { type: "supervision", factory: "f", machine: "m", ts: 1, decision: "restart", reason: "" },
     { type: "registered", factory: "f", machine: "m", ts: 1, metrics: [] },
+    {
+      type: "prediction",
+      factory: "f",
+      machine: "m",
+      ts: 1,
+      machineType: "press",
+      modelVersion: 2,
+      class: "bearing",
+      confidence: 0.7,
+      top: [{ class: "bearing", p: 0.7 }],
+      trigger: "periodic",
+    },
   ];
   for (const event of events) {
     const parsed = parseLiveMessage(JSON.stringify(event));
@@ -52,6 +64,12 @@ Deno.test("parseLiveMessage ignores types it does not know and rejects malformed
   assert.deepEqual(
     parseLiveMessage('{"type":"status","factory":"f","machine":"m","ts":1,"status":"on fire"}'),
     { kind: "invalid", reason: "status: unknown status" },
+  );
+  assert.deepEqual(
+    parseLiveMessage(
+      '{"type":"prediction","factory":"f","machine":"m","ts":1,"class":"bearing","modelVersion":2,"top":[]}',
+    ),
+    { kind: "invalid", reason: "prediction: no numeric confidence" },
   );
 });
 
