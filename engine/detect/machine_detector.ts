@@ -89,12 +89,26 @@ export class MachineDetector {
   #generation = 0;
   #ringAt = 0;
   readonly #modes = new Map<string, { value: number; run: number }>();
+  readonly #phase: number;
 
+  /**
+   * `phase` in [0, 1) places this machine in the retraining cycle: after its
+   * first forest, the next comes after `retrainEvery × (1 + phase)` rows and
+   * then every `retrainEvery`. Machines that started together (an engine
+   * start) would otherwise all retrain in the same few seconds, a burst of
+   * tree building every cycle; give each a different phase (e.g. from a hash
+   * of its name) and the work spreads evenly.
+   */
   constructor(
     options: MachineDetectorOptions = DEFAULT_MACHINE_DETECTOR_OPTIONS,
     state?: MachineDetectorState,
+    phase = 0,
   ) {
     this.#o = options;
+    if (!(phase >= 0 && phase < 1)) {
+      throw new RangeError(`Cannot create machine detector: 'phase' must be in [0, 1): ${phase}`);
+    }
+    this.#phase = phase;
     if (!state) return;
     if (state.version !== 1) {
       throw new TypeError(
@@ -265,7 +279,9 @@ export class MachineDetector {
       this.#forestRows = this.#pending.rows;
       this.#forestSeed = this.#pending.seed;
       this.#pending = null;
-      this.#sinceTrain = 0;
+      this.#sinceTrain = this.#generation === 0
+        ? -Math.floor(this.#phase * this.#o.retrainEvery)
+        : 0;
       this.#generation++;
     }
   }

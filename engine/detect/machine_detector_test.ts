@@ -37,6 +37,22 @@ Deno.test("MachineDetector retrains in the background every retrainEvery rows", 
   assert.equal(d.generation, first + 1);
 });
 
+Deno.test("MachineDetector's phase delays its second forest by phase × retrainEvery rows", () => {
+  const options = { ...DEFAULT_MACHINE_DETECTOR_OPTIONS, retrainEvery: 400 };
+  const rowsToSecondForest = (phase: number) => {
+    const d = new MachineDetector(options, undefined, phase);
+    let rows = 0;
+    while (d.generation < 1) feed(d, 1, ++rows);
+    const first = rows;
+    while (d.generation < 2) feed(d, 1, ++rows);
+    return rows - first;
+  };
+  const inPhase = rowsToSecondForest(0);
+  assert.equal(rowsToSecondForest(0.5) - inPhase, 200);
+  assert.equal(rowsToSecondForest(0.25) - inPhase, 100);
+  assert.throws(() => new MachineDetector(options, undefined, 1), RangeError);
+});
+
 Deno.test("MachineDetector restored from a JSON snapshot scores the same", () => {
   const d = new MachineDetector();
   feed(d, 600);

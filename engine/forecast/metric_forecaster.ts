@@ -48,6 +48,8 @@ export interface ForecasterOptions {
   /** h-step errors kept per checked horizon for the empirical interval. */
   readonly errorWindow: number;
   readonly period: PeriodDetectorOptions;
+  /** Where the step grid starts, in [0, 1) of a step (see `StepResamplerOptions.phase`). */
+  readonly phase?: number;
 }
 
 /**

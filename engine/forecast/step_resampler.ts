@@ -6,6 +6,13 @@ export interface StepResamplerOptions {
   readonly minStepMs: number;
   /** Gaps up to this many steps are filled by straight lines; longer ones restart. */
   readonly maxFillSteps: number;
+  /**
+   * Where in a step the grid starts, in [0, 1) of a step (default 0: steps
+   * start at multiples of the step since the epoch). Series whose steps are
+   * fixed together (an engine start) would otherwise all complete a step in
+   * the same moment, a burst of model updates every step.
+   */
+  readonly phase?: number;
 }
 
 /** The resampler's whole state: plain JSON. */
@@ -14,7 +21,9 @@ export interface StepResamplerState {
   step: number | null;
   /** Points seen before the step was fixed, `[ts, value]` (at most warmupGaps + 1). */
   pending: Array<[number, number]>;
-  /** Bucket index (ts / step) in progress, and its running sum and count. */
+  /** Start of the step grid (ms, `phase` × step); absent in older states, meaning 0. */
+  offset?: number;
+  /** Bucket index ((ts − offset) / step) in progress, and its running sum and count. */
   bucket: number | null;
   sum: number;
   count: number;
@@ -62,6 +71,11 @@ export class StepResampler {
         `Cannot resample: 'minStepMs' must be positive: current value is ${options.minStepMs}`,
       );
     }
+    if (options.phase !== undefined && !(options.phase >= 0 && options.phase < 1)) {
+      throw new RangeError(
+        `Cannot resample: 'phase' must be in [0, 1): current value is ${options.phase}`,
+      );
+    }
     this.#options = options;
     this.#state = state ?? {
       step: null,
@@ -101,6 +115,7 @@ export class StepResampler {
       const middle = gaps.length >> 1;
       const median = gaps.length % 2 === 1 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2;
       s.step = Math.ceil(Math.max(median, this.#options.minStepMs, minStep));
+      s.offset = Math.round((this.#options.phase ?? 0) * s.step);
       const pending = s.pending;
       s.pending = [];
       for (const [t, v] of pending) this.#add(t, v, emit);
@@ -112,7 +127,8 @@ export class StepResampler {
   #add(ts: number, value: number, emit: (event: ResampledEvent) => void): void {
     const s = this.#state;
     const step = s.step!;
-    const bucket = Math.floor(ts / step);
+    const offset = s.offset ?? 0;
+    const bucket = Math.floor((ts - offset) / step);
     if (s.bucket === null) {
       s.bucket = bucket;
       s.sum = value;
@@ -129,14 +145,14 @@ export class StepResampler {
     }
     const done = s.bucket, doneValue = s.sum / s.count, doneTs = s.tsSum / s.count;
     if (s.lastBucket !== null && done - s.lastBucket > this.#options.maxFillSteps) {
-      emit({ kind: "restart", ts: done * step });
+      emit({ kind: "restart", ts: offset + done * step });
     } else if (s.lastBucket !== null) {
       // Fill the missing steps between the last emitted one and this one.
       const from = s.lastBucket, span = done - from;
       for (let b = from + 1; b < done; b++) {
         emit({
           kind: "step",
-          ts: b * step + step / 2,
+          ts: offset + b * step + step / 2,
           value: s.lastValue + (doneValue - s.lastValue) * (b - from) / span,
         });
       }

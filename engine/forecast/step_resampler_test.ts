@@ -22,6 +22,25 @@ Deno.test("StepResampler fixes the step at the median gap and averages each step
   ]);
 });
 
+Deno.test("StepResampler with a phase shifts its step grid by phase × step", () => {
+  // Samples every 125 ms, steps of at least 250 ms: two samples per step.
+  const stepTimes = (phase?: number) => {
+    const r = new StepResampler({ ...OPTIONS, minStepMs: 250, phase });
+    const events: ResampledEvent[] = [];
+    for (let ts = 1_000; ts <= 3_000; ts += 125) r.push(ts, ts, (e) => events.push(e));
+    assert.equal(r.step, 250);
+    return events.filter((e) => e.kind === "step").map((e) => e.ts);
+  };
+  // Grid at multiples of 250 ms: steps hold 1,000 + 1,125, 1,250 + 1,375, …
+  assert.deepEqual(stepTimes().slice(0, 3), [1_062.5, 1_312.5, 1_562.5]);
+  // Shifted by half a step: 1,125 + 1,250, 1,375 + 1,500, … (the first step has 1,000 alone).
+  assert.deepEqual(stepTimes(0.5).slice(0, 4), [1_000, 1_187.5, 1_437.5, 1_687.5]);
+  assert.throws(
+    () => new StepResampler({ ...OPTIONS, phase: 1 }),
+    /'phase' must be in \[0, 1\): current value is 1/,
+  );
+});
+
 Deno.test("StepResampler fills short gaps by a line and restarts after long ones", () => {
   const points: Array<[number, number]> = [[0, 0], [1_000, 1], [2_000, 2], [3_000, 3], [4_000, 4]];
   points.push([7_000, 7], [8_000, 8], [20_000, 20], [21_000, 21]);
