@@ -280,6 +280,11 @@ export async function startMillwright(
       const factory = change.kind === "upsert" ? change.rule.scope.factory : change.factory;
       registry.broadcast({ kind: "rules", factory, rules: ruleTable.current(factory) });
     }));
+    // A factory's new time zone reaches its running actors at once (rule schedules follow it).
+    stack.push(identity.factories.onUpdate((factory, previous) => {
+      if (factory.timeZone === previous.timeZone) return;
+      registry.broadcast({ kind: "timeZone", factory: factory.slug, timeZone: factory.timeZone });
+    }));
     const tickEveryMs = options.tickEveryMs ?? 1_000;
     let tickTimer: TimerHandle | undefined;
     const tick = () => {

@@ -11,6 +11,7 @@ import {
   type MachineState,
   newMetricState,
   type ThresholdTable,
+  withTimeZone,
 } from "./machine_state.ts";
 import { assessValue } from "./sigma_detector.ts";
 import type { ForecastPath } from "../../engine/forecast/mod.ts";
@@ -29,7 +30,9 @@ export type MachineMessage =
   /** Per-metric detector sensitivity (1 = default, > 1 = less sensitive; clamped to [0.5, 3]). */
   | { readonly kind: "sensitivity"; readonly sensitivity: Readonly<Record<string, number>> }
   /** The factory's rules changed; actors of other factories ignore it. */
-  | { readonly kind: "rules"; readonly factory: string; readonly rules: readonly Rule[] };
+  | { readonly kind: "rules"; readonly factory: string; readonly rules: readonly Rule[] }
+  /** The factory's time zone changed (rule schedules follow it); other factories ignore it. */
+  | { readonly kind: "timeZone"; readonly factory: string; readonly timeZone: string };
 
 /** What handling one message asks the outside world to do. */
 export interface MachineEffects {
@@ -76,6 +79,14 @@ export function handleMachineMessage(
         state.detector.setSensitivity(metric, message.sensitivity[metric]);
       }
       return { points: [], events: [] };
+    case "timeZone": {
+      if (message.factory !== state.ref.factory) return { points: [], events: [] };
+      state.ruleState = withTimeZone(state.ruleState, message.timeZone);
+      // Evaluate at once: a schedule window may have opened or closed in the new zone.
+      const events: EngineEvent[] = [];
+      evaluate(state, { kind: "tick", status: state.status }, now, events);
+      return { points: [], events };
+    }
     case "rules": {
       if (message.factory !== state.ref.factory) return { points: [], events: [] };
       state.rules = message.rules;

@@ -127,3 +127,33 @@ Deno.test("machine rules' schedules without a zone of their own are in the facto
   }, options);
   assert.equal(restored.ruleState.target.timeZone, "Europe/Berlin");
 });
+
+Deno.test("machine rules follow a factory's new time zone at once", () => {
+  // Only between 08:00 and 09:00 local time; 07:30 UTC is 08:30 in Berlin (winter).
+  const morning: Rule = {
+    ...hot,
+    forMs: 0,
+    schedule: { hours: [{ from: "08:00", to: "09:00" }] },
+  };
+  const at = Date.UTC(2027, 0, 15, 7, 30);
+  const state = newMachineState(ref, { thresholds: {}, rules: [morning] });
+  assert.deepEqual(alerts(handleMachineMessage(state, sample(at, 300), at, options).events), []);
+  const elsewhere = handleMachineMessage(
+    state,
+    { kind: "timeZone", factory: "plant-2", timeZone: "Europe/Berlin" },
+    at + 100,
+    options,
+  );
+  assert.deepEqual(alerts(elsewhere.events), [], "another factory's zone changes nothing");
+  assert.equal(state.ruleState.target.timeZone, "UTC");
+  // Berlin: the window is open now, and the hot value seen is judged at once.
+  const moved = handleMachineMessage(
+    state,
+    { kind: "timeZone", factory: "plant-1", timeZone: "Europe/Berlin" },
+    at + 200,
+    options,
+  );
+  assert.equal(state.ruleState.target.timeZone, "Europe/Berlin");
+  assert.equal(alerts(moved.events).length, 1);
+  assert.match(alerts(moved.events)[0], /^raised@/);
+});

@@ -76,7 +76,7 @@ export interface MachineState {
   /** The factory's current alert rules (configuration: read at start, replaced by messages). */
   rules: readonly Rule[];
   /** Running rule state: `for` timers, active alerts, cooldowns (snapshotted). */
-  readonly ruleState: RuleEngineState;
+  ruleState: RuleEngineState;
   /** The detection stack's state (snapshotted: no cold start after a restart). */
   detector: MachineDetector;
   /** Each metric's forecaster (snapshotted), created with its first value. */
@@ -239,8 +239,11 @@ export function restoreMachine(
   return state;
 }
 
-/** A restored rule state in the factory's current zone (it may have changed since the snapshot). */
-function withTimeZone(state: RuleEngineState, timeZone: string | undefined): RuleEngineState {
+/** The rule state in the factory's current zone (it may have changed since a snapshot or a start). */
+export function withTimeZone(
+  state: RuleEngineState,
+  timeZone: string | undefined,
+): RuleEngineState {
   if (timeZone === undefined || state.target.timeZone === timeZone) return state;
   return { ...state, target: { ...state.target, timeZone } };
 }

@@ -88,6 +88,7 @@ function checkName(name: unknown): string {
 export class FactoryStore {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
+  readonly #listeners = new Set<(factory: Factory, previous: Factory) => void>();
 
   constructor(db: DatabaseSync, clock: Clock) {
     this.#db = db;
@@ -149,7 +150,19 @@ export class FactoryStore {
     this.#db.prepare(
       "UPDATE factories SET name = ?, time_zone = ?, auto_register = ?, updated_at = ? WHERE slug = ?",
     ).run(name, timeZone, autoRegister ? 1 : 0, this.#clock.now(), slug);
-    return this.get(slug)!;
+    const updated = this.get(slug)!;
+    for (const listener of this.#listeners) listener(updated, current);
+    return updated;
+  }
+
+  /**
+   * Calls `listener` after every {@link FactoryStore.update} with the factory
+   * as it is now and as it was (e.g. to hand a new time zone to running
+   * actors). Returns the function that removes it.
+   */
+  onUpdate(listener: (factory: Factory, previous: Factory) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Archives a factory (idempotent); unknown is `not_found`. */

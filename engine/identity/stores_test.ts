@@ -29,6 +29,21 @@ Deno.test("FactoryStore validates slug and time zone, updates and archives", () 
   f.close();
 });
 
+Deno.test("FactoryStore tells its update listeners the factory as it is and as it was", () => {
+  const f = identityFixture();
+  const { factories } = f.identity;
+  const seen: string[] = [];
+  const off = factories.onUpdate((now, before) =>
+    seen.push(`${now.slug}: ${before.timeZone} → ${now.timeZone}`)
+  );
+  factories.update("plant-a", { timeZone: "America/Chicago" });
+  assert.throws(() => factories.update("plant-a", { timeZone: "Mars/Olympus" }), /IANA/);
+  off();
+  factories.update("plant-a", { timeZone: "UTC" });
+  assert.deepEqual(seen, ["plant-a: Europe/Berlin → America/Chicago"]);
+  f.close();
+});
+
 Deno.test("UserStore keeps e-mails unique case-insensitively and checks factory and role", async () => {
   const f = identityFixture();
   const { users } = f.identity;
