@@ -133,7 +133,9 @@ export type AlertActionRefusal = "not_found" | "not_applicable";
  * try {
  *   alerts.acknowledge(id, { by: "ana" });
  * } catch (error) {
- *   if (error instanceof AlertActionError && error.refusal === "not_applicable") { … }
+ *   if (error instanceof AlertActionError && error.refusal === "not_applicable") {
+ *     console.log("nothing to acknowledge");
+ *   }
  * }
  * ```
  */

@@ -64,7 +64,11 @@ export interface ScriptedLlmServer {
  *   { toolCalls: [{ name: "machine_summary", arguments: {} }] },
  *   { answer: "All normal." },
  * ]);
- * try { … } finally { await llm.close(); }
+ * try {
+ *   await fetch(`${llm.url}/v1/chat/completions`, { method: "POST", body: "{}" });
+ * } finally {
+ *   await llm.close();
+ * }
  * ```
  */
 export function startScriptedLlmServer(

@@ -14,8 +14,8 @@ export interface FormProblemProps {
  *
  * @example
  * ```tsx
- * <FormProblem message={problem.value} />
- * <FormProblem message={problem.value} tag="span" />
+ * const block = <FormProblem message={problem.value} />;
+ * const inline = <FormProblem message={problem.value} tag="span" />;
  * ```
  */
 export function FormProblem({ message, tag = "p" }: FormProblemProps): VNode | null {

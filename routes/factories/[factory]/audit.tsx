@@ -47,7 +47,7 @@ export interface PageAuditLog {
  *
  * @example
  * ```ts
- * createPages({ …, audit: pageAuditLogOf(identity.audit) });
+ * const audit = pageAuditLogOf(identity.audit); // for createPages({ audit, … })
  * ```
  */
 export function pageAuditLogOf(
