@@ -179,9 +179,16 @@ export class MachineDetector {
       return false;
     }
     const change = s.run >= modes.minRun;
+    const previous = `${metric}=${s.value}`;
     s.value = value;
     s.run = 1;
-    if (change) { for (const d of this.#metrics.values()) d.settle(modes.grace); }
+    if (change) {
+      const mode = `${metric}=${value}`;
+      for (const d of this.#metrics.values()) {
+        d.enterMode(mode, previous);
+        d.settle(modes.grace);
+      }
+    }
     return change;
   }
 

@@ -103,6 +103,16 @@ Deno.test("MachineDetector restores an older snapshot with rows as arrays", () =
   );
 });
 
+Deno.test("MachineDetector.observeMode moves every metric to the new mode's baseline", () => {
+  const d = new MachineDetector();
+  d.metric("rpm").update(1500);
+  for (let i = 0; i < 40; i++) d.observeMode("running", 1);
+  assert.equal(d.metric("rpm").mode, undefined, "no change seen yet");
+  assert.equal(d.observeMode("running", 0), true);
+  assert.equal(d.metric("rpm").mode, "running=0");
+  assert.deepEqual(Object.keys(d.metric("rpm").snapshot().parked ?? {}), ["running=1"]);
+});
+
 Deno.test("MachineDetector.observeMode settles the metric detectors on a mode change only", () => {
   const d = new MachineDetector();
   d.metric("rpm").update(1500);

@@ -124,7 +124,14 @@ export interface MetricDetectorState {
   readonly grace?: number;
   /** A flatline that began during a grace period is expected until the value moves (absent = false). */
   readonly flatExempt?: boolean;
+  /** The operating mode `sigma` belongs to (absent: none seen yet). */
+  readonly mode?: string;
+  /** The rolling-σ baselines of the other modes seen (absent = none). */
+  readonly parked?: Record<string, RollingSigmaState>;
 }
+
+/** Operating modes whose rolling-σ baseline a metric keeps besides the current one. */
+const MAX_PARKED_MODES = 3;
 
 /**
  * The per-metric detection stack: rolling σ, time-of-day context (seasonal),
@@ -156,7 +163,9 @@ export interface MetricDetectorState {
  */
 export class MetricDetector {
   readonly #o: MetricDetectorOptions;
-  readonly #sigma: RollingSigmaDetector;
+  #sigma: RollingSigmaDetector;
+  #mode: string | undefined;
+  readonly #parked = new Map<string, RollingSigmaDetector>();
   readonly #mad: RobustMadDetector;
   readonly #ewma: EwmaDetector;
   readonly #cusum: CusumDetector;
@@ -209,6 +218,10 @@ export class MetricDetector {
       this.#fatigue = state.fatigue ?? 0;
       this.#grace = state.grace ?? 0;
       this.#flatExempt = state.flatExempt ?? false;
+      this.#mode = state.mode;
+      for (const [mode, sigma] of Object.entries(state.parked ?? {})) {
+        this.#parked.set(mode, new RollingSigmaDetector(options.sigma, sigma));
+      }
     }
   }
 
@@ -265,6 +278,40 @@ export class MetricDetector {
       );
     }
     if (points > this.#grace) this.#grace = points;
+  }
+
+  /** The operating mode the rolling-σ baseline belongs to; undefined before the first change. */
+  get mode(): string | undefined {
+    return this.#mode;
+  }
+
+  /**
+   * The machine entered operating mode `mode` (e.g. `running=0`) from
+   * `previous`: the rolling-σ baseline of `previous` is kept aside and the
+   * one of `mode` taken up, as it was when the machine last left that mode
+   * (fresh the first time). A window mixing a running and a stopped
+   * machine's values has a σ so wide that a real fault fits inside it for
+   * the whole window; each mode's own baseline does not. At most
+   * {@link MAX_PARKED_MODES} other modes are kept (the least recent goes).
+   *
+   * @example
+   * ```ts
+   * const d = new MetricDetector();
+   * d.enterMode("running=0", "running=1"); // the machine stopped
+   * d.enterMode("running=1", "running=0"); // back to the running baseline
+   * ```
+   */
+  enterMode(mode: string, previous: string): void {
+    const current = this.#mode ?? previous;
+    if (mode === current) return;
+    this.#parked.delete(current);
+    this.#parked.set(current, this.#sigma);
+    this.#sigma = this.#parked.get(mode) ?? new RollingSigmaDetector(this.#o.sigma);
+    this.#parked.delete(mode);
+    this.#mode = mode;
+    while (this.#parked.size > MAX_PARKED_MODES) {
+      this.#parked.delete(this.#parked.keys().next().value!);
+    }
   }
 
   /** Judges `value` (at `ts`, epoch ms, for the time-of-day context) against the metric's history, then learns it. */
@@ -401,6 +448,10 @@ export class MetricDetector {
       fatigue: this.#fatigue,
       grace: this.#grace,
       flatExempt: this.#flatExempt,
+      ...(this.#mode === undefined ? {} : { mode: this.#mode }),
+      ...(this.#parked.size === 0 ? {} : {
+        parked: Object.fromEntries([...this.#parked].map(([mode, d]) => [mode, d.snapshot()])),
+      }),
     };
   }
 }

@@ -114,6 +114,48 @@ Deno.test("MetricDetector snapshot keeps the grace period exactly", () => {
   assert.equal(MetricDetector.restore(old).grace, 0);
 });
 
+Deno.test("MetricDetector keeps a rolling-σ baseline per operating mode", () => {
+  // Running at 50 ± 0.5, stopped at 5 ± 0.5: one window over both would have σ ≈ 20.
+  const running = (d: MetricDetector, n: number, seed: number) => noisy(d, n, seed);
+  const stopped = (d: MetricDetector, n: number, seed: number) => {
+    const r = seededRandom(seed);
+    for (let i = 0; i < n; i++) d.update(5 + r());
+  };
+  const spikeAfterRestart = (perMode: boolean) => {
+    // Without the contextual novelty, which flags a level never seen whatever the baseline.
+    const d = new MetricDetector({ ...DEFAULT_METRIC_DETECTOR_OPTIONS, contextWeight: 0 });
+    running(d, 300, 1);
+    if (perMode) d.enterMode("running=0", "running=1");
+    stopped(d, 150, 2);
+    if (perMode) d.enterMode("running=1", "running=0");
+    running(d, 100, 3);
+    // +3 is 10σ of the running noise but well inside a window mixing both modes.
+    return d.update(53);
+  };
+  assert.equal(spikeAfterRestart(false).flagged, false, "one mixed window misses it");
+  const judged = spikeAfterRestart(true);
+  assert.equal(judged.flagged, true, "the running baseline, taken up again, flags it");
+  assert.equal(judged.detector, "sigma");
+  assert.ok(judged.expected.high < 52, JSON.stringify(judged.expected));
+});
+
+Deno.test("MetricDetector snapshot keeps the current mode and the parked baselines", () => {
+  const d = new MetricDetector();
+  noisy(d, 300, 1);
+  d.enterMode("running=0", "running=1");
+  for (let i = 0; i < 50; i++) d.update(5 + (i % 3) / 10);
+  const copy = MetricDetector.restore(JSON.parse(JSON.stringify(d.snapshot())));
+  assert.equal(copy.mode, "running=0");
+  copy.enterMode("running=1", "running=0");
+  d.enterMode("running=1", "running=0");
+  for (let i = 0; i < 50; i++) {
+    assert.deepEqual(copy.update(50 + (i % 5) / 10), d.update(50 + (i % 5) / 10));
+  }
+  // At most three other modes are kept besides the current one.
+  for (let m = 0; m < 6; m++) d.enterMode(`mode=${m}`, "");
+  assert.deepEqual(Object.keys(d.snapshot().parked ?? {}), ["mode=2", "mode=3", "mode=4"]);
+});
+
 Deno.test("MetricDetector snapshot stays under 6 KB of JSON after a long run", () => {
   const d = new MetricDetector();
   const r = seededRandom(5);
