@@ -1,6 +1,8 @@
 import { useSignal } from "@preact/signals";
 import type { VNode } from "preact";
+import { roleLabel } from "../web/browser/admin_links.ts";
 import { AdminTable, Loaded } from "../web/browser/admin_table.tsx";
+import { apiFetch } from "../web/browser/api_fetch.ts";
 import { ConfirmButton } from "../web/browser/confirm_button.tsx";
 import { FormProblem } from "../web/browser/form_problem.tsx";
 import { factoryPath } from "../web/browser/format.ts";
@@ -9,7 +11,9 @@ import {
   createFactory,
   type FactoryRow,
   fetchFactories,
+  listFrom,
   updateFactory,
+  type UserRow,
 } from "../web/browser/identity_api.ts";
 import { useApiLoad } from "../web/browser/use_api_load.ts";
 import { useBusyAction } from "../web/browser/use_busy_action.ts";
@@ -29,10 +33,37 @@ const ADMIN_PAGES: readonly (readonly [string, string])[] = [
   ["Audit", "audit"],
 ];
 
+/** Roles a super admin can be given when made a factory user. */
+const FACTORY_ROLES: readonly string[] = ["admin", "operator", "viewer"];
+
+/** Every super admin (`GET /api/v1/admins`). */
+async function fetchSuperAdmins(): Promise<UserRow[]> {
+  return listFrom<UserRow>(await apiFetch("/api/v1/admins"), "admins");
+}
+
+/** Renames, disables, enables or demotes a super admin; answers the user as they are now. */
+async function updateSuperAdmin(
+  id: string,
+  change: { name?: string; disabled?: boolean; role?: string; factory?: string },
+): Promise<UserRow> {
+  return await apiFetch(`/api/v1/admins/${encodeURIComponent(id)}`, {
+    method: "PATCH",
+    json: change,
+  }) as UserRow;
+}
+
+/** The signed-in user's id (null for a caller that is not a user). */
+async function fetchOwnUserId(): Promise<string | null> {
+  const me = await apiFetch("/api/v1/auth/me") as { user?: { id?: string } | null };
+  return me.user?.id ?? null;
+}
+
 /**
  * The super admin's factories: each one's name, time zone and whether
  * unknown machines may register themselves (saved per row), archive (asked
- * first), and a form for a new factory.
+ * first), and a form for a new factory. Below them, the super admins: each
+ * one but yourself can be disabled (asked first), enabled, or made a user
+ * of a factory with a role (asked first).
  */
 export default function FactoriesAdmin({ defaultTimeZone }: FactoriesAdminProps): VNode {
   const factories = useSignal<readonly FactoryRow[] | undefined>(undefined);
@@ -59,6 +90,9 @@ export default function FactoriesAdmin({ defaultTimeZone }: FactoriesAdminProps)
         </Loaded>
       </section>
       <NewFactoryForm defaultTimeZone={defaultTimeZone} onCreated={reload} />
+      <SuperAdminsPanel
+        factories={(factories.value ?? []).filter((f) => !f.archived).map((f) => f.slug)}
+      />
     </div>
   );
 }
@@ -135,6 +169,133 @@ function FactoryRowView(
               onConfirm={() => act(() => archiveFactory(factory.slug))}
             />
           </>
+        )}
+        <FormProblem message={problem.value} tag="span" />
+      </td>
+    </tr>
+  );
+}
+
+function SuperAdminsPanel({ factories }: { factories: readonly string[] }): VNode {
+  const admins = useSignal<readonly UserRow[] | undefined>(undefined);
+  const ownId = useSignal<string | null>(null);
+  const { loadProblem, reload } = useApiLoad(async () => {
+    const [list, own] = await Promise.all([fetchSuperAdmins(), fetchOwnUserId()]);
+    admins.value = list;
+    ownId.value = own;
+  }, []);
+  return (
+    <section class="panel" aria-labelledby="super-admins-title">
+      <h2 class="panel-title" id="super-admins-title">
+        Super admins<span class="panel-note">{admins.value?.length ?? ""}</span>
+      </h2>
+      <Loaded value={admins.value} problem={loadProblem.value}>
+        {(list) => (
+          <AdminTable name="super-admins" columns={["E-mail", "Name", "Status", "Actions"]}>
+            {list.map((admin) => (
+              <SuperAdminRowView
+                key={admin.id}
+                admin={admin}
+                self={admin.id === ownId.value}
+                factories={factories}
+                onChanged={reload}
+              />
+            ))}
+          </AdminTable>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+function SuperAdminRowView(
+  { admin, self, factories, onChanged }: {
+    admin: UserRow;
+    self: boolean;
+    factories: readonly string[];
+    onChanged: () => Promise<void>;
+  },
+): VNode {
+  const { busy, problem, act } = useBusyAction(onChanged);
+  const demoting = useSignal(false);
+  const factory = useSignal("");
+  const role = useSignal("admin");
+  const chosenFactory = factories.includes(factory.value) ? factory.value : factories[0] ?? "";
+  return (
+    <tr data-admin={admin.email} class={admin.disabled ? "is-disabled" : ""}>
+      <th scope="row" title={admin.email}>
+        {admin.email}
+        {self && <span class="muted">{` (you)`}</span>}
+      </th>
+      <td>{admin.name}</td>
+      <td>{admin.disabled ? <span class="identity-off">Disabled</span> : "Active"}</td>
+      <td class="identity-actions">
+        {!self && (admin.disabled
+          ? (
+            <button
+              type="button"
+              class="alert-button"
+              disabled={busy.value}
+              onClick={() => act(() => updateSuperAdmin(admin.id, { disabled: false }))}
+            >
+              Enable
+            </button>
+          )
+          : (
+            <ConfirmButton
+              label="Disable"
+              question={`Disable ${admin.email}? Their sessions end at once.`}
+              disabled={busy.value}
+              onConfirm={() => act(() => updateSuperAdmin(admin.id, { disabled: true }))}
+            />
+          ))}
+        {!self && !demoting.value && (
+          <button
+            type="button"
+            class="alert-button"
+            disabled={busy.value || factories.length === 0}
+            title={factories.length === 0 ? "There is no active factory to join" : undefined}
+            onClick={() => demoting.value = true}
+          >
+            Make factory user
+          </button>
+        )}
+        {!self && demoting.value && (
+          // Choosing the factory and role, then "Yes" is the confirmation.
+          <span class="confirm" role="group" aria-label={`Make ${admin.email} a factory user`}>
+            <select
+              aria-label={`Factory for ${admin.email}`}
+              value={chosenFactory}
+              disabled={busy.value}
+              onChange={(e) => factory.value = (e.target as HTMLSelectElement).value}
+            >
+              {factories.map((slug) => <option key={slug} value={slug}>{slug}</option>)}
+            </select>
+            <select
+              aria-label={`Role for ${admin.email}`}
+              value={role.value}
+              disabled={busy.value}
+              onChange={(e) => role.value = (e.target as HTMLSelectElement).value}
+            >
+              {FACTORY_ROLES.map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
+            </select>
+            <span class="confirm-question">
+              {`Make ${admin.email} ${roleLabel(role.value)} of ${chosenFactory}? ` +
+                "They stop being a super admin and are signed out."}
+            </span>
+            <button
+              type="button"
+              class="alert-button alert-button--danger"
+              disabled={busy.value || chosenFactory === ""}
+              onClick={() =>
+                act(() => updateSuperAdmin(admin.id, { role: role.value, factory: chosenFactory }))}
+            >
+              Yes, make factory user
+            </button>
+            <button type="button" class="alert-button" onClick={() => demoting.value = false}>
+              Cancel
+            </button>
+          </span>
         )}
         <FormProblem message={problem.value} tag="span" />
       </td>

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { adminsApi } from "../routes/api/v1/admins.ts";
 import { agentApi } from "../routes/api/v1/agent.ts";
 import { apiTokensApi } from "../routes/api/v1/api_tokens.ts";
 import { auditApi } from "../routes/api/v1/audit.ts";
@@ -94,7 +95,8 @@ export function createApp(deps: AppDeps, pages?: Hono): Hono {
   if (deps.agentApi !== undefined) api.route("/", agentApi(deps.agentApi));
   if (deps.identity !== undefined) {
     const identity = deps.identity;
-    for (const part of [authApi, factoriesApi, usersApi, invitesApi, apiTokensApi, auditApi]) {
+    const parts = [authApi, factoriesApi, adminsApi, usersApi, invitesApi, apiTokensApi, auditApi];
+    for (const part of parts) {
       api.route("/", part(identity));
     }
   }

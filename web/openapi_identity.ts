@@ -1,7 +1,8 @@
 /**
- * The identity part of the OpenAPI document: sessions, factories, users and
- * invites, API tokens and the audit log (`routes/api/v1/auth.ts`,
- * `factories.ts`, `users.ts`, `invites.ts`, `api_tokens.ts`, `audit.ts`),
+ * The identity part of the OpenAPI document: sessions, factories, super
+ * admins, users and invites, API tokens and the audit log
+ * (`routes/api/v1/auth.ts`, `factories.ts`, `admins.ts`, `users.ts`,
+ * `invites.ts`, `api_tokens.ts`, `audit.ts`),
  * spread into the document by `openapi.ts`. Each operation names the
  * permission it needs in `x-permission` ("public" for none).
  *
@@ -343,6 +344,44 @@ export const IDENTITY_PATHS = {
         200: json(ref("AuditPage"), "A page"),
         400: errorResponse(),
         403: errorResponse(),
+      },
+    },
+  },
+  "/admins": {
+    get: {
+      summary: "Every super admin (they belong to no factory)",
+      "x-permission": "manage_factories",
+      responses: {
+        200: json({
+          type: "object",
+          properties: { admins: { type: "array", items: ref("User") } },
+        }, "Super admins"),
+        403: errorResponse(),
+      },
+    },
+  },
+  "/admins/{id}": {
+    patch: {
+      summary:
+        "Rename, disable, enable a super admin, or make them a factory user (`role` other than super_admin with `factory`; their sessions end). Nobody disables themselves or changes their own role; the last enabled super admin stays (409)",
+      "x-permission": "manage_factories",
+      parameters: [idParam],
+      requestBody: jsonBody({
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          disabled: { type: "boolean" },
+          role: ref("Role"),
+          factory: { type: "string", description: "The factory a demoted super admin joins" },
+        },
+        additionalProperties: false,
+      }, { required: true }),
+      responses: {
+        200: json(ref("User"), "The user"),
+        400: errorResponse(),
+        403: errorResponse(),
+        404: errorResponse("No super admin with this id"),
+        409: errorResponse("It would leave no enabled super admin"),
       },
     },
   },

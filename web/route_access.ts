@@ -73,6 +73,9 @@ export const API_ACCESS: readonly AccessRule[] = [
   rule("PATCH", F, "manage_factories"),
   rule("POST", `${F}/archive`, "manage_factories"),
   rule("GET", "/audit", "manage_factories"),
+  // Super admins (no factory: the factory-scoped user routes do not reach them).
+  rule("GET", "/admins", "manage_factories"),
+  rule("PATCH", "/admins/:id", "manage_factories"),
   // Machines, history, live.
   rule("GET", `${F}/machines`, "view"),
   rule("GET", M, "view"),

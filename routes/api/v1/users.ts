@@ -1,20 +1,15 @@
 import { Hono } from "hono";
 import type { Identity, Invite, User } from "../../../engine/identity/mod.ts";
-import { userView } from "../../../engine/identity/mod.ts";
 import { clientIpOf } from "../../../web/auth_context.ts";
 import { HttpError } from "../../../web/http_error.ts";
 import { identityErrorHandler, objectBody, originOf, scopedFactory } from "./_identity_http.ts";
+import { adminView } from "./_user_view.ts";
 
 /** What the user and invite admin routes use of {@link Identity}. */
 export type UsersDeps = Pick<
   Identity,
   "factories" | "users" | "invites" | "audit" | "setDisabled" | "deliverInvite"
 >;
-
-/** A user as the admin pages see it. */
-function adminView(user: User) {
-  return { ...userView(user), disabled: user.disabled, createdAt: user.createdAt };
-}
 
 function inviteView(invite: Invite) {
   return {
