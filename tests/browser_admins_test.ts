@@ -75,6 +75,19 @@ Deno.test("a super admin disables, enables and demotes another super admin on /a
       assert.match(await own.innerText(), /\(you\)/);
       assert.equal(await own.getByRole("button").count(), 0, "no actions on your own row");
       assert.match(await row.innerText(), /Active/);
+      // Each factory field sits under its own column heading (table cells stay cells).
+      const columns = await page.evaluate(() => {
+        const heads = [...document.querySelectorAll("table")].find((t) =>
+          t.querySelector('tr[data-factory="mill"]')
+        )!.querySelectorAll("thead th");
+        const left = (el: Element) => Math.round(el.getBoundingClientRect().left);
+        const row = document.querySelector('tr[data-factory="mill"]')!;
+        return {
+          heads: [...heads].map(left),
+          cells: [...row.children].map(left),
+        };
+      });
+      assert.deepEqual(columns.cells, columns.heads);
 
       // Disable: asked first, then done; the row says so.
       await row.getByRole("button", { name: "Disable", exact: true }).click();
