@@ -81,7 +81,7 @@ export const CPU_COLUMNS = ["target", "broker", "generator", "bench", "others"] 
 /** One markdown row per step of every round. */
 export function renderSteps(rounds: readonly BenchRound[]): string {
   const rows = [
-    "| round | target | offered msg/s | sent msg/s | received msg/s | lag at end | drain ms | lost | p50 ms | p99 ms | RSS MiB | disk MB/s | CPU % target / broker / generator / bench / others | verdict |",
+    "| round | target | offered msg/s | sent msg/s | received msg/s | lag at end | drain ms | lost | p50 ms | p99 ms | RSS MiB | disk MB/s | CPU % target (its main thread) / broker / generator / bench / others | verdict |",
     "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
   ];
   rounds.forEach((round, i) => {
@@ -100,7 +100,11 @@ export function renderSteps(rounds: readonly BenchRound[]): string {
         } | ${int(s.receivedRate)} | ${int(s.lagAtEnd)} | ${drain} | ${int(s.lost)} | ${
           ms(s.latency.p50)
         } | ${ms(s.latency.p99)} | ${mib(s.rssMiB)} | ${s.diskMBps.toFixed(1)} | ${
-          CPU_COLUMNS.map((k) => pct(c[k])).join(" / ")
+          CPU_COLUMNS.map((k) =>
+            k === "target" && c.targetMain !== undefined
+              ? `${pct(c.target)} (${pct(c.targetMain)})`
+              : pct(c[k])
+          ).join(" / ")
         } | ${s.verdict}${s.disturbed ? ", disturbed" : ""} |`,
       );
     }
@@ -159,7 +163,7 @@ export function renderSummary(
         atSustained((r) => r.raw, "broker")
       }, host ${hostTotal((r) => r.raw)} in all; engine ${
         atSustained((r) => r.engine, "target")
-      }, ` +
+      } (its main thread ${atSustained((r) => r.engine, "targetMain")}), ` +
       `its mosquitto ${atSustained((r) => r.engine, "broker")}, host ${
         hostTotal((r) => r.engine)
       } in all.`,

@@ -12,9 +12,14 @@ export interface MemoryUse {
   readonly peakRssMiB: number;
 }
 
-/** User + system CPU seconds the process `pid` (all its threads) has used so far. */
-export async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+/**
+ * User + system CPU seconds the process `pid` (all its threads) has used so
+ * far, or only its thread `tid` (the main thread's tid is the pid).
+ */
+export async function cpuSeconds(pid: number, tid?: number): Promise<number> {
+  const stat = await Deno.readTextFile(
+    tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+  );
   // The command name (field 2) may hold spaces; count fields after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
@@ -76,25 +81,32 @@ export async function hostCpuSeconds(): Promise<{ busy: number; steal: number }>
   };
 }
 
+/** A thread of a process, measured apart (not counted again in the host's `others`). */
+export interface ThreadRef {
+  readonly pid: number;
+  readonly tid: number;
+}
+
 /**
  * Measures the CPU share of several processes over an interval: call
  * `start`, then `stop` for percent of one core per name, plus `others`
  * (everything else busy on the host: other users of the cores) and `steal`.
+ * A {@link ThreadRef} entry measures one thread of a process also listed.
  */
 export class CpuMeter {
-  readonly #pids: ReadonlyMap<string, number>;
+  readonly #pids: ReadonlyMap<string, number | ThreadRef>;
   #started = new Map<string, number>();
   #host = { busy: 0, steal: 0 };
   #startedAt = 0;
 
-  constructor(pids: ReadonlyMap<string, number>) {
+  constructor(pids: ReadonlyMap<string, number | ThreadRef>) {
     this.#pids = pids;
   }
 
   async start(): Promise<void> {
     this.#startedAt = performance.now();
     this.#host = await hostCpuSeconds();
-    for (const [name, pid] of this.#pids) this.#started.set(name, await cpuSeconds(pid));
+    for (const [name, ref] of this.#pids) this.#started.set(name, await cpuOf(ref));
   }
 
   /** Percent of one core each process used since `start` (200 = both cores of 2). */
@@ -102,9 +114,9 @@ export class CpuMeter {
     const seconds = (performance.now() - this.#startedAt) / 1000;
     const shares: Record<string, number> = {};
     let ours = 0;
-    for (const [name, pid] of this.#pids) {
-      const used = await cpuSeconds(pid) - this.#started.get(name)!;
-      ours += used;
+    for (const [name, ref] of this.#pids) {
+      const used = await cpuOf(ref) - this.#started.get(name)!;
+      if (typeof ref === "number") ours += used;
       shares[name] = (100 * used) / seconds;
     }
     const host = await hostCpuSeconds();
@@ -130,4 +142,8 @@ export async function waitForQuietHost(maxBusyPercent: number, timeoutMs: number
       ((performance.now() - startedAt) / 1000);
     if (busy < maxBusyPercent || performance.now() > deadline) return busy;
   }
+}
+
+function cpuOf(ref: number | ThreadRef): Promise<number> {
+  return typeof ref === "number" ? cpuSeconds(ref) : cpuSeconds(ref.pid, ref.tid);
 }

@@ -1,7 +1,13 @@
 import type { BenchTarget, TargetCounts } from "./bench_target.ts";
 import type { GeneratorChild } from "./generator_child.ts";
 import type { LatencySummary } from "./percentiles.ts";
-import { CpuMeter, diskWriteBytes, memoryUse, waitForQuietHost } from "./process_stats.ts";
+import {
+  CpuMeter,
+  diskWriteBytes,
+  memoryUse,
+  type ThreadRef,
+  waitForQuietHost,
+} from "./process_stats.ts";
 
 /** How a step is judged. */
 export interface StepLimits {
@@ -90,7 +96,14 @@ export async function runRateStep(
   }
   const before = await target.counts();
   await target.takeLatency(); // start a fresh latency window
-  const cpu = new CpuMeter(new Map([["target", target.pid], ...rig.pids]));
+  const cpu = new CpuMeter(
+    new Map<string, number | ThreadRef>([
+      ["target", target.pid],
+      // Its main thread apart: the event loop that MQTT intake, the actors and the bus share.
+      ["targetMain", { pid: target.pid, tid: target.pid }],
+      ...rig.pids,
+    ]),
+  );
   await cpu.start();
   const diskBefore = await diskWriteBytes(target.pid);
   let diskAfter = diskBefore;
