@@ -117,8 +117,9 @@ export interface MetricForecasterState {
  *
  * The prediction interval is empirical: after each step the forecaster
  * records the error of the forecasts made h steps earlier, for h at powers
- * of two up to `maxSteps` (and `maxSteps` itself), keeps the latest
- * `errorWindow` of each and takes their (1 ∓ coverage)/2 quantiles, linear
+ * of two up to `maxSteps` (and `maxSteps` itself) — of every (h/8)th
+ * forecast only, since forecasts made a step apart err alike far ahead —
+ * keeps the latest `errorWindow` of each and takes their (1 ∓ coverage)/2 quantiles, linear
  * in h between checked horizons. Until a horizon has 16 errors it uses
  * Holt's variance formula (σ² from the one-step errors,
  * σ²·[1 + (h−1)(α² + αβh + β²h(2h−1)/6)], normal quantiles).
@@ -303,7 +304,9 @@ export class MetricForecaster {
     const past = this.#past, errors = this.#errors, window = o.errorWindow;
     for (let i = 0; i < this.#horizons.length; i++) {
       const h = this.#horizons[i], made = t - h;
-      if (made < from) continue;
+      // Forecasts made one step apart err alike far ahead: keep every (h/8)th, so the window
+      // spans more of the series' history than one stretch of it.
+      if (made < from || made % (h >> 3 || 1) !== 0) continue;
       const at = 2 * (made % ring);
       const predicted = model.forecastFrom(past[at], past[at + 1], made, h);
       errors[i * window + s.errorCounts[i] % window] = y - predicted;

@@ -29,6 +29,23 @@ Deno.test("MetricForecaster forecasts a ramp and its time to a threshold", () =>
   );
 });
 
+Deno.test("MetricForecaster keeps the error of every (h/8)th forecast at long horizons", () => {
+  const f = new MetricForecaster();
+  let level = 50;
+  for (let i = 0; i < 3_000; i++) {
+    level += noise(i);
+    f.push(i * 7_500, level); // one sample per step (30 min / 240 steps)
+  }
+  const { errorCounts } = f.toJSON();
+  const horizons = [1, 2, 4, 8, 16, 32, 64, 128, 240];
+  const checked = errorCounts[0]; // h = 1: every forecast since the first checked
+  horizons.forEach((h, i) => {
+    const stride = Math.max(1, Math.floor(h / 8));
+    const expected = (checked - h + 1) / stride;
+    assert.ok(Math.abs(errorCounts[i] - expected) <= 1, `h=${h}: ${errorCounts[i]} vs ${expected}`);
+  });
+});
+
 Deno.test("MetricForecaster resamples irregular samples to the median gap", () => {
   const f = new MetricForecaster({ horizonMs: 10 * MINUTE });
   let ts = 0;
