@@ -90,7 +90,9 @@ export class ActorCell<State, Message, Snapshot> {
     this.#ctx = { ref: this.ref, clock: options.clock };
     this.#snapshots = options.snapshots;
     this.#onCrash = options.onCrash;
-    this.#lastActiveAt = this.#lastSnapshotAt = this.#lastFullSnapshotAt = options.clock.now();
+    this.#lastActiveAt = this.#lastSnapshotAt = options.clock.now();
+    // The first checkpoint is full: the stored snapshot may lack parts (older format, or none).
+    this.#lastFullSnapshotAt = -Infinity;
   }
 
   get phase(): CellPhase {
@@ -116,7 +118,7 @@ export class ActorCell<State, Message, Snapshot> {
     return this.#lastSnapshotAt;
   }
 
-  /** When a full snapshot was last saved (or the actor started from its stored one). */
+  /** When a full snapshot was last saved; -Infinity until the first since the actor started. */
   get lastFullSnapshotAt(): number {
     return this.#lastFullSnapshotAt;
   }
@@ -135,7 +137,8 @@ export class ActorCell<State, Message, Snapshot> {
     }
     this.#phase = "running";
     this.#dirty = false;
-    this.#lastActiveAt = this.#lastSnapshotAt = this.#lastFullSnapshotAt = this.#clock.now();
+    this.#lastActiveAt = this.#lastSnapshotAt = this.#clock.now();
+    this.#lastFullSnapshotAt = -Infinity;
     if (this.mailbox.size > 0) this.#schedule();
     return true;
   }

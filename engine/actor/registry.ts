@@ -50,8 +50,9 @@ export interface ActorRegistryOptions<Message, Snapshot> {
   readonly snapshotEveryMs?: number;
   /**
    * How often one of those periodic snapshots is a full one; the others are
-   * partial (see `ActorBehavior.snapshot`). Default 5 min. Passivation and
-   * drain always save a full snapshot.
+   * partial (see `ActorBehavior.snapshot`). Default 5 min. The first
+   * periodic snapshot after an actor starts, passivation and drain always
+   * save a full one.
    */
   readonly fullSnapshotEveryMs?: number;
   /** Source of backoff jitter in [0, 1); default `Math.random`. */
