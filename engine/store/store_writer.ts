@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from "../clock.ts";
 import type { EngineMetrics } from "../metrics.ts";
 import type { SeriesPoint } from "../telemetry.ts";
+import { PointColumns } from "./point_columns.ts";
 import type { TimeSeriesStore } from "./time_series_store.ts";
 
 /** Options of {@link StoreWriter}. */
@@ -26,7 +27,8 @@ export interface StoreWriterOptions {
  * at once while the buffer is below capacity and otherwise returns a promise
  * that resolves when a flush made room: producers (machine actors) slow down
  * instead of points being dropped. A failed store write keeps its batch at the
- * front of the buffer and is retried on the next flush.
+ * front of the buffer and is retried on the next flush. Buffered points are
+ * held as columns ({@link PointColumns}), not objects.
  *
  * @example
  * ```ts
@@ -43,7 +45,7 @@ export class StoreWriter {
   readonly #flushEveryMs: number;
   readonly #capacity: number;
   readonly #onError: (error: unknown) => void;
-  #buffer: SeriesPoint[] = [];
+  readonly #buffer = new PointColumns();
   #waiters: Array<() => void> = [];
   #timer: TimerHandle | undefined;
   #flushing: Promise<void> | undefined;
@@ -71,7 +73,7 @@ export class StoreWriter {
   /** Buffers points; the promise (if any) resolves once there is room again. */
   write(points: readonly SeriesPoint[]): void | Promise<void> {
     if (this.#closed) throw new Error("Cannot write: the store writer is closed");
-    for (const p of points) this.#buffer.push(p);
+    for (let i = 0; i < points.length; i++) this.#buffer.push(points[i]);
     if (this.#buffer.length >= this.#batchSize) {
       void this.flush();
     } else if (this.#timer === undefined) {
@@ -106,7 +108,7 @@ export class StoreWriter {
 
   async #writeAll(): Promise<void> {
     while (this.#buffer.length > 0) {
-      const batch = this.#buffer.slice(0, this.#batchSize);
+      const batch = this.#buffer.peek(this.#batchSize);
       const started = performance.now();
       try {
         await this.#store.write(batch);
@@ -117,7 +119,7 @@ export class StoreWriter {
       }
       this.#metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
       this.#metrics.storePointsWritten.inc(batch.length);
-      this.#buffer = this.#buffer.slice(batch.length);
+      this.#buffer.drop(batch.length);
       this.#releaseWaiters();
     }
   }
