@@ -101,14 +101,16 @@ Deno.test("machine rules follow rule messages for their own factory only", () =>
   assert.equal(cleared.reason, "rule_deleted");
 });
 
+/** Only between 08:00 and 09:00 local time. */
+const morning: Rule = {
+  ...hot,
+  forMs: 0,
+  schedule: { hours: [{ from: "08:00", to: "09:00" }] },
+};
+/** 07:30 UTC: 08:30 in Berlin (winter), inside `morning` there but not in UTC. */
+const at = Date.UTC(2027, 0, 15, 7, 30);
+
 Deno.test("machine rules' schedules without a zone of their own are in the factory's zone", () => {
-  // Only between 08:00 and 09:00 local time; 07:30 UTC is 08:30 in Berlin (winter).
-  const morning: Rule = {
-    ...hot,
-    forMs: 0,
-    schedule: { hours: [{ from: "08:00", to: "09:00" }] },
-  };
-  const at = Date.UTC(2027, 0, 15, 7, 30);
   const berlin = newMachineState(ref, {
     thresholds: {},
     rules: [morning],
@@ -129,13 +131,6 @@ Deno.test("machine rules' schedules without a zone of their own are in the facto
 });
 
 Deno.test("machine rules follow a factory's new time zone at once", () => {
-  // Only between 08:00 and 09:00 local time; 07:30 UTC is 08:30 in Berlin (winter).
-  const morning: Rule = {
-    ...hot,
-    forMs: 0,
-    schedule: { hours: [{ from: "08:00", to: "09:00" }] },
-  };
-  const at = Date.UTC(2027, 0, 15, 7, 30);
   const state = newMachineState(ref, { thresholds: {}, rules: [morning] });
   assert.deepEqual(alerts(handleMachineMessage(state, sample(at, 300), at, options).events), []);
   const elsewhere = handleMachineMessage(
