@@ -68,6 +68,8 @@ export function machineBehavior(
       const { points, events } = handleMachineMessage(state, message, ctx.clock.now(), options);
       for (const event of events) {
         if (event.type === "anomaly") deps.metrics.anomalies.inc({ reason: event.reason });
+        // An alert raised or cleared is saved at once: a crash must not raise or clear it twice.
+        if (event.type === "alert" && event.alertId !== null) ctx.requestCheckpoint?.();
         deps.bus.publish(event);
       }
       if (points.length > 0) return deps.sink.write(points);

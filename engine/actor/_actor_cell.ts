@@ -87,7 +87,15 @@ export class ActorCell<State, Message, Snapshot> {
     this.mailbox = new Mailbox({ capacity: options.mailboxCapacity });
     this.#behavior = behavior;
     this.#clock = options.clock;
-    this.#ctx = { ref: this.ref, clock: options.clock };
+    this.#ctx = {
+      ref: this.ref,
+      clock: options.clock,
+      // Partial, unless no full snapshot was saved since the start (the stored one may lack parts).
+      requestCheckpoint: () => {
+        if (this.#snapshotDue === "full") return;
+        this.#snapshotDue = this.#lastFullSnapshotAt === -Infinity ? "full" : "partial";
+      },
+    };
     this.#snapshots = options.snapshots;
     this.#onCrash = options.onCrash;
     this.#lastActiveAt = this.#lastSnapshotAt = options.clock.now();

@@ -5,6 +5,13 @@ import type { MachineRef } from "../telemetry.ts";
 export interface ActorContext {
   readonly ref: MachineRef;
   readonly clock: Clock;
+  /**
+   * Asks for a partial snapshot as soon as the message being handled is
+   * done, instead of at the next periodic checkpoint: for state that must
+   * not go back in time after a crash (an alert just raised must not be
+   * raised again). Absent where nothing saves snapshots (tests).
+   */
+  readonly requestCheckpoint?: () => void;
 }
 
 /**

@@ -49,6 +49,7 @@ function counterBehavior(
           });
         case "control":
           log.push(`${who} control ${message.label}`);
+          if (message.label === "checkpoint") ctx.requestCheckpoint?.();
       }
     },
     snapshot: (state) => state.total,
@@ -469,6 +470,22 @@ Deno.test("ActorRegistry makes periodic snapshots partial between full ones, and
   await flush();
   await registry.drain();
   assert.equal(snapshots.kinds.at(-1), "full", "drain saves everything");
+});
+
+Deno.test("ActorRegistry saves a requested checkpoint right after the message", async () => {
+  const { registry, snapshots } = setup({ snapshotEveryMs: 30_000, sweepEveryMs: 5_000 });
+  registry.tell(press, add(5));
+  registry.tell(press, { kind: "control", label: "checkpoint" });
+  registry.tell(press, add(1));
+  await flush();
+  // Saved between the request and the next message; full, as the first since the start.
+  assert.deepEqual(snapshots.kinds, ["full"]);
+  assert.equal(snapshots.saved.get("f1/press"), 5);
+  registry.tell(press, { kind: "control", label: "checkpoint" });
+  await flush();
+  assert.deepEqual(snapshots.kinds, ["full", "partial"]);
+  assert.equal(snapshots.saved.get("f1/press"), 6);
+  await registry.drain();
 });
 
 Deno.test("ActorRegistry makes every snapshot full with fullSnapshotEveryMs 0", async () => {
