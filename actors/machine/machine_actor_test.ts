@@ -3,22 +3,12 @@ import { EventBus } from "../../engine/bus.ts";
 import type { EngineEvent } from "../../engine/events.ts";
 import { FakeClock } from "../../engine/fake_clock.ts";
 import { EngineMetrics } from "../../engine/metrics.ts";
-import type { Rule } from "../../engine/rules/mod.ts";
 import type { SeriesPoint } from "../../engine/telemetry.ts";
+import { OVEN_HOT } from "./_oven_rule.ts";
 import { machineBehavior } from "./machine_actor.ts";
 
 const ref = { factory: "plant-1", machine: "oven-01" };
-const hot: Rule = {
-  id: "oven-hot",
-  name: "Oven too hot",
-  version: 1,
-  enabled: true,
-  scope: { factory: "plant-1" },
-  condition: { kind: "metric", metric: "temp", op: ">", value: 250, clearValue: 240 },
-  forMs: 0,
-  severity: "high",
-  cooldownMs: 0,
-};
+const hot = { ...OVEN_HOT, forMs: 0 };
 
 Deno.test("machine actor asks for a checkpoint when an alert is raised or cleared, only then", () => {
   const bus = new EventBus();

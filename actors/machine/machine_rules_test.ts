@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { AlertEvent, EngineEvent } from "../../engine/events.ts";
 import type { Rule } from "../../engine/rules/mod.ts";
+import { OVEN_HOT } from "./_oven_rule.ts";
 import { handleMachineMessage, type MachineMessage } from "./machine_handler.ts";
 import {
   DEFAULT_MACHINE_OPTIONS,
@@ -11,17 +12,7 @@ import {
 
 const ref = { factory: "plant-1", machine: "oven-01" };
 const options = DEFAULT_MACHINE_OPTIONS;
-const hot: Rule = {
-  id: "oven-hot",
-  name: "Oven too hot",
-  version: 1,
-  enabled: true,
-  scope: { factory: "plant-1" },
-  condition: { kind: "metric", metric: "temp", op: ">", value: 250, clearValue: 240 },
-  forMs: 60_000,
-  severity: "high",
-  cooldownMs: 0,
-};
+const hot = OVEN_HOT;
 
 const sample = (ts: number, temp: number): MachineMessage => ({
   kind: "telemetry",
