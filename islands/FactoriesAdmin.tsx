@@ -6,6 +6,7 @@ import { apiFetch } from "../web/browser/api_fetch.ts";
 import { ConfirmButton } from "../web/browser/confirm_button.tsx";
 import { FormProblem } from "../web/browser/form_problem.tsx";
 import { factoryPath } from "../web/browser/format.ts";
+import { NameEditor, RenameButton, useInlineRename } from "../web/browser/inline_rename.tsx";
 import {
   archiveFactory,
   createFactory,
@@ -62,8 +63,9 @@ async function fetchOwnUserId(): Promise<string | null> {
  * The super admin's factories: each one's name, time zone and whether
  * unknown machines may register themselves (saved per row), archive (asked
  * first), and a form for a new factory. Below them, the super admins: each
- * one but yourself can be disabled (asked first), enabled, or made a user
- * of a factory with a role (asked first).
+ * one can be renamed inline, and each one but yourself can be disabled
+ * (asked first), enabled, or made a user of a factory with a role (asked
+ * first).
  */
 export default function FactoriesAdmin({ defaultTimeZone }: FactoriesAdminProps): VNode {
   const factories = useSignal<readonly FactoryRow[] | undefined>(undefined);
@@ -199,6 +201,8 @@ function SuperAdminsPanel({ factories }: { factories: readonly string[] }): VNod
                 self={admin.id === ownId.value}
                 factories={factories}
                 onChanged={reload}
+                onRenamed={(next) =>
+                  admins.value = admins.value?.map((a) => a.id === next.id ? { ...a, ...next } : a)}
               />
             ))}
           </AdminTable>
@@ -209,14 +213,18 @@ function SuperAdminsPanel({ factories }: { factories: readonly string[] }): VNod
 }
 
 function SuperAdminRowView(
-  { admin, self, factories, onChanged }: {
+  { admin, self, factories, onChanged, onRenamed }: {
     admin: UserRow;
     self: boolean;
     factories: readonly string[];
     onChanged: () => Promise<void>;
+    /** Shows the renamed admin in place (no reload). */
+    onRenamed: (admin: UserRow) => void;
   },
 ): VNode {
   const { busy, problem, act } = useBusyAction(onChanged);
+  // Any super admin may rename any super admin, themself included.
+  const rename = useInlineRename();
   const demoting = useSignal(false);
   const factory = useSignal("");
   const role = useSignal("admin");
@@ -227,9 +235,21 @@ function SuperAdminRowView(
         {admin.email}
         {self && <span class="muted">{` (you)`}</span>}
       </th>
-      <td>{admin.name}</td>
+      <td class={rename.editing.value ? "is-renaming" : undefined}>
+        {rename.editing.value
+          ? (
+            <NameEditor
+              rename={rename}
+              name={admin.name}
+              who={admin.email}
+              save={async (name) => onRenamed(await updateSuperAdmin(admin.id, { name }))}
+            />
+          )
+          : admin.name}
+      </td>
       <td>{admin.disabled ? <span class="identity-off">Disabled</span> : "Active"}</td>
       <td class="identity-actions">
+        <RenameButton rename={rename} who={admin.email} disabled={busy.value} />
         {!self && (admin.disabled
           ? (
             <button

@@ -15,6 +15,7 @@ import {
   type UserRow,
 } from "../web/browser/identity_api.ts";
 import { FormProblem } from "../web/browser/form_problem.tsx";
+import { NameEditor, RenameButton, useInlineRename } from "../web/browser/inline_rename.tsx";
 import { formatWhen } from "../web/browser/identity_format.ts";
 import { useApiLoad } from "../web/browser/use_api_load.ts";
 import { useBusyAction } from "../web/browser/use_busy_action.ts";
@@ -37,7 +38,7 @@ interface LinkNotice {
 }
 
 /**
- * A factory's users (role, disable / enable, password-reset link), the
+ * A factory's users (rename inline, role, disable / enable, password-reset link), the
  * invitation form and the pending invitations (revoke). When a link could
  * not be mailed, it is shown with a copy button to hand over another way.
  */
@@ -154,9 +155,23 @@ function UserRowView(
       notice.value = { what: `Password reset for ${user.name}`, email: user.email, answer };
     });
   const editable = !self && roles.includes(user.role);
+  // Anyone who manages users may rename any user of the factory, themself included.
+  const rename = useInlineRename();
   return (
     <tr data-user={user.email} class={user.disabled ? "is-disabled" : ""}>
-      <th scope="row">{user.name}{self && <span class="muted">{` (you)`}</span>}</th>
+      <th scope="row" class={rename.editing.value ? "is-renaming" : undefined}>
+        {rename.editing.value
+          ? (
+            <NameEditor
+              rename={rename}
+              name={user.name}
+              who={user.email}
+              save={async (name) => replace(await updateUser(factory, user.id, { name }))}
+            />
+          )
+          : user.name}
+        {self && <span class="muted">{` (you)`}</span>}
+      </th>
       <td>{user.email}</td>
       <td>
         {editable
@@ -175,6 +190,7 @@ function UserRowView(
       <td>{user.disabled ? <span class="identity-off">Disabled</span> : "Active"}</td>
       <td class="time">{formatWhen(user.createdAt, "—")}</td>
       <td class="identity-actions">
+        <RenameButton rename={rename} who={user.email} disabled={busy.value} />
         {!self && (
           <button type="button" class="alert-button" disabled={busy.value} onClick={toggle}>
             {user.disabled ? "Enable" : "Disable"}
