@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Identity, Invite, User } from "../../../engine/identity/mod.ts";
+import { checkUserName } from "../../../engine/identity/user_store.ts";
 import { clientIpOf } from "../../../web/auth_context.ts";
 import { HttpError } from "../../../web/http_error.ts";
 import { identityErrorHandler, objectBody, originOf, scopedFactory } from "./_identity_http.ts";
@@ -75,8 +76,10 @@ export function usersApi(deps: UsersDeps): Hono {
     if (body.disabled === true && self) throw new HttpError(403, "You cannot disable yourself");
     const ip = clientIpOf(c);
     let user = target;
-    if (body.name !== undefined && body.name !== target.name) {
-      user = users.setName(target.id, body.name);
+    // Checked (and trimmed) first, so that "Olga " for "Olga" is no rename.
+    const name = body.name === undefined ? undefined : checkUserName(body.name);
+    if (name !== undefined && name !== target.name) {
+      user = users.setName(target.id, name);
       audit.record({
         factory,
         actor: principal,

@@ -39,6 +39,8 @@ Deno.test("PATCH users: role and disable by an admin, with the guard rails", asy
   assert.equal((await patch(other.id, { disabled: true })).status, 404);
   assert.equal((await patch(other.id, { disabled: true }, "plant-b")).status, 404);
   assert.equal((await patch(op.id, { colour: "red" })).status, 400);
+  assert.equal((await patch(op.id, { name: " Olga  " })).status, 200, "the same name, padded");
+  assert.equal((await patch(op.id, { name: "  " })).status, 400);
   const session = await f.identity.startSession(op);
   f.clock.tick(1);
   assert.equal((await (await patch(op.id, { disabled: true })).json()).disabled, true);
