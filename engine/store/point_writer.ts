@@ -1,4 +1,6 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { ChunkTable } from "./chunk_table.ts";
+import { HeadLog, latestByTime } from "./head_log.ts";
 import type { PointBatch, SeriesDefinition } from "./point_batch.ts";
 import { RollupBatch } from "./rollup_batch.ts";
 import { RollupJournal } from "./rollup_journal.ts";
@@ -7,7 +9,7 @@ import { ROLLUP_WIDTHS, RollupTable } from "./rollup_table.ts";
 /** Points per batch that {@link seriesOrder} sorts packed; 2^21, so series ids below 2^32 pack exactly. */
 const INDEX_SPAN = 2 ** 21;
 
-/** What one committed batch did. */
+/** What one compaction did. */
 export interface WriteOutcome {
   /** Points that replaced a different stored value. */
   readonly overwritten: number;
@@ -16,16 +18,23 @@ export interface WriteOutcome {
 }
 
 /**
- * The write side of the embedded store, owning one connection: each
- * {@link PointBatch} is one transaction holding the raw points, the 1 min
- * rollup and the journal marks of the hours touched; {@link PointWriter.fold}
- * brings the 1 h and 1 d rollups up to date from those marks. Runs in the
- * store's write worker, or on the caller's thread for an in-memory store.
+ * The write side of the embedded store, owning one connection. A
+ * {@link PointBatch} is appended to the head log as one row in one short
+ * transaction ({@link PointWriter.write}); {@link PointWriter.compact} moves
+ * the whole head into per-series chunks (see `ChunkTable`), brings the 1 min
+ * rollup up to date and marks the hours touched in the journal, all in one
+ * transaction; {@link PointWriter.fold} brings the 1 h and 1 d rollups up to
+ * date from those marks. So a point costs a few bytes of an appended row when
+ * written and a share of one row per series when compacted, where a row per
+ * point in a (series, ts) B-tree cost one leaf page per series per commit.
+ * Runs in the store's write worker, or on the caller's thread for an
+ * in-memory store.
  *
  * @example
  * ```ts
  * const writer = new PointWriter(db);
  * writer.write(new PointBatchEncoder().encode(points));
+ * writer.compact();
  * writer.fold();
  * ```
  */
@@ -33,13 +42,13 @@ export class PointWriter {
   readonly #db: DatabaseSync;
   readonly #rollups: RollupTable;
   readonly #journal: RollupJournal;
+  readonly #chunks: ChunkTable;
+  readonly #head: HeadLog;
   readonly #batch = new RollupBatch(ROLLUP_WIDTHS[0]);
   readonly #definitions: SeriesDefinition[] = [];
   // Sender key → database id; cleared when a transaction that may have created ids rolls back.
   #ids: Array<number | undefined> = [];
-  readonly #insertPoint: StatementSync;
-  readonly #selectValue: StatementSync;
-  readonly #updateValue: StatementSync;
+  #pending = 0;
   readonly #insertSeries: StatementSync;
   readonly #selectSeriesId: StatementSync;
 
@@ -47,11 +56,8 @@ export class PointWriter {
     this.#db = db;
     this.#rollups = new RollupTable(db);
     this.#journal = new RollupJournal(db);
-    this.#insertPoint = db.prepare(
-      "INSERT INTO points (series_id, ts, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-    );
-    this.#selectValue = db.prepare("SELECT value FROM points WHERE series_id = ? AND ts = ?");
-    this.#updateValue = db.prepare("UPDATE points SET value = ? WHERE series_id = ? AND ts = ?");
+    this.#chunks = new ChunkTable(db);
+    this.#head = new HeadLog(db);
     this.#insertSeries = db.prepare(
       "INSERT INTO series (factory, machine, metric) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
     );
@@ -65,42 +71,64 @@ export class PointWriter {
     return this.#journal.pending;
   }
 
-  /** Commits one batch; throws (nothing committed) when it cannot. */
-  write(points: PointBatch): WriteOutcome {
+  /** Points this writer appended to the head since its last compaction. */
+  get pendingCompaction(): number {
+    return this.#pending;
+  }
+
+  /** Commits one batch to the head; throws (nothing committed) when it cannot. */
+  write(points: PointBatch): void {
     for (const definition of points.series) this.#definitions[definition[0]] = definition;
-    const batch = this.#batch;
     const { keys, ts, values } = points;
-    let overwritten = 0;
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       // Series ids resolved in arrival order, so a new series gets the same id either way.
       const ids = new Uint32Array(keys.length);
       for (let i = 0; i < keys.length; i++) ids[i] = this.#ids[keys[i]] ?? this.#seriesId(keys[i]);
-      const order = seriesOrder(ids);
-      for (let k = 0; k < order.length; k++) {
-        const i = order[k];
-        const id = ids[i];
-        const t = ts[i];
-        const value = values[i];
-        if (this.#insertPoint.run(id, t, value).changes === 1) {
-          batch.add(id, t, value);
-          continue;
-        }
-        const old = (this.#selectValue.get(id, t) as { value: number }).value;
-        if (old === value) continue;
-        this.#updateValue.run(value, id, t);
-        batch.overwrite(id, t, old, value);
-        overwritten++;
-      }
-      const minutes = batch.buckets(ROLLUP_WIDTHS[0]);
-      const recomputed = this.#rollups.apply(batch, [ROLLUP_WIDTHS[0]]);
-      this.#journal.mark(minutes.map((b) => [b.seriesId, b.bucket] as const));
+      this.#head.append({ ids, ts, values });
       this.#db.exec("COMMIT");
-      return { overwritten, recomputed };
+      this.#pending += keys.length;
     } catch (error) {
       this.#db.exec("ROLLBACK");
       this.#ids = [];
       throw new Error(`Cannot write ${keys.length} points to the store`, { cause: error });
+    }
+  }
+
+  /**
+   * Moves every point of the head (this writer's and any other's) into the
+   * chunks and the 1 min rollup, in one transaction; throws (nothing
+   * changed) when it cannot.
+   */
+  compact(): WriteOutcome {
+    const batch = this.#batch;
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const { run, lastId } = this.#head.readAll();
+      let overwritten = 0;
+      let recomputed = 0;
+      if (lastId > 0) {
+        const order = seriesOrder(run.ids);
+        let k = 0;
+        while (k < order.length) {
+          const id = run.ids[order[k]];
+          let end = k + 1;
+          while (end < order.length && run.ids[order[end]] === id) end++;
+          const points = latestByTime(run.ts, run.values, order.subarray(k, end));
+          overwritten += this.#chunks.merge(id, points, batch);
+          k = end;
+        }
+        const minutes = batch.buckets(ROLLUP_WIDTHS[0]);
+        recomputed = this.#rollups.apply(batch, [ROLLUP_WIDTHS[0]]);
+        this.#journal.mark(minutes.map((b) => [b.seriesId, b.bucket] as const));
+        this.#head.deleteUpTo(lastId);
+      }
+      this.#db.exec("COMMIT");
+      this.#pending = 0;
+      return { overwritten, recomputed };
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw new Error("Cannot compact the store's head into chunks", { cause: error });
     } finally {
       batch.clear();
     }
@@ -126,10 +154,8 @@ export class PointWriter {
 
 /**
  * The indices of a batch's points grouped by series id, in the order they
- * arrived within each series. Points arrive round-robin over the machines,
- * so inserting them as they came would descend the `(series_id, ts)` key to
- * a different leaf page for nearly every row; grouped, consecutive rows land
- * on the same page (measured: ~30 % less write time for 4,000 series).
+ * arrived within each series: points arrive round-robin over the machines,
+ * and a compaction writes each series' points together.
  */
 export function seriesOrder(ids: Uint32Array): Uint32Array {
   const n = ids.length;

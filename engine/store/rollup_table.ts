@@ -1,6 +1,14 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { BucketRow } from "./bucket_fold.ts";
-import { applyOverwrites, bucketStart, mergeCell, type RollupCell } from "./rollup.ts";
+import { ChunkTable } from "./chunk_table.ts";
+import {
+  addPoint,
+  applyOverwrites,
+  bucketStart,
+  emptyCell,
+  mergeCell,
+  type RollupCell,
+} from "./rollup.ts";
 import type { PendingBucket, RollupBatch } from "./rollup_batch.ts";
 import { ROLLUP_MS } from "./time_series_store.ts";
 
@@ -53,8 +61,7 @@ export class RollupTable {
   readonly #range: StatementSync;
   readonly #grouped: StatementSync;
   readonly #newest: StatementSync;
-  readonly #fromRaw: StatementSync;
-  readonly #rawValue: StatementSync;
+  readonly #chunks: ChunkTable;
   readonly #fromRollups: StatementSync;
   readonly #rollupLast: StatementSync;
   readonly #dirtyHours: StatementSync;
@@ -98,12 +105,7 @@ export class RollupTable {
       `SELECT last_v AS value, last_ts AS ts FROM rollups
        WHERE series_id = ? AND width = ? ORDER BY bucket DESC LIMIT 1`,
     );
-    this.#fromRaw = db.prepare(
-      `SELECT min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count,
-              max(ts) AS lastTs
-       FROM points WHERE series_id = ? AND ts >= ? AND ts < ?`,
-    );
-    this.#rawValue = db.prepare("SELECT value FROM points WHERE series_id = ? AND ts = ?");
+    this.#chunks = new ChunkTable(db);
     this.#fromRollups = db.prepare(
       `SELECT min(min_v) AS min, max(max_v) AS max, sum(sum_v) AS sum, coalesce(sum(n), 0) AS count,
               max(last_ts) AS lastTs
@@ -193,19 +195,20 @@ export class RollupTable {
     bucket: number,
     finer: number | undefined = ROLLUP_WIDTHS[ROLLUP_WIDTHS.indexOf(width) - 1],
   ): RollupCell | undefined {
-    const row =
-      (finer === undefined
-        ? this.#fromRaw.get(seriesId, bucket, bucket + width)
-        : this.#fromRollups.get(seriesId, finer, bucket, bucket + width)) as unknown as
-          & Omit<RollupCell, "last">
-          & { count: number };
+    if (finer === undefined) {
+      const { ts, values } = this.#chunks.read(seriesId, bucket, bucket + width - 1);
+      if (ts.length === 0) return undefined;
+      const cell = emptyCell();
+      for (let i = 0; i < ts.length; i++) addPoint(cell, ts[i], values[i]);
+      return cell;
+    }
+    const row = this.#fromRollups.get(seriesId, finer, bucket, bucket + width) as unknown as
+      & Omit<RollupCell, "last">
+      & { count: number };
     if (row.count === 0) return undefined;
-    const last =
-      (finer === undefined
-        ? this.#rawValue.get(seriesId, row.lastTs)
-        : this.#rollupLast.get(seriesId, finer, bucketStart(row.lastTs, finer))) as {
-          value: number;
-        };
+    const last = this.#rollupLast.get(seriesId, finer, bucketStart(row.lastTs, finer)) as {
+      value: number;
+    };
     return { ...row, last: last.value };
   }
 

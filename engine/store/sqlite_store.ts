@@ -1,12 +1,17 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { EngineMetrics } from "../metrics.ts";
+import { positiveInteger } from "../positive_integer.ts";
 import type { SeriesPoint } from "../telemetry.ts";
 import { type BucketRow, foldBuckets } from "./bucket_fold.ts";
+import type { PointColumns } from "./chunk_codec.ts";
+import { CHUNKS_SCHEMA, ChunkTable, upperBound } from "./chunk_table.ts";
+import { HEAD_LOG_SCHEMA, HeadView, overlay } from "./head_log.ts";
 import { bucketSpan, resolutionFor } from "./history_plan.ts";
 import type { Prunable, PruneStep } from "./retention_job.ts";
 import { retentionPolicy } from "./retention_policy.ts";
 import { PointBatchEncoder } from "./point_batch.ts";
 import { PointWriter, type WriteOutcome } from "./point_writer.ts";
+import { addPoint, bucketStart, emptyCell } from "./rollup.ts";
 import { ROLLUP_JOURNAL_SCHEMA } from "./rollup_journal.ts";
 import { ROLLUPS_SCHEMA, RollupTable } from "./rollup_table.ts";
 import { StoreWriteClient } from "./store_write_client.ts";
@@ -20,6 +25,7 @@ import {
   type SeriesInfo,
   type TimeSeriesStore,
 } from "./time_series_store.ts";
+import { packPointRows } from "./point_rows_migration.ts";
 import { rebuildRollups } from "./rollup_rebuild.ts";
 
 /** Options of {@link SqliteStore}. */
@@ -37,13 +43,23 @@ export interface SqliteStoreOptions {
    * hour: every 2 s it cost 0.6 µs a point at 4,000 series, every 10 s 0.1.
    */
   readonly foldEveryMs?: number;
+  /**
+   * Longest written points wait in the head before they are compacted into
+   * per-series chunks and the 1 min rollup (default 60 s). Queries read the
+   * head too, so this trades the head's size (which each reader scans)
+   * against chunk size: one chunk per series per compaction.
+   */
+  readonly compactEveryMs?: number;
+  /** Points in the head that start a compaction before `compactEveryMs` (default 500,000). */
+  readonly compactAtPoints?: number;
 }
 
 /**
  * Schema version kept in `PRAGMA user_version`: 1 added the rollups, 2 the
- * journal of hours whose 1 h / 1 d rollups wait for a fold.
+ * journal of hours whose 1 h / 1 d rollups wait for a fold, 3 replaced the
+ * row per raw point with the head log and per-series chunks.
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const PRUNE_LEVELS: ReadonlyArray<{ resolution: Resolution; width: number }> = [
   { resolution: "raw", width: 0 },
@@ -61,15 +77,18 @@ interface PruneCursor {
 
 /**
  * The embedded time-series store: one SQLite file in WAL mode with a series
- * catalogue, raw points keyed by (series, ts) in a WITHOUT ROWID table (the
- * same (series, ts) written twice keeps one row holding the last value), and
- * 1 min / 1 h / 1 d rollups, late points and overwrites included (see
- * {@link RollupTable}). The 1 min rollup is written in the same transaction
- * as the raw points; that transaction also marks the hours it touched in a
- * journal, from which the 1 h and 1 d rollups are folded every `foldEveryMs`,
- * at close and when the file is opened again (so a crash loses nothing).
- * Queries treat a marked 1 h / 1 d bucket as stale and compute it from the
- * 1 min rollup, so answers never lag.
+ * catalogue, raw points, and 1 min / 1 h / 1 d rollups, late points and
+ * overwrites included (see {@link RollupTable}). A write appends its batch
+ * to the head log as one row (see `HeadLog`); every `compactEveryMs` (or
+ * sooner past `compactAtPoints`) one transaction moves the head into
+ * per-series chunks (see `ChunkTable`; the same (series, ts) written twice
+ * keeps the last value), updates the 1 min rollup and marks the hours it
+ * touched in a journal, from which the 1 h and 1 d rollups are folded every
+ * `foldEveryMs`, at close and when the file is opened again (so a crash
+ * loses nothing). Queries read the chunks and the head together and count
+ * head points into the rollup buckets they fall in, and treat a marked
+ * 1 h / 1 d bucket as stale and compute it from the 1 min rollup, so
+ * answers never lag.
  *
  * Writes run in a dedicated worker that owns the write connection (see
  * `store_write_worker.ts`): a batch's transaction never blocks the caller's
@@ -89,8 +108,8 @@ interface PruneCursor {
  * forever). A point rewritten after its raw point was pruned cannot be told
  * from a new one, so it is counted again in the rollups that remain.
  *
- * A batch of thousands of points commits in tens of milliseconds, which is
- * why callers write through a batching writer.
+ * A batch commits in well under a millisecond per thousand points; callers
+ * still write through a batching writer, one head row per batch.
  * `synchronous=NORMAL` in WAL mode keeps every committed batch across a crash
  * of the process (not across a power cut, which would need FULL).
  *
@@ -110,15 +129,14 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   readonly #client: StoreWriteClient | undefined;
   readonly #inline: PointWriter | undefined;
   readonly #foldEveryMs: number;
+  readonly #compactEveryMs: number;
+  readonly #compactAtPoints: number;
   #lastFold = -Infinity;
+  #lastCompaction = -Infinity;
+  readonly #chunks: ChunkTable;
+  readonly #head: HeadView;
   readonly #selectSeriesId: StatementSync;
-  readonly #selectRange: StatementSync;
-  readonly #selectRawBuckets: StatementSync;
-  readonly #selectNewest: StatementSync;
   readonly #selectMachineSeries: StatementSync;
-  readonly #pruneRawBoundary: StatementSync;
-  readonly #pruneRawUpTo: StatementSync;
-  readonly #pruneRawBefore: StatementSync;
   readonly #pruneRollupBoundary: StatementSync;
   readonly #pruneRollupUpTo: StatementSync;
   #pruneCursor: PruneCursor | undefined;
@@ -127,46 +145,27 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   constructor(options: SqliteStoreOptions) {
     this.#retention = retentionPolicy(options.retention);
     this.#metrics = options.metrics;
-    this.#foldEveryMs = options.foldEveryMs ?? 10_000;
-    if (!Number.isInteger(this.#foldEveryMs) || this.#foldEveryMs < 1) {
-      throw new RangeError(
-        `Cannot open store: 'foldEveryMs' must be a positive integer: current value is ${this.#foldEveryMs}`,
-      );
-    }
+    this.#foldEveryMs = positiveInteger("open store", "foldEveryMs", options.foldEveryMs ?? 10_000);
+    this.#compactEveryMs = positiveInteger(
+      "open store",
+      "compactEveryMs",
+      options.compactEveryMs ?? 60_000,
+    );
+    this.#compactAtPoints = positiveInteger(
+      "open store",
+      "compactAtPoints",
+      options.compactAtPoints ?? 500_000,
+    );
     this.#db = openWriteConnection(options.path);
     this.#migrate(options.path);
     this.#rollups = new RollupTable(this.#db);
+    this.#chunks = new ChunkTable(this.#db);
+    this.#head = new HeadView(this.#db);
     this.#selectSeriesId = this.#db.prepare(
       "SELECT id FROM series WHERE factory = ? AND machine = ? AND metric = ?",
     );
-    this.#selectRange = this.#db.prepare(
-      "SELECT ts, value FROM points WHERE series_id = ? AND ts BETWEEN ? AND ? ORDER BY ts LIMIT ?",
-    );
-    // One group per bucket (floored, so times before 1970 land right too), its last value
-    // fetched by the newest timestamp of the group.
-    this.#selectRawBuckets = this.#db.prepare(
-      `SELECT g.bucket AS bucket, g.min AS min, g.max AS max, g.sum AS sum, g.count AS count,
-              p.value AS last, g.lastTs AS lastTs
-       FROM (SELECT ts - (((ts % ?1) + ?1) % ?1) AS bucket, min(value) AS min, max(value) AS max,
-                    sum(value) AS sum, count(*) AS count, max(ts) AS lastTs
-             FROM points WHERE series_id = ?2 AND ts BETWEEN ?3 AND ?4 GROUP BY bucket) g
-       JOIN points p ON p.series_id = ?2 AND p.ts = g.lastTs
-       ORDER BY g.bucket LIMIT ?5`,
-    );
     this.#selectMachineSeries = this.#db.prepare(
       "SELECT id, metric FROM series WHERE factory = ? AND machine = ? ORDER BY id",
-    );
-    this.#selectNewest = this.#db.prepare(
-      "SELECT ts, value FROM points WHERE series_id = ? ORDER BY ts DESC LIMIT 1",
-    );
-    this.#pruneRawBoundary = this.#db.prepare(
-      "SELECT ts FROM points WHERE series_id = ? AND ts < ? ORDER BY ts LIMIT 1 OFFSET ?",
-    );
-    this.#pruneRawUpTo = this.#db.prepare(
-      "DELETE FROM points WHERE series_id = ? AND ts <= ?",
-    );
-    this.#pruneRawBefore = this.#db.prepare(
-      "DELETE FROM points WHERE series_id = ? AND ts < ?",
     );
     this.#pruneRollupBoundary = this.#db.prepare(
       "SELECT bucket FROM rollups WHERE series_id = ? AND width = ? AND bucket <= ? " +
@@ -182,6 +181,8 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
       this.#client = new StoreWriteClient({
         path: options.path,
         foldEveryMs: this.#foldEveryMs,
+        compactEveryMs: this.#compactEveryMs,
+        compactAtPoints: this.#compactAtPoints,
         onFoldError: (error) =>
           console.error("store: folding 1 h / 1 d rollups failed; will retry", error),
       });
@@ -206,12 +207,36 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
       );
     }
     try {
-      this.#count(this.#inline!.write(batch));
+      const writer = this.#inline!;
+      writer.write(batch);
       const now = performance.now();
+      if (
+        now - this.#lastCompaction >= this.#compactEveryMs ||
+        writer.pendingCompaction >= this.#compactAtPoints
+      ) {
+        this.#compactInline();
+      }
       if (now - this.#lastFold >= this.#foldEveryMs) {
         this.#lastFold = now;
-        this.#inline!.fold();
+        writer.fold();
       }
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Moves the head into chunks and the 1 min rollup now (the store does so
+   * on its own every `compactEveryMs`); resolves once committed.
+   */
+  compact(): Promise<void> {
+    this.#assertOpen("compact");
+    if (this.#client !== undefined) {
+      return this.#client.compact().then((outcome) => this.#count(outcome));
+    }
+    try {
+      this.#compactInline();
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);
@@ -221,37 +246,49 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   queryRange(query: RangeQuery): Promise<SeriesData[]> {
     this.#assertOpen("query");
     const started = performance.now();
-    const metrics = query.metrics.length > 0
-      ? query.metrics
-      : this.#metricsOf(query.factory, query.machine);
-    const limit = query.limit ?? 1_000_000;
     const every = query.every;
     const resolution = every === undefined ? "raw" : resolutionFor(every);
-    const result: SeriesData[] = [];
-    for (const metric of metrics) {
-      const id = this.#existingSeriesId(query.factory, query.machine, metric);
-      if (every === undefined) {
-        const rows = id === undefined
-          ? []
-          : this.#selectRange.all(id, query.from, query.to, limit) as Array<
-            { ts: number; value: number }
-          >;
-        result.push({ metric, points: rows.map((r) => [r.ts, r.value] as const), resolution });
-        continue;
+    const result = this.#reading(() => {
+      const metrics = query.metrics.length > 0
+        ? query.metrics
+        : this.#metricsOf(query.factory, query.machine);
+      const limit = query.limit ?? 1_000_000;
+      const answer: SeriesData[] = [];
+      for (const metric of metrics) {
+        const id = this.#existingSeriesId(query.factory, query.machine, metric);
+        if (every === undefined) {
+          const { ts, values } = id === undefined
+            ? NO_POINTS
+            : this.#raw(id, query.from, query.to, limit);
+          const points = Array.from(ts, (t, i) => [t, values[i]] as const);
+          answer.push({ metric, points, resolution });
+          continue;
+        }
+        const span = bucketSpan(query.from, query.to, every);
+        const from = span.first;
+        const to = span.last + every - 1;
+        let rows: BucketRow[] = [];
+        if (id !== undefined && resolution === "raw") {
+          rows = rawBuckets(this.#raw(id, from, to), every);
+        } else if (id !== undefined) {
+          const width = ROLLUP_MS[resolution as Exclude<Resolution, "raw">];
+          rows = this.#withHead(
+            id,
+            every,
+            from,
+            to,
+            this.#rollups.query(id, width, every, {
+              from,
+              to,
+              limit,
+            }),
+          );
+        }
+        const folded = foldBuckets(rows, every, query.agg ?? "mean", limit);
+        answer.push({ metric, points: folded.points, envelope: folded.envelope, resolution });
       }
-      const span = bucketSpan(query.from, query.to, every);
-      const from = span.first;
-      const to = span.last + every - 1;
-      let rows: BucketRow[] = [];
-      if (id !== undefined && resolution === "raw") {
-        rows = this.#selectRawBuckets.all(every, id, from, to, limit) as unknown as BucketRow[];
-      } else if (id !== undefined) {
-        const width = ROLLUP_MS[resolution as Exclude<Resolution, "raw">];
-        rows = this.#rollups.query(id, width, every, { from, to, limit });
-      }
-      const folded = foldBuckets(rows, every, query.agg ?? "mean", limit);
-      result.push({ metric, points: folded.points, envelope: folded.envelope, resolution });
-    }
+      return answer;
+    });
     this.#metrics?.storeQuerySeconds.observe(
       { resolution },
       (performance.now() - started) / 1000,
@@ -272,22 +309,29 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   }
 
   /**
-   * The newest point of each series of a machine: one index seek per series
-   * into the raw points, or, for a series silent for longer than the raw
-   * retention, the newest value its rollups remember.
+   * The newest point of each series of a machine: from the head, else the
+   * newest chunk, or, for a series silent for longer than the raw retention,
+   * the newest value its rollups remember.
    */
   latest(factory: string, machine: string): Promise<Record<string, readonly [number, number]>> {
     this.#assertOpen("query");
-    const series = this.#selectMachineSeries.all(factory, machine) as Array<
-      { id: number; metric: string }
-    >;
-    const latest: Record<string, readonly [number, number]> = {};
-    for (const { id, metric } of series) {
-      const row = this.#selectNewest.get(id) as { ts: number; value: number } | undefined;
-      const point = row === undefined ? this.#rollups.newest(id) : [row.ts, row.value] as const;
-      if (point !== undefined) latest[metric] = point;
-    }
-    return Promise.resolve(latest);
+    return Promise.resolve(this.#reading(() => {
+      const series = this.#selectMachineSeries.all(factory, machine) as Array<
+        { id: number; metric: string }
+      >;
+      const latest: Record<string, readonly [number, number]> = {};
+      for (const { id, metric } of series) {
+        const head = this.#head.points(id);
+        const n = head.ts.length;
+        let point = this.#chunks.newest(id);
+        if (n > 0 && (point === undefined || head.ts[n - 1] >= point[0])) {
+          point = [head.ts[n - 1], head.values[n - 1]];
+        }
+        point ??= this.#rollups.newest(id);
+        if (point !== undefined) latest[metric] = point;
+      }
+      return latest;
+    }));
   }
 
   /**
@@ -298,6 +342,8 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   prune(now: number, maxRows: number): PruneStep {
     this.#assertOpen("prune");
     const deleted: Record<string, number> = { raw: 0, "1m": 0, "1h": 0, "1d": 0 };
+    // An in-memory store has no worker compacting its head: expired head points go now.
+    if (this.#inline !== undefined) this.#compactInline();
     const cursor = this.#pruneCursor ??= {
       seriesIds: (this.#db.prepare("SELECT id FROM series ORDER BY id").all() as Array<
         { id: number }
@@ -319,7 +365,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
         const id = cursor.seriesIds[cursor.index];
         const chunk = Math.max(1, maxRows - spent);
         const step = level.width === 0
-          ? this.#pruneRaw(id, now - keep, chunk)
+          ? this.#chunks.prune(id, now - keep, chunk)
           : this.#pruneRollup(id, level.width, now - keep, chunk);
         deleted[level.resolution] += step.deleted;
         spent += step.deleted + 1;
@@ -341,8 +387,12 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      if (this.#client !== undefined) await this.#client.close();
-      else this.#inline!.fold();
+      if (this.#client !== undefined) {
+        await this.#client.close();
+      } else {
+        this.#compactInline();
+        this.#inline!.fold();
+      }
     } finally {
       this.#db.close();
     }
@@ -353,14 +403,51 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
     if (outcome.recomputed > 0) this.#metrics?.storeRollupRecomputes.inc(outcome.recomputed);
   }
 
-  #pruneRaw(id: number, cutoff: number, chunk: number): { deleted: number; finished: boolean } {
-    const boundary = this.#pruneRawBoundary.get(id, cutoff, chunk - 1) as
-      | { ts: number }
-      | undefined;
-    if (boundary !== undefined) {
-      return { deleted: Number(this.#pruneRawUpTo.run(id, boundary.ts).changes), finished: false };
+  #compactInline(): void {
+    this.#lastCompaction = performance.now();
+    this.#count(this.#inline!.compact());
+  }
+
+  /** Raw points of a series: its chunks with the head laid over them. */
+  #raw(id: number, from: number, to: number, limit = Infinity): PointColumns {
+    const merged = overlay(this.#chunks.read(id, from, to, limit), this.#head.points(id, from, to));
+    if (merged.ts.length <= limit) return merged;
+    return { ts: merged.ts.subarray(0, limit), values: merged.values.subarray(0, limit) };
+  }
+
+  /**
+   * Rollup rows of a series with its head points counted in: a head point
+   * newer than every stored one adds to its bucket; a bucket holding an
+   * older head point (a late point or a rewrite, which may replace a stored
+   * value) is computed again from the raw points.
+   */
+  #withHead(id: number, every: number, from: number, to: number, rows: BucketRow[]): BucketRow[] {
+    const head = this.#head.points(id, from, to);
+    if (head.ts.length === 0) return rows;
+    const firstNew = upperBound(head.ts, this.#chunks.newestTs(id));
+    const redone = new Set<number>();
+    for (let i = 0; i < firstNew; i++) redone.add(bucketStart(head.ts[i], every));
+    const out = rows.filter((row) => !redone.has(bucketStart(row.bucket, every)));
+    for (const bucket of redone) {
+      out.push(...rawBuckets(this.#raw(id, bucket, bucket + every - 1), every));
     }
-    return { deleted: Number(this.#pruneRawBefore.run(id, cutoff).changes), finished: true };
+    const added = rawBuckets({
+      ts: head.ts.subarray(firstNew),
+      values: head.values.subarray(firstNew),
+    }, every);
+    for (const row of added) if (!redone.has(row.bucket)) out.push(row);
+    return out.sort((a, b) => a.bucket - b.bucket);
+  }
+
+  /** Runs `read` in one read transaction, so the head and the chunks it sees agree. */
+  #reading<T>(read: () => T): T {
+    this.#db.exec("BEGIN");
+    try {
+      this.#head.refresh();
+      return read();
+    } finally {
+      this.#db.exec("COMMIT");
+    }
   }
 
   #pruneRollup(
@@ -400,6 +487,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
         return;
       }
       const hadRollups = version >= 1;
+      const hadChunks = version >= 3;
       this.#db.exec(`
         CREATE TABLE IF NOT EXISTS series (
           id INTEGER PRIMARY KEY,
@@ -408,17 +496,18 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
           metric TEXT NOT NULL,
           UNIQUE (factory, machine, metric)
         );
-        CREATE TABLE IF NOT EXISTS points (
-          series_id INTEGER NOT NULL,
-          ts INTEGER NOT NULL,
-          value REAL NOT NULL,
-          PRIMARY KEY (series_id, ts)
-        ) WITHOUT ROWID;
         ${ROLLUPS_SCHEMA}
         ${ROLLUP_JOURNAL_SCHEMA}
+        ${CHUNKS_SCHEMA}
+        ${HEAD_LOG_SCHEMA}
       `);
+      const hasPoints = this.#db.prepare(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'points'",
+      ).get() !== undefined;
       // A store from before rollups: summarise the points it already holds.
-      if (!hadRollups) rebuildRollups(this.#db);
+      if (!hadRollups && hasPoints) rebuildRollups(this.#db);
+      // A store from before chunks: pack its row per point into chunks.
+      if (!hadChunks && hasPoints) packPointRows(this.#db);
       this.#db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       this.#db.exec("COMMIT");
     } catch (error) {
@@ -442,4 +531,19 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   #assertOpen(what: string): void {
     if (this.#closed) throw new Error(`Cannot ${what}: the store is closed`);
   }
+}
+
+const NO_POINTS: PointColumns = { ts: new Float64Array(0), values: new Float64Array(0) };
+
+/** Time-ordered points aggregated into one row per bucket of `every`, oldest first. */
+function rawBuckets({ ts, values }: PointColumns, every: number): BucketRow[] {
+  const rows: BucketRow[] = [];
+  let i = 0;
+  while (i < ts.length) {
+    const bucket = bucketStart(ts[i], every);
+    const cell = emptyCell();
+    for (; i < ts.length && ts[i] < bucket + every; i++) addPoint(cell, ts[i], values[i]);
+    rows.push({ ...cell, bucket });
+  }
+  return rows;
 }

@@ -9,19 +9,43 @@ import type { WriteOutcome } from "./point_writer.ts";
 
 type Pending = { resolve: (outcome: WriteOutcome) => void; reject: (error: Error) => void };
 type Request =
-  | { readonly kind: "open"; readonly path: string; readonly foldEveryMs: number }
+  | {
+    readonly kind: "open";
+    readonly path: string;
+    readonly foldEveryMs: number;
+    readonly compactEveryMs: number;
+    readonly compactAtPoints: number;
+  }
   | { readonly kind: "write"; readonly batch: PointBatch }
+  | { readonly kind: "compact" }
   | { readonly kind: "close" };
+
+/** How the worker is opened: see `SqliteStoreOptions`. */
+export interface StoreWriteClientOptions {
+  readonly path: string;
+  readonly foldEveryMs: number;
+  readonly compactEveryMs: number;
+  readonly compactAtPoints: number;
+  /** Called when a background fold or compaction fails (it is retried later). */
+  readonly onFoldError: (error: Error) => void;
+}
 
 /**
  * The main thread's end of the store's write worker: sends requests in
  * order and resolves each when the worker answers (a write once it is
- * committed). When the worker dies, everything pending and later is
- * rejected with the reason.
+ * committed to the head). Each answer carries what the compactions since
+ * the previous one did. When the worker dies, everything pending and later
+ * is rejected with the reason.
  *
  * @example
  * ```ts
- * const client = new StoreWriteClient({ path, foldEveryMs: 2_000, onFoldError: console.error });
+ * const client = new StoreWriteClient({
+ *   path,
+ *   foldEveryMs: 10_000,
+ *   compactEveryMs: 60_000,
+ *   compactAtPoints: 500_000,
+ *   onFoldError: console.error,
+ * });
  * await client.write(encoder.encode(points));
  * await client.close();
  * ```
@@ -34,9 +58,7 @@ export class StoreWriteClient {
   #dead: Error | undefined;
   #terminated = false;
 
-  constructor(
-    options: { path: string; foldEveryMs: number; onFoldError: (error: Error) => void },
-  ) {
+  constructor(options: StoreWriteClientOptions) {
     this.#onFoldError = options.onFoldError;
     this.#worker = new Worker(new URL("./store_write_worker.ts", import.meta.url).href, {
       type: "module",
@@ -51,11 +73,17 @@ export class StoreWriteClient {
       );
     };
     // A failed open is reported on the first write that follows it.
-    this.#send({ kind: "open", path: options.path, foldEveryMs: options.foldEveryMs })
+    this.#send({
+      kind: "open",
+      path: options.path,
+      foldEveryMs: options.foldEveryMs,
+      compactEveryMs: options.compactEveryMs,
+      compactAtPoints: options.compactAtPoints,
+    })
       .catch((error) => this.#die(error));
   }
 
-  /** Resolves once the batch is committed; rejects (nothing committed) otherwise. */
+  /** Resolves once the batch is committed to the head; rejects (nothing committed) otherwise. */
   write(batch: PointBatch): Promise<WriteOutcome> {
     return this.#send({ kind: "write", batch }, [
       batch.keys.buffer as ArrayBuffer,
@@ -64,7 +92,12 @@ export class StoreWriteClient {
     ]);
   }
 
-  /** Waits for every write sent, folds, closes the connection and ends the worker. */
+  /** Resolves once every write sent is compacted into chunks and the 1 min rollup. */
+  compact(): Promise<WriteOutcome> {
+    return this.#send({ kind: "compact" });
+  }
+
+  /** Waits for every write sent, compacts, folds, closes the connection and ends the worker. */
   async close(): Promise<void> {
     if (this.#terminated) return;
     try {

@@ -1,10 +1,14 @@
 /**
  * The write worker of `SqliteStore`: owns the store's write connection, so
  * SQLite's transactions never block the engine's event loop. Messages, in
- * order: `open` (path and fold period), `write` (a {@link PointBatch}),
- * `close`; each is answered with the same `seq`, a write once committed.
- * The journal of unfolded hours is folded at open (replaying what a crash
- * left), every `foldEveryMs` while writes arrive, and at close.
+ * order: `open` (path, fold and compaction periods), `write` (a
+ * {@link PointBatch}), `compact`, `close`; each is answered with the same
+ * `seq`, a write once committed to the head. The head is compacted into
+ * chunks at open (what a crash left), `compactEveryMs` after the first write
+ * since the last compaction, at once when it holds `compactAtPoints`, and at
+ * close; the journal of unfolded hours is folded at open, `foldEveryMs`
+ * after a compaction, and at close. Each answer carries the overwrites and
+ * rollup recomputes of the compactions since the previous answer.
  *
  * @module
  */
@@ -20,8 +24,11 @@ export type WorkerRequest =
     readonly kind: "open";
     readonly path: string;
     readonly foldEveryMs: number;
+    readonly compactEveryMs: number;
+    readonly compactAtPoints: number;
   }
   | { readonly seq: number; readonly kind: "write"; readonly batch: PointBatch }
+  | { readonly seq: number; readonly kind: "compact" }
   | { readonly seq: number; readonly kind: "close" };
 
 /** The worker's answer to a request. */
@@ -34,7 +41,7 @@ export type WorkerReply =
   }
   | { readonly seq: number; readonly ok: false; readonly error: SerializedError };
 
-/** The `seq` of a reply that reports a failed background fold. */
+/** The `seq` of a reply that reports a failed background fold or compaction. */
 export const FOLD_FAILED = -1;
 
 /** An error on its way back to the main thread, with its causes. */
@@ -54,52 +61,88 @@ const scope = self as unknown as {
 let db: DatabaseSync | undefined;
 let writer: PointWriter | undefined;
 let foldTimer: ReturnType<typeof setTimeout> | undefined;
-let foldEveryMs = 2_000;
+let compactTimer: ReturnType<typeof setTimeout> | undefined;
+let foldEveryMs = 10_000;
+let compactEveryMs = 60_000;
+let compactAtPoints = 500_000;
+// What compactions did since the last answer.
+let overwritten = 0;
+let recomputed = 0;
 
 scope.onmessage = ({ data }) => {
   try {
-    const outcome = handle(data);
-    scope.postMessage({ seq: data.seq, ok: true, ...outcome });
+    handle(data);
+    scope.postMessage({ seq: data.seq, ok: true, overwritten, recomputed });
+    overwritten = 0;
+    recomputed = 0;
   } catch (error) {
     scope.postMessage({ seq: data.seq, ok: false, error: serialize(error) });
   }
   if (data.kind === "close") scope.close();
 };
 
-function handle(request: WorkerRequest): { overwritten: number; recomputed: number } {
+function handle(request: WorkerRequest): void {
   switch (request.kind) {
     case "open":
       foldEveryMs = request.foldEveryMs;
+      compactEveryMs = request.compactEveryMs;
+      compactAtPoints = request.compactAtPoints;
       db = openWriteConnection(request.path);
       writer = new PointWriter(db);
+      compact(writer);
       writer.fold();
-      return { overwritten: 0, recomputed: 0 };
+      return;
     case "write": {
       if (writer === undefined) throw new Error("Cannot write: the write worker is not open");
-      const outcome = writer.write(request.batch);
-      foldTimer ??= setTimeout(fold, foldEveryMs);
-      return { ...outcome };
+      writer.write(request.batch);
+      // Right after this answer once the head is large, else a period after the first write.
+      const delay = writer.pendingCompaction >= compactAtPoints ? 0 : compactEveryMs;
+      if (delay === 0) clearTimeout(compactTimer);
+      if (delay === 0 || compactTimer === undefined) {
+        // A compaction's failure is not a write's: the batches are committed to the head.
+        compactTimer = setTimeout(() => background(() => compact(writer)), delay);
+      }
+      return;
     }
+    case "compact":
+      if (writer === undefined) throw new Error("Cannot compact: the write worker is not open");
+      compact(writer);
+      return;
     case "close":
-      if (foldTimer !== undefined) clearTimeout(foldTimer);
-      foldTimer = undefined;
+      clearTimeout(foldTimer);
+      clearTimeout(compactTimer);
+      foldTimer = compactTimer = undefined;
       try {
+        if (writer !== undefined) compact(writer);
         writer?.fold();
       } finally {
         db?.close();
         db = undefined;
         writer = undefined;
       }
-      return { overwritten: 0, recomputed: 0 };
+      return;
   }
 }
 
-function fold(): void {
-  foldTimer = undefined;
+/** Compacts the head; a fold follows `foldEveryMs` later. */
+function compact(target: PointWriter | undefined): void {
+  clearTimeout(compactTimer);
+  compactTimer = undefined;
+  if (target === undefined) return;
+  const outcome = target.compact();
+  overwritten += outcome.overwritten;
+  recomputed += outcome.recomputed;
+  foldTimer ??= setTimeout(() => {
+    foldTimer = undefined;
+    background(() => writer?.fold());
+  }, foldEveryMs);
+}
+
+/** Runs work no request waits for; a failure is reported on its own and retried later. */
+function background(work: () => void): void {
   try {
-    writer?.fold();
+    work();
   } catch (error) {
-    // Not a write's failure (its points are committed): reported on its own; the marks stay.
     scope.postMessage({ seq: FOLD_FAILED, ok: false, error: serialize(error) });
   }
 }
