@@ -84,21 +84,24 @@ export function latestByTime(
  * ```ts
  * const head = new HeadLog(db);
  * head.append({ ids, ts, values }); // inside the write transaction
- * const { run, lastId } = head.readAll();
- * head.deleteUpTo(lastId); // inside the compaction's transaction
+ * const upTo = head.lastId(); // inside the compaction's transaction, then:
+ * const { run, lastId } = head.readRows(0, upTo, 100_000); // … and on from lastId
+ * head.deleteUpTo(upTo);
  * ```
  */
 export class HeadLog {
   readonly #insert: StatementSync;
-  readonly #all: StatementSync;
+  readonly #rows: StatementSync;
   readonly #delete: StatementSync;
   readonly #first: StatementSync;
+  readonly #last: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare("INSERT INTO head_log (data) VALUES (?)");
-    this.#all = db.prepare("SELECT id, data FROM head_log ORDER BY id");
+    this.#rows = db.prepare("SELECT id, data FROM head_log WHERE id > ? AND id <= ? ORDER BY id");
     this.#delete = db.prepare("DELETE FROM head_log WHERE id <= ?");
     this.#first = db.prepare("SELECT min(id) AS id FROM head_log");
+    this.#last = db.prepare("SELECT max(id) AS id FROM head_log");
   }
 
   /** Appends one batch as one row. */
@@ -106,18 +109,33 @@ export class HeadLog {
     if (run.ids.length > 0) this.#insert.run(encodeHeadBatch(run));
   }
 
-  /** Every pending row, concatenated in arrival order, with the first and last row ids (0 if none). */
-  readAll(): { readonly run: HeadRun; readonly firstId: number; readonly lastId: number } {
+  /**
+   * Rows after `afterId` up to `upToId`, in order, concatenated, stopping at
+   * the first row that brings them to `maxPoints` or more; `lastId` is the
+   * last row read (0 when none was).
+   */
+  readRows(
+    afterId: number,
+    upToId: number,
+    maxPoints: number,
+  ): { readonly run: HeadRun; readonly lastId: number } {
     const batches: HeadRun[] = [];
-    let firstId = 0;
+    let points = 0;
     let lastId = 0;
-    for (const row of this.#all.iterate()) {
+    for (const row of this.#rows.iterate(afterId, upToId)) {
       const { id, data } = row as { id: number; data: Uint8Array };
-      if (firstId === 0) firstId = id;
+      const batch = decodeHeadBatch(data);
+      batches.push(batch);
       lastId = id;
-      batches.push(decodeHeadBatch(data));
+      points += batch.ids.length;
+      if (points >= maxPoints) break;
     }
-    return { run: concatRuns(batches), firstId, lastId };
+    return { run: concatRuns(batches), lastId };
+  }
+
+  /** The newest pending row's id, or 0 when the head is empty. */
+  lastId(): number {
+    return (this.#last.get() as { id: number | null }).id ?? 0;
   }
 
   /** The oldest pending row's id, or 0 when the head is empty. */

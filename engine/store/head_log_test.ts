@@ -62,21 +62,26 @@ Deno.test("HeadLog appends batches and hands a compaction all of them; a reader'
   assert.deepEqual(pairs(view.points(1, 6, 100)), [[10, 1.5]]);
   assert.deepEqual(pairs(view.points(3)), []);
 
-  const all = log.readAll();
-  assert.deepEqual([all.firstId, all.lastId], [1, 2], "an empty batch is no row");
-  assert.deepEqual([...all.run.ids], [1, 2, 1, 1]);
-  log.deleteUpTo(all.lastId);
+  assert.equal(log.lastId(), 2, "an empty batch is no row");
+  const first = log.readRows(0, 2, 1);
+  assert.deepEqual([first.lastId, [...first.run.ids]], [1, [1, 2]], "a slice ends at a whole row");
+  const rest = log.readRows(first.lastId, 2, 100);
+  assert.deepEqual([rest.lastId, [...rest.run.ids]], [2, [1, 1]]);
+  assert.equal(log.readRows(2, 2, 100).lastId, 0, "nothing after the last");
+  log.deleteUpTo(2);
   log.append(run([[2, 20, 4]]));
   view.refresh();
   assert.equal(view.size, 1, "compacted rows leave the view; only the new row is decoded");
   assert.deepEqual(pairs(view.points(2)), [[20, 4]]);
   assert.equal(log.firstId(), 3, "ids are never reused");
-  log.deleteUpTo(3);
+  log.append(run([[2, 30, 5]]));
+  assert.deepEqual([...log.readRows(0, 3, 100).run.ids], [2], "only up to the id asked");
+  log.deleteUpTo(4);
   view.refresh();
   assert.equal(view.size, 0);
-  assert.deepEqual(log.readAll(), {
+  assert.deepEqual([log.firstId(), log.lastId()], [0, 0]);
+  assert.deepEqual(log.readRows(0, 10, 100), {
     run: { ids: new Uint32Array(0), ts: new Float64Array(0), values: new Float64Array(0) },
-    firstId: 0,
     lastId: 0,
   });
 });

@@ -6,6 +6,9 @@ import { RollupBatch } from "./rollup_batch.ts";
 import { RollupJournal } from "./rollup_journal.ts";
 import { ROLLUP_WIDTHS, RollupTable } from "./rollup_table.ts";
 
+/** Head points a compaction takes into memory at a time (a slice ends at a whole head row). */
+const COMPACTION_SLICE = 100_000;
+
 /** Points per batch that {@link seriesOrder} sorts packed; 2^21, so series ids below 2^32 pack exactly. */
 const INDEX_SPAN = 2 ** 21;
 
@@ -104,13 +107,16 @@ export class PointWriter {
     const batch = this.#batch;
     this.#db.exec("BEGIN IMMEDIATE");
     try {
-      const { run, lastId } = this.#head.readAll();
+      const upTo = this.#head.lastId();
       let overwritten = 0;
       let recomputed = 0;
-      if (lastId > 0) {
+      // In slices, so that memory stays bounded however large the head grew.
+      for (let after = 0; upTo > 0;) {
+        const { run, lastId } = this.#head.readRows(after, upTo, COMPACTION_SLICE);
+        if (lastId === 0) break;
+        after = lastId;
         const order = seriesOrder(run.ids);
-        let k = 0;
-        while (k < order.length) {
+        for (let k = 0; k < order.length;) {
           const id = run.ids[order[k]];
           let end = k + 1;
           while (end < order.length && run.ids[order[end]] === id) end++;
@@ -119,10 +125,11 @@ export class PointWriter {
           k = end;
         }
         const minutes = batch.buckets(ROLLUP_WIDTHS[0]);
-        recomputed = this.#rollups.apply(batch, [ROLLUP_WIDTHS[0]]);
+        recomputed += this.#rollups.apply(batch, [ROLLUP_WIDTHS[0]]);
         this.#journal.mark(minutes.map((b) => [b.seriesId, b.bucket] as const));
-        this.#head.deleteUpTo(lastId);
+        batch.clear();
       }
+      if (upTo > 0) this.#head.deleteUpTo(upTo);
       this.#db.exec("COMMIT");
       this.#pending = 0;
       return { overwritten, recomputed };

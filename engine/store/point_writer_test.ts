@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { seriesOrder } from "./point_writer.ts";
+import type { SeriesPoint } from "../telemetry.ts";
+import { ChunkTable } from "./chunk_table.ts";
+import { PointBatchEncoder } from "./point_batch.ts";
+import { PointWriter, seriesOrder } from "./point_writer.ts";
+import { SqliteStore } from "./sqlite_store.ts";
+import { openWriteConnection } from "./write_connection.ts";
 
 Deno.test("seriesOrder groups points by series id, keeping arrival order within a series", () => {
   const ids = Uint32Array.from([7, 3, 7, 1, 3, 7, 1]);
@@ -23,5 +28,58 @@ Deno.test("seriesOrder orders a batch too large to pack (over 2^21 points) the s
     if (ids[a] > ids[b] || (ids[a] === ids[b] && a >= b)) {
       throw new Error(`out of order at ${k}: ${a} (id ${ids[a]}) before ${b} (id ${ids[b]})`);
     }
+  }
+});
+
+Deno.test("PointWriter compacts a head larger than one slice, later writes winning across slices", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/ts.db`;
+    await new SqliteStore({ path }).close(); // the schema
+    const db = openWriteConnection(path);
+    const writer = new PointWriter(db);
+    const encoder = new PointBatchEncoder();
+    const final = (i: number) => (i < 1_000 ? -i - 1 : i >= 5_996 && i < 6_000 ? 0 : i);
+    const batch = (from: number, n: number, value: (i: number) => number): SeriesPoint[] =>
+      Array.from({ length: n }, (_, k) => {
+        const i = from + k;
+        return { factory: "f", machine: `m${i % 4}`, metric: "x", ts: i * 10, value: value(i) };
+      });
+    writer.write(encoder.encode(batch(0, 70_000, (i) => i)));
+    writer.write(encoder.encode(batch(70_000, 70_000, (i) => i)));
+    // Rewrites points of the first slice, from a later one: 1,000 change, 1,000 stay, and the
+    // maximum of each series' first minute (i = 5,996…5,999) drops, so it is recomputed.
+    writer.write(encoder.encode([
+      ...batch(0, 2_000, (i) => (i < 1_000 ? -i - 1 : i)),
+      ...batch(5_996, 4, () => 0),
+    ]));
+    assert.equal(writer.pendingCompaction, 142_004);
+    assert.deepEqual(writer.compact(), { overwritten: 1_004, recomputed: 4 });
+    assert.equal(writer.pendingCompaction, 0);
+    const chunks = new ChunkTable(db);
+    let total = 0;
+    for (const { id } of db.prepare("SELECT id FROM series").all() as Array<{ id: number }>) {
+      const { ts, values } = chunks.read(id, -Infinity, Infinity);
+      total += ts.length;
+      for (let k = 0; k < ts.length; k++) {
+        const i = ts[k] / 10;
+        assert.equal(values[k], final(i), `point ${i}`);
+      }
+    }
+    assert.equal(total, 140_000);
+    assert.equal((db.prepare("SELECT count(*) AS n FROM head_log").get() as { n: number }).n, 0);
+    const minutes = db.prepare(
+      "SELECT sum(n) AS n, sum(sum_v) AS s FROM rollups WHERE width = 60000",
+    ).get() as { n: number; s: number };
+    const got = { n: minutes.n, s: minutes.s };
+    const sum = Array.from({ length: 140_000 }, (_, i) => final(i)).reduce((a, b) => a + b, 0);
+    assert.deepEqual(got, { n: 140_000, s: sum });
+    const firstMinute = db.prepare(
+      "SELECT max(max_v) AS max FROM rollups WHERE width = 60000 AND bucket = 0",
+    ).get() as { max: number };
+    assert.equal(firstMinute.max, 5_995, "the recomputed maximum");
+    db.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
