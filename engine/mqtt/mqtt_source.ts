@@ -21,8 +21,8 @@ export const TELEMETRY_TOPIC_FILTER = "factories/+/machines/+/telemetry";
 /** The topic filter for every machine's vibration waveforms (engine/vibration). */
 export const WAVEFORM_TOPIC_FILTER = "factories/+/machines/+/waveform";
 
-/** Publishes posted to the main thread and not yet handled before the worker holds acknowledgements. */
-const MAX_IN_FLIGHT = 20_000;
+/** Publishes the worker holds for this thread, or has posted and not seen taken, before it holds acknowledgements. */
+const MAX_IN_FLIGHT = 5_000;
 
 /**
  * The engine's subscription to the broker: QoS 1 with a persistent session
@@ -30,13 +30,15 @@ const MAX_IN_FLIGHT = 20_000;
  * restarts is delivered when it is back. The MQTT client (mqtt.js) runs in a
  * worker (`mqtt_source_worker.ts`): parsing packets and writing
  * acknowledgements cost the main thread ~15 % of its time at 10,000
- * msgs/s. The worker posts publishes in batches, and `onPublish` runs for
- * each on this thread, synchronously, in arrival order.
+ * msgs/s. The worker posts publishes in batches, one batch at a time, and
+ * `onPublish` runs for each on this thread, synchronously, in arrival order;
+ * the batch is reported taken a turn of the event loop later, so that
+ * sockets and timers (the live WebSockets) run between batches.
  *
  * A publish is acknowledged once it is in a batch on its way to this
  * thread, in the same process, as before it was acknowledged once handed to
  * the actors' mailboxes: a crash loses either alike, a graceful `stop`
- * neither. While more than 20,000 publishes wait for this thread, the
+ * neither. While more than 5,000 publishes wait for this thread, the
  * worker holds acknowledgements and stops reading, so the broker keeps the
  * backlog.
  *
@@ -150,6 +152,11 @@ export class MqttSource {
         this.#log(`mqtt: handling a publish on ${topic} failed: ${(error as Error).message}`);
       }
     });
-    worker.postMessage({ kind: "taken", count: batch.topics.length } as WorkerRequest);
+    // After a turn of the event loop: the next batch must not starve the sockets and timers.
+    setTimeout(() => {
+      if (this.#worker === worker) {
+        worker.postMessage({ kind: "taken", count: batch.topics.length } as WorkerRequest);
+      }
+    }, 0);
   }
 }

@@ -1,9 +1,11 @@
 /**
  * The MQTT worker of `MqttSource`: owns the engine's mqtt.js client, so that
  * packet parsing, stream handling and acknowledgements run off the main
- * thread. Publishes are posted to the main thread in batches (one per turn
- * of this worker's event loop); an {@link AckGate} holds acknowledgements
- * back while the main thread is behind. Messages, in order: `start` (answered
+ * thread. Publishes are posted to the main thread in batches, one at a
+ * time: the next leaves when the main thread has taken the last, holding
+ * whatever arrived meanwhile, so the main thread's event loop gets a turn
+ * (its sockets, its timers) between batches. An {@link AckGate} holds
+ * acknowledgements back while too many publishes wait. Messages, in order: `start` (answered
  * `started` or `failed`), `taken` (publishes the main thread handled),
  * `stop` (answered `stopped` after the last batch).
  *
@@ -24,6 +26,8 @@ let client: MqttClient | undefined;
 let gate = new AckGate(1);
 const batcher = new PublishBatcher();
 let flushing = false;
+// A batch is with the main thread and not yet reported taken.
+let posted = false;
 let lastError = "";
 
 scope.onmessage = ({ data }) => {
@@ -35,10 +39,14 @@ scope.onmessage = ({ data }) => {
       );
       break;
     case "taken":
+      posted = false;
       gate.taken(data.count);
+      flush();
       break;
     case "stop":
       stop().finally(() => {
+        // Whatever is left goes now, behind a batch the main thread may still be taking.
+        posted = false;
         flush();
         scope.postMessage({ kind: "stopped" });
       });
@@ -125,7 +133,8 @@ async function stop(): Promise<void> {
 
 function flush(): void {
   flushing = false;
-  if (batcher.size === 0) return;
+  if (posted || batcher.size === 0) return;
+  posted = true;
   const batch = batcher.take();
   scope.postMessage({ kind: "batch", batch }, [batch.bytes.buffer, batch.ends.buffer]);
 }
