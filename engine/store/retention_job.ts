@@ -7,6 +7,11 @@ export interface PruneStep {
   readonly deleted: Readonly<Record<string, number>>;
   /** True when the pass over everything expired is complete. */
   readonly done: boolean;
+  /**
+   * True when the step could not start because another writer held the
+   * database (nothing was deleted); the job tries again after `busyRetryMs`.
+   */
+  readonly busy?: boolean;
 }
 
 /**
@@ -29,6 +34,8 @@ export interface RetentionJobOptions {
   readonly firstAfterMs?: number;
   /** Rows deleted per step; between steps the event loop runs other work (default 5,000). */
   readonly chunkRows?: number;
+  /** Wait before retrying a step that found the database busy (default 250 ms). */
+  readonly busyRetryMs?: number;
   /** Called when a step throws; the pass is abandoned and retried at the next period. */
   readonly onError?: (error: unknown) => void;
 }
@@ -53,6 +60,7 @@ export class RetentionJob {
   readonly #everyMs: number;
   readonly #firstAfterMs: number;
   readonly #chunkRows: number;
+  readonly #busyRetryMs: number;
   readonly #onError: (error: unknown) => void;
   #timer: TimerHandle | undefined;
   #running = false;
@@ -65,6 +73,7 @@ export class RetentionJob {
     this.#everyMs = positiveInteger("everyMs", options.everyMs ?? 600_000);
     this.#firstAfterMs = nonNegativeInteger("firstAfterMs", options.firstAfterMs ?? 60_000);
     this.#chunkRows = positiveInteger("chunkRows", options.chunkRows ?? 5_000);
+    this.#busyRetryMs = positiveInteger("busyRetryMs", options.busyRetryMs ?? 250);
     this.#onError = options.onError ??
       ((error) => console.error("retention pass failed; retrying at the next period", error));
   }
@@ -107,7 +116,8 @@ export class RetentionJob {
     for (const [kind, rows] of Object.entries(step.deleted)) {
       if (rows > 0) this.#metrics?.retentionDeleted.inc({ kind }, rows);
     }
-    this.#schedule(0, () => this.#step(step.done ? target + 1 : target));
+    const next = step.done ? target + 1 : target;
+    this.#schedule(step.busy === true ? this.#busyRetryMs : 0, () => this.#step(next));
   }
 
   #schedule(ms: number, fn: () => void): void {

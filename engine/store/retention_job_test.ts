@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Clock } from "../clock.ts";
 import { FakeClock } from "../fake_clock.ts";
 import { EngineMetrics } from "../metrics.ts";
-import { type Prunable, RetentionJob } from "./retention_job.ts";
+import { type Prunable, type PruneStep, RetentionJob } from "./retention_job.ts";
 
 /** Has `rows` expired rows and deletes at most `maxRows` per call. */
 class ExpiredRows implements Prunable {
@@ -116,4 +116,33 @@ Deno.test("RetentionJob refuses bad options with the name and value", () => {
     /'chunkRows' must be a positive integer: current value is 0/,
   );
   assert.throws(() => new RetentionJob([], { clock, everyMs: 1.5 }), /'everyMs'/);
+});
+
+Deno.test("RetentionJob waits busyRetryMs before retrying a step that found the database busy", () => {
+  const clock = new TurnClock();
+  let busyTimes = 2;
+  const calls: number[] = [];
+  const target: Prunable = {
+    prune(now): PruneStep {
+      calls.push(now);
+      if (busyTimes > 0) {
+        busyTimes--;
+        return { deleted: {}, done: false, busy: true };
+      }
+      return { deleted: { raw: 1 }, done: true };
+    },
+  };
+  const job = new RetentionJob([target], { clock, firstAfterMs: 0, busyRetryMs: 250 });
+  job.start();
+  clock.turn();
+  assert.deepEqual(clock.pending, [250], "busy: the retry waits");
+  clock.turn();
+  assert.deepEqual(clock.pending, [250]);
+  clock.turn();
+  assert.equal(calls.length, 3);
+  assert.deepEqual([calls[1] - calls[0], calls[2] - calls[1]], [250, 250]);
+  assert.deepEqual(clock.pending, [0], "done with the target: the pass ends on the next turn");
+  clock.turn();
+  assert.equal(job.passes, 1);
+  job.stop();
 });

@@ -352,7 +352,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
       index: 0,
     };
     let spent = 0;
-    this.#db.exec("BEGIN IMMEDIATE");
+    if (!this.#beginWithoutWaiting()) return { deleted, done: false, busy: true };
     try {
       while (spent < maxRows && cursor.level < PRUNE_LEVELS.length) {
         const level = PRUNE_LEVELS[cursor.level];
@@ -401,6 +401,24 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   #count(outcome: WriteOutcome): void {
     if (outcome.overwritten > 0) this.#metrics?.storePointsOverwritten.inc(outcome.overwritten);
     if (outcome.recomputed > 0) this.#metrics?.storeRollupRecomputes.inc(outcome.recomputed);
+  }
+
+  /**
+   * Starts a write transaction on this thread's connection unless another
+   * writer (the write worker compacting, an import) holds the database:
+   * the event loop must not wait out someone else's transaction.
+   */
+  #beginWithoutWaiting(): boolean {
+    this.#db.exec("PRAGMA busy_timeout = 0");
+    try {
+      this.#db.exec("BEGIN IMMEDIATE");
+      return true;
+    } catch (error) {
+      if (/database is locked|SQLITE_BUSY/i.test(String((error as Error).message))) return false;
+      throw error;
+    } finally {
+      this.#db.exec("PRAGMA busy_timeout = 5000");
+    }
   }
 
   #compactInline(): void {

@@ -496,3 +496,36 @@ Deno.test("SqliteStore builds rollups for a store written before rollups existed
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SqliteStore prune steps aside, at once, while another writer holds the database", async () => {
+  const { DatabaseSync } = await import("node:sqlite");
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/ts.db`;
+    const store = new SqliteStore({ path, retention: { raw: DAY } });
+    await store.write([at("x", 0, 1), at("x", 10 * DAY, 2)]);
+    await store.compact();
+    const other = new DatabaseSync(path);
+    other.exec("BEGIN IMMEDIATE");
+    assert.deepEqual(store.prune(10 * DAY, 100), {
+      deleted: { raw: 0, "1m": 0, "1h": 0, "1d": 0 },
+      done: false,
+      busy: true,
+    }, "no wait for the other writer's busy timeout");
+    other.exec("COMMIT");
+    other.close();
+    let step;
+    do step = store.prune(10 * DAY, 100); while (!step.done);
+    const [x] = await store.queryRange({
+      factory: "f",
+      machine: "m1",
+      metrics: ["x"],
+      from: -DAY,
+      to: 11 * DAY,
+    });
+    assert.deepEqual(x.points, [[10 * DAY, 2]], "pruned once the database was free");
+    await store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
