@@ -81,3 +81,51 @@ Deno.test("MqttSource: a publish whose handler throws is logged and costs no oth
     await broker.stop();
   }
 });
+
+Deno.test("MqttSource reconnects to a restarted broker and subscribes again when the session was lost", async () => {
+  let broker = await startMosquitto();
+  const received: string[] = [];
+  const logs: string[] = [];
+  const source = new MqttSource(
+    { url: broker.url, clientId: "engine-reconnecting", log: (m) => logs.push(m) },
+    (_topic, payload) => received.push(new TextDecoder().decode(payload)),
+  );
+  try {
+    await source.start();
+    await broker.stop();
+    await waitFor(() => logs.some((m) => m.includes("retrying")), { what: "the drop noticed" });
+    // Persistence is off: the new broker knows nothing of our session.
+    broker = await startMosquitto({ port: broker.port });
+    await waitFor(() => logs.some((m) => m.includes("again")), {
+      what: "the reconnection",
+      timeoutMs: 15_000,
+    });
+    const device = await mqtt.connectAsync(broker.url, { clientId: "device-3" });
+    try {
+      await waitFor(async () => {
+        await device.publishAsync(TOPIC, "after", { qos: 1 });
+        return received.includes("after");
+      }, { what: "a publish after the restart" });
+    } finally {
+      await device.endAsync();
+    }
+    assert.match(logs[0], /^mqtt: .*; retrying$/);
+  } finally {
+    await source.stop();
+    await broker.stop();
+  }
+});
+
+Deno.test("MqttSource says why a broker refused it", async () => {
+  const broker = await startMosquitto({ config: [] }); // anonymous clients refused, nobody else known
+  const source = new MqttSource(
+    { url: broker.url, clientId: "engine-refused", log: () => {} },
+    () => {},
+  );
+  try {
+    await assert.rejects(source.start(), /refused the connection: not authorised/);
+  } finally {
+    await source.stop();
+    await broker.stop();
+  }
+});

@@ -23,33 +23,38 @@ export interface PublishBatch {
  */
 export class PublishBatcher {
   #topics: string[] = [];
-  #payloads: Uint8Array[] = [];
-  #bytes = 0;
+  #ends: number[] = [];
+  #bytes = new Uint8Array(64 << 10);
+  #length = 0;
 
   /** Publishes collected since the last {@link PublishBatcher.take}. */
   get size(): number {
     return this.#topics.length;
   }
 
+  /** Adds a publish; its payload is copied, so the caller may reuse the memory at once. */
   add(topic: string, payload: Uint8Array): void {
+    const end = this.#length + payload.byteLength;
+    if (end > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(end, this.#bytes.length * 2));
+      grown.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = grown;
+    }
+    this.#bytes.set(payload, this.#length);
+    this.#length = end;
     this.#topics.push(topic);
-    this.#payloads.push(payload);
-    this.#bytes += payload.byteLength;
+    this.#ends.push(end);
   }
 
   take(): PublishBatch {
-    const bytes = new Uint8Array(this.#bytes);
-    const ends = new Uint32Array(this.#payloads.length);
-    let at = 0;
-    for (let i = 0; i < this.#payloads.length; i++) {
-      bytes.set(this.#payloads[i], at);
-      at += this.#payloads[i].byteLength;
-      ends[i] = at;
-    }
-    const batch = { topics: this.#topics, bytes, ends };
+    const batch = {
+      topics: this.#topics,
+      bytes: this.#bytes.slice(0, this.#length),
+      ends: Uint32Array.from(this.#ends),
+    };
     this.#topics = [];
-    this.#payloads = [];
-    this.#bytes = 0;
+    this.#ends = [];
+    this.#length = 0;
     return batch;
   }
 }

@@ -17,11 +17,13 @@ export interface Mosquitto {
 export interface MosquittoOptions {
   /** Extra mosquitto.conf lines (`password_file …`); given, anonymous clients are refused. */
   readonly config?: readonly string[];
+  /** Listen on this port (e.g. a broker restarted where the last one was); default a free one. */
+  readonly port?: number;
 }
 
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = await Deno.makeTempDir({ prefix: "mosquitto-" });
-  const port = await freePort();
+  const port = options.port ?? await freePort();
   await Deno.writeTextFile(
     `${dir}/mosquitto.conf`,
     [
