@@ -103,7 +103,9 @@ export interface Publish {
   readonly payload: Uint8Array;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// Not fatal: a topic that is not UTF-8 (a broker's bug) becomes one the ingest path rejects with a
+// reason, instead of a packet that would drop the connection each time it is redelivered.
+const decoder = new TextDecoder("utf-8");
 
 /** Reads a PUBLISH packet; throws on a malformed one. */
 export function readPublish(packet: Packet): Publish {
@@ -144,8 +146,12 @@ export class PacketReader {
   #start = 0;
   #end = 0;
 
-  /** @param maxPacket largest packet accepted, in bytes (default 16 MiB). */
-  constructor(maxPacket = 16 << 20, initial = 256 << 10) {
+  /**
+   * @param maxPacket largest packet accepted, in bytes (default MQTT's own bound, 256 MiB: a
+   * smaller one would drop the connection on each redelivery of a large publish; the ingest path
+   * rejects payloads over its limits with a reason instead)
+   */
+  constructor(maxPacket = 268_435_455, initial = 256 << 10) {
     this.#maxPacket = maxPacket;
     this.#buffer = new Uint8Array(initial);
   }
