@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seededRandom } from "../detect/prng.ts";
 import { chunkBytes, decodeChunk, encodeChunk, encodePlain } from "./chunk_codec.ts";
 
 const roundTrip = (ts: number[], values: number[], encode = encodeChunk) => {
@@ -10,18 +11,6 @@ const roundTrip = (ts: number[], values: number[], encode = encodeChunk) => {
   return blob;
 };
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 Deno.test("a packed chunk round-trips every kind of time step and value bit-exactly", () => {
   roundTrip(
     [-86_400_000, -5, 0, 1, 1_700_000_000_123, 1_700_000_000_124, 2 ** 52],
@@ -29,7 +18,7 @@ Deno.test("a packed chunk round-trips every kind of time step and value bit-exac
   );
   roundTrip([], []);
   roundTrip([42], [NaN]);
-  const rand = random(7);
+  const rand = seededRandom(7);
   for (let round = 0; round < 20; round++) {
     const ts: number[] = [];
     const values: number[] = [];
@@ -53,7 +42,7 @@ Deno.test("a packed chunk is small for steady times and repeated or whole values
   assert.ok(steady.byteLength <= 8 + 8 + 2 * n + 8, `2 bytes a point: ${steady.byteLength}`);
   const counter = roundTrip(ts, ts.map((_, i) => 1_000 + i));
   assert.ok(counter.byteLength < 5 * n, `a counter: ${counter.byteLength}`);
-  const rand = random(3);
+  const rand = seededRandom(3);
   const noisy = roundTrip(ts, ts.map(() => 50 + rand()));
   assert.ok(
     noisy.byteLength < 11 * n,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seededRandom } from "../detect/prng.ts";
 import { EngineMetrics } from "../metrics.ts";
 import { ChunkTable } from "./chunk_table.ts";
 import type { PruneStep } from "./retention_job.ts";
@@ -159,18 +160,6 @@ Deno.test("SqliteStore answers whole buckets from the coarsest rollup dividing '
   await store.close();
 });
 
-/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Cell {
   min: number;
   max: number;
@@ -207,7 +196,7 @@ Deno.test("SqliteStore rollups equal aggregates of the final raw data after rand
   const dir = await Deno.makeTempDir();
   try {
     for (let seed = 1; seed <= 12; seed++) {
-      const rand = random(seed);
+      const rand = seededRandom(seed);
       const path = `${dir}/p${seed}.db`;
       const metrics = new EngineMetrics();
       const store = new SqliteStore({ path, metrics });
@@ -297,7 +286,7 @@ Deno.test("SqliteStore rollups equal aggregates of the final raw data after rand
 });
 
 Deno.test("SqliteStore aggregated queries agree with the raw data whichever resolution answers", async () => {
-  const rand = random(99);
+  const rand = seededRandom(99);
   const store = new SqliteStore({ path: ":memory:" });
   const raw = new Map<number, number>();
   const base = 20_000 * DAY;
