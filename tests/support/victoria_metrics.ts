@@ -55,7 +55,8 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
       } catch {
         return false;
       }
-    }, { timeoutMs: 15_000, what: `victoria-metrics answering on ${port}` });
+      // A restart on the same data directory replays it first: slower on a busy host.
+    }, { timeoutMs: 30_000, what: `victoria-metrics answering on ${port}` });
   };
   const stop = async () => {
     if (child === undefined) return;
