@@ -81,7 +81,7 @@ export const CPU_COLUMNS = ["target", "broker", "generator", "bench", "others"] 
 /** One markdown row per step of every round. */
 export function renderSteps(rounds: readonly BenchRound[]): string {
   const rows = [
-    "| round | target | offered msg/s | sent msg/s | received msg/s | lag at end | drain ms | lost | p50 ms | p99 ms | RSS MiB | disk MB/s | CPU % target (its main thread) / broker / generator / bench / others | verdict |",
+    "| round | target | offered msg/s | sent msg/s | received msg/s | lag at end | drain ms | lost | p50 ms | p99 ms | RSS MiB | disk MB/s | CPU % target (its main thread) / broker / generator / bench / others / stolen | verdict |",
     "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
   ];
   rounds.forEach((round, i) => {
@@ -105,7 +105,7 @@ export function renderSteps(rounds: readonly BenchRound[]): string {
               ? `${pct(c.target)} (${pct(c.targetMain)})`
               : pct(c[k])
           ).join(" / ")
-        } | ${s.verdict}${s.disturbed ? ", disturbed" : ""} |`,
+        } / ${pct(c.steal)} | ${s.verdict}${s.disturbed ? ", disturbed" : ""} |`,
       );
     }
   });
@@ -179,7 +179,10 @@ export function renderSummary(
     "",
     `Other work on the host during the steps: median ${
       pct(median(steps.map((step) => step.cpu.others ?? NaN)))
-    } % of a core; ${disturbed} of ${steps.length} steps disturbed (over 25 %).`,
+    } % of a core; ${disturbed} of ${steps.length} steps disturbed (over 25 %). Stolen by the ` +
+      `hypervisor (other virtual machines on the same cores; not counted as disturbance): median ${
+        pct(median(steps.map((step) => step.cpu.steal ?? NaN)))
+      } %, at most ${pct(Math.max(0, ...steps.map((step) => step.cpu.steal ?? 0)))} % of a core.`,
   );
   const closed = rounds.map((r) => r.liveClosedBy).filter((c) => c !== undefined);
   if (closed.length > 0) {
@@ -242,7 +245,8 @@ const LEGEND =
 while publishing (engine: \`millwright_ingest_points_total\`); *lag at end* = sent − handled (plus
 the engine's mailbox depth) when publishing stopped; *drain* = time until all was handled; *disk* =
 the target's storage writes; *CPU* = % of one core per process, *others* = everything else busy on
-the host (other tenants of a shared machine). A failing step during which others used more than
+the host (other tenants of a shared machine), *stolen* = time the hypervisor gave the host's
+virtual cores to other machines. A failing step during which others used more than
 25 % of a core is marked *disturbed* and re-run. *under-offered*: the generator could not publish
 the offered rate; a broker near 100 % is what holds it back.`;
 

@@ -77,9 +77,11 @@ function describe(step: StepResult, note = ""): string {
   return `${step.target.padEnd(6)} ${String(step.offeredRate).padStart(6)} msg/s${note}: ` +
     `sent ${Math.round(step.sentRate)}/s, received ${Math.round(step.receivedRate)}/s, ` +
     `lag ${step.lagAtEnd}, ${drain}, lost ${step.lost}, p50/p99 ${step.latency.p50}/${step.latency.p99} ms, ` +
-    `RSS ${step.rssMiB.toFixed(0)} MiB, CPU % target/broker/generator/bench/others ${
+    `RSS ${step.rssMiB.toFixed(0)} MiB, CPU % target/broker/generator/bench/others/stolen ${
       CPU_COLUMNS.map((k) => Math.round(step.cpu[k])).join("/")
-    } → ${step.verdict}${step.disturbed ? " (disturbed by other work on the host)" : ""}`;
+    }/${Math.round(step.cpu.steal ?? 0)} → ${step.verdict}${
+      step.disturbed ? " (disturbed by other work on the host)" : ""
+    }`;
 }
 
 async function measureCeiling(
