@@ -179,10 +179,10 @@ export function renderSummary(
     "",
     `Other work on the host during the steps: median ${
       pct(median(steps.map((step) => step.cpu.others ?? NaN)))
-    } % of a core; ${disturbed} of ${steps.length} steps disturbed (over 25 %). Stolen by the ` +
-      `hypervisor (other virtual machines on the same cores; not counted as disturbance): median ${
-        pct(median(steps.map((step) => step.cpu.steal ?? NaN)))
-      } %, at most ${pct(Math.max(0, ...steps.map((step) => step.cpu.steal ?? 0)))} % of a core.`,
+    } % of a core; stolen by the hypervisor (other virtual machines on the same cores): median ${
+      pct(median(steps.map((step) => step.cpu.steal ?? NaN)))
+    } %, at most ${pct(Math.max(0, ...steps.map((step) => step.cpu.steal ?? 0)))} % of a core; ` +
+      `${disturbed} of ${steps.length} steps disturbed (either over 25 %).`,
   );
   const closed = rounds.map((r) => r.liveClosedBy).filter((c) => c !== undefined);
   if (closed.length > 0) {
@@ -246,8 +246,8 @@ while publishing (engine: \`millwright_ingest_points_total\`); *lag at end* = se
 the engine's mailbox depth) when publishing stopped; *drain* = time until all was handled; *disk* =
 the target's storage writes; *CPU* = % of one core per process, *others* = everything else busy on
 the host (other tenants of a shared machine), *stolen* = time the hypervisor gave the host's
-virtual cores to other machines. A failing step during which others used more than
-25 % of a core is marked *disturbed* and re-run. *under-offered*: the generator could not publish
+virtual cores to other machines. A failing step during which others used, or the hypervisor
+stole, more than 25 % of a core is marked *disturbed* and re-run. *under-offered*: the generator could not publish
 the offered rate; a broker near 100 % is what holds it back.`;
 
 const BEGIN = "<!-- ingest-bench:begin -->";

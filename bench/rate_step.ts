@@ -19,7 +19,10 @@ export interface StepLimits {
   readonly quietBusyPercent: number;
   /** …but no longer than this, ms. */
   readonly quietWaitMs: number;
-  /** Other work on the host above this (% of one core) during a step marks it disturbed. */
+  /**
+   * Other work on the host, or CPU stolen by the hypervisor, above this (% of
+   * one core) during a step marks it disturbed.
+   */
   readonly disturbedPercent: number;
   /** The generator must have published at least this share of the offered rate. */
   readonly minOfferedShare: number;
@@ -171,7 +174,8 @@ export async function runRateStep(
     diskMBps: (diskAfter - diskBefore) / 1e6 / seconds,
     cpu: cpuShares,
     verdict,
-    disturbed: (cpuShares.others ?? 0) > rig.limits.disturbedPercent,
+    // Other processes on the host, or other virtual machines on its cores (stolen time).
+    disturbed: Math.max(cpuShares.others ?? 0, cpuShares.steal ?? 0) > rig.limits.disturbedPercent,
   };
 }
 
