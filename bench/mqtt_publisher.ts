@@ -6,6 +6,8 @@
  * host would starve the system under test; this costs a few per cent.
  */
 
+import { remainingLength } from "../engine/mqtt/mqtt_packets.ts";
+
 const CONNACK = 2;
 const PUBACK = 4;
 const encoder = new TextEncoder();
@@ -180,16 +182,6 @@ function readHeader(data: Uint8Array, at: number): { end: number } | undefined {
     if ((byte & 0x80) === 0) break;
   }
   return i + length <= data.length ? { end: i + length } : undefined;
-}
-
-function remainingLength(n: number): number[] {
-  const bytes = [];
-  do {
-    const digit = n & 0x7f;
-    n >>= 7;
-    bytes.push(n > 0 ? digit | 0x80 : digit);
-  } while (n > 0);
-  return bytes;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -214,16 +214,29 @@ function utf8Field(text: string): Uint8Array {
   return out;
 }
 
+/**
+ * A packet's remaining length as MQTT writes it: 7 bits a byte, low first,
+ * the high bit set on every byte but the last.
+ *
+ * @example
+ * ```ts
+ * remainingLength(321); // [0xc1, 0x02]
+ * ```
+ */
+export function remainingLength(n: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (n > 0);
+  return bytes;
+}
+
 function packet(first: number, parts: readonly Uint8Array[]): Uint8Array {
   const length = parts.reduce((n, p) => n + p.length, 0);
-  const header = [first];
-  let rest = length;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 0x80;
-    header.push(byte);
-  } while (rest > 0);
+  const header = [first, ...remainingLength(length)];
   const out = new Uint8Array(header.length + length);
   out.set(header);
   let at = header.length;

@@ -4,6 +4,7 @@ import {
   PacketReader,
   PacketType,
   readPublish,
+  remainingLength,
   subscribePacket,
   writeAck,
 } from "./mqtt_packets.ts";
@@ -17,15 +18,7 @@ function publish(topic: string, payload: number[], qos: number, id = 0): Uint8Ar
   const body = [name.length >> 8, name.length & 0xff, ...name];
   if (qos > 0) body.push(id >> 8, id & 0xff);
   for (const b of payload) body.push(b);
-  const length: number[] = [];
-  let rest = body.length;
-  do {
-    let b = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) b |= 0x80;
-    length.push(b);
-  } while (rest > 0);
-  return Uint8Array.from([0x30 | (qos << 1), ...length, ...body]);
+  return Uint8Array.from([0x30 | (qos << 1), ...remainingLength(body.length), ...body]);
 }
 
 Deno.test("connectPacket encodes MQTT 3.1.1 CONNECT with a kept session and credentials", () => {
@@ -62,6 +55,13 @@ Deno.test("connectPacket encodes MQTT 3.1.1 CONNECT with a kept session and cred
       ...text("pw"),
     ],
   );
+});
+
+Deno.test("remainingLength writes 7 bits a byte, low first", () => {
+  assert.deepEqual(remainingLength(0), [0]);
+  assert.deepEqual(remainingLength(127), [127]);
+  assert.deepEqual(remainingLength(321), [0xc1, 0x02]);
+  assert.deepEqual(remainingLength(268_435_455), [0xff, 0xff, 0xff, 0x7f]);
 });
 
 Deno.test("subscribePacket and writeAck", () => {
