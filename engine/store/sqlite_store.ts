@@ -183,8 +183,8 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
         foldEveryMs: this.#foldEveryMs,
         compactEveryMs: this.#compactEveryMs,
         compactAtPoints: this.#compactAtPoints,
-        onFoldError: (error) =>
-          console.error("store: folding 1 h / 1 d rollups failed; will retry", error),
+        onBackgroundError: (error) =>
+          console.error("store: compacting the head or folding rollups failed; will retry", error),
       });
     }
   }

@@ -98,7 +98,7 @@ Deno.test("SqliteStore folds the rollup journal a SIGKILL left behind when it is
   try {
     const path = `${dir}/ts.db`;
     // Compacting every other batch but folding only every hour: the kill lands before any fold.
-    await writeUntilKilled(path, 5, "3600000", "5000");
+    await writeUntilKilled(path, 9, "3600000", "5000");
     const killed = new DatabaseSync(path);
     const compacted = chunkSums(killed);
     assert.ok(

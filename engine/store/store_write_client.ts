@@ -1,6 +1,6 @@
 import type { PointBatch } from "./point_batch.ts";
 import {
-  FOLD_FAILED,
+  BACKGROUND_FAILED,
   type SerializedError,
   type WorkerReply,
   type WorkerRequest,
@@ -27,7 +27,7 @@ export interface StoreWriteClientOptions {
   readonly compactEveryMs: number;
   readonly compactAtPoints: number;
   /** Called when a background fold or compaction fails (it is retried later). */
-  readonly onFoldError: (error: Error) => void;
+  readonly onBackgroundError: (error: Error) => void;
 }
 
 /**
@@ -44,7 +44,7 @@ export interface StoreWriteClientOptions {
  *   foldEveryMs: 10_000,
  *   compactEveryMs: 60_000,
  *   compactAtPoints: 500_000,
- *   onFoldError: console.error,
+ *   onBackgroundError: console.error,
  * });
  * await client.write(encoder.encode(points));
  * await client.close();
@@ -53,13 +53,13 @@ export interface StoreWriteClientOptions {
 export class StoreWriteClient {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
-  readonly #onFoldError: (error: Error) => void;
+  readonly #onBackgroundError: (error: Error) => void;
   #seq = 0;
   #dead: Error | undefined;
   #terminated = false;
 
   constructor(options: StoreWriteClientOptions) {
-    this.#onFoldError = options.onFoldError;
+    this.#onBackgroundError = options.onBackgroundError;
     this.#worker = new Worker(new URL("./store_write_worker.ts", import.meta.url).href, {
       type: "module",
     });
@@ -118,8 +118,8 @@ export class StoreWriteClient {
   }
 
   #reply(reply: WorkerReply): void {
-    if (reply.seq === FOLD_FAILED) {
-      if (!reply.ok) this.#onFoldError(deserialize(reply.error));
+    if (reply.seq === BACKGROUND_FAILED) {
+      if (!reply.ok) this.#onBackgroundError(deserialize(reply.error));
       return;
     }
     const pending = this.#pending.get(reply.seq);

@@ -42,7 +42,7 @@ export type WorkerReply =
   | { readonly seq: number; readonly ok: false; readonly error: SerializedError };
 
 /** The `seq` of a reply that reports a failed background fold or compaction. */
-export const FOLD_FAILED = -1;
+export const BACKGROUND_FAILED = -1;
 
 /** An error on its way back to the main thread, with its causes. */
 export interface SerializedError {
@@ -62,6 +62,8 @@ let db: DatabaseSync | undefined;
 let writer: PointWriter | undefined;
 let foldTimer: ReturnType<typeof setTimeout> | undefined;
 let compactTimer: ReturnType<typeof setTimeout> | undefined;
+// The pending compaction timer is the immediate one (the head passed `compactAtPoints`).
+let compactSoon = false;
 let foldEveryMs = 10_000;
 let compactEveryMs = 60_000;
 let compactAtPoints = 500_000;
@@ -96,11 +98,20 @@ function handle(request: WorkerRequest): void {
       if (writer === undefined) throw new Error("Cannot write: the write worker is not open");
       writer.write(request.batch);
       // Right after this answer once the head is large, else a period after the first write.
-      const delay = writer.pendingCompaction >= compactAtPoints ? 0 : compactEveryMs;
-      if (delay === 0) clearTimeout(compactTimer);
-      if (delay === 0 || compactTimer === undefined) {
+      // A compaction already due at once is left alone: writes arriving back to back must not
+      // keep putting it off.
+      const soon = writer.pendingCompaction >= compactAtPoints;
+      if (soon && !compactSoon) {
+        clearTimeout(compactTimer);
+        compactTimer = undefined;
+      }
+      if (compactTimer === undefined) {
+        compactSoon = soon;
         // A compaction's failure is not a write's: the batches are committed to the head.
-        compactTimer = setTimeout(() => background(() => compact(writer)), delay);
+        compactTimer = setTimeout(
+          () => background(() => compact(writer)),
+          soon ? 0 : compactEveryMs,
+        );
       }
       return;
     }
@@ -128,6 +139,7 @@ function handle(request: WorkerRequest): void {
 function compact(target: PointWriter | undefined): void {
   clearTimeout(compactTimer);
   compactTimer = undefined;
+  compactSoon = false;
   if (target === undefined) return;
   const outcome = target.compact();
   overwritten += outcome.overwritten;
@@ -143,7 +155,7 @@ function background(work: () => void): void {
   try {
     work();
   } catch (error) {
-    scope.postMessage({ seq: FOLD_FAILED, ok: false, error: serialize(error) });
+    scope.postMessage({ seq: BACKGROUND_FAILED, ok: false, error: serialize(error) });
   }
 }
 
