@@ -125,7 +125,7 @@ Deno.test("SqliteStore folds the rollup journal a SIGKILL left behind when it is
     });
     const written = hourly.points.reduce((n, [, count]) => n + count, 0);
     assert.ok(
-      written >= 5 * CRASH_BATCH_SIZE / 3,
+      written >= 9 * CRASH_BATCH_SIZE / 3,
       `every acknowledged point is counted: ${written}`,
     );
     await store.close();
