@@ -129,3 +129,45 @@ Deno.test("MqttSource says why a broker refused it", async () => {
     await broker.stop();
   }
 });
+
+Deno.test("MqttSource signs in with the credentials of MQTT_URL, percent-decoded", async () => {
+  const dir = await Deno.makeTempDir();
+  const passwordFile = `${dir}/passwd`;
+  const made = await new Deno.Command("mosquitto_passwd", {
+    args: ["-b", "-c", passwordFile, "engine@plant", "p@ss:w/rd"],
+  }).output();
+  assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
+  // Root would make mosquitto drop to its own user, which cannot read our 0600 file.
+  const broker = await startMosquitto({ config: [`password_file ${passwordFile}`, "user root"] });
+  const userinfo = `${encodeURIComponent("engine@plant")}:${encodeURIComponent("p@ss:w/rd")}`;
+  const received: string[] = [];
+  const source = new MqttSource(
+    {
+      url: `mqtt://${userinfo}@127.0.0.1:${broker.port}`,
+      clientId: "engine-signed",
+      log: () => {},
+    },
+    (_topic, payload) => received.push(new TextDecoder().decode(payload)),
+  );
+  const wrong = new MqttSource(
+    { url: `mqtt://engine%40plant:nope@127.0.0.1:${broker.port}`, clientId: "x", log: () => {} },
+    () => {},
+  );
+  try {
+    await source.start();
+    const device = await mqtt.connectAsync(broker.url, {
+      clientId: "device-4",
+      username: "engine@plant",
+      password: "p@ss:w/rd",
+    });
+    await device.publishAsync(TOPIC, "signed", { qos: 1 });
+    await device.endAsync();
+    await waitFor(() => received.includes("signed"), { what: "a publish to the signed-in engine" });
+    await assert.rejects(wrong.start(), /refused the connection: (bad user name|not authorised)/);
+  } finally {
+    await wrong.stop();
+    await source.stop();
+    await broker.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
