@@ -63,6 +63,7 @@ export class ActorCell<State, Message, Snapshot> {
   #lastActiveAt: number;
   #lastSnapshotAt: number;
   #lastFullSnapshotAt: number;
+  #startedAt: number;
   #idleWaiters: Array<() => void> = [];
 
   // Bound once per cell so that scheduling and awaiting allocate no closures per message.
@@ -98,7 +99,7 @@ export class ActorCell<State, Message, Snapshot> {
     };
     this.#snapshots = options.snapshots;
     this.#onCrash = options.onCrash;
-    this.#lastActiveAt = this.#lastSnapshotAt = options.clock.now();
+    this.#lastActiveAt = this.#lastSnapshotAt = this.#startedAt = options.clock.now();
     // The first checkpoint is full: the stored snapshot may lack parts (older format, or none).
     this.#lastFullSnapshotAt = -Infinity;
   }
@@ -126,6 +127,11 @@ export class ActorCell<State, Message, Snapshot> {
     return this.#lastSnapshotAt;
   }
 
+  /** When the actor last started (spawned, restored, or restarted after a crash). */
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
   /** When a full snapshot was last saved; -Infinity until the first since the actor started. */
   get lastFullSnapshotAt(): number {
     return this.#lastFullSnapshotAt;
@@ -145,7 +151,7 @@ export class ActorCell<State, Message, Snapshot> {
     }
     this.#phase = "running";
     this.#dirty = false;
-    this.#lastActiveAt = this.#lastSnapshotAt = this.#clock.now();
+    this.#lastActiveAt = this.#lastSnapshotAt = this.#startedAt = this.#clock.now();
     this.#lastFullSnapshotAt = -Infinity;
     if (this.mailbox.size > 0) this.#schedule();
     return true;

@@ -4,6 +4,7 @@ import type { SupervisionDecision } from "../events.ts";
 import type { EngineMetrics } from "../metrics.ts";
 import { machineKey, type MachineRef } from "../telemetry.ts";
 import { ActorCell, type CrashCause } from "./_actor_cell.ts";
+import { cyclePhase } from "./cycle_phase.ts";
 import type { ActorBehavior, SnapshotStore } from "./behavior.ts";
 import { decideOnCrash, type SupervisionPolicy, supervisionPolicy } from "./supervision.ts";
 
@@ -50,11 +51,22 @@ export interface ActorRegistryOptions<Message, Snapshot> {
   readonly snapshotEveryMs?: number;
   /**
    * How often one of those periodic snapshots is a full one; the others are
-   * partial (see `ActorBehavior.snapshot`). Default 5 min. The first
-   * periodic snapshot after an actor starts, passivation and drain always
-   * save a full one.
+   * partial (see `ActorBehavior.snapshot`). Default 5 min. Passivation and
+   * drain always save a full one.
    */
   readonly fullSnapshotEveryMs?: number;
+  /**
+   * Where, in [0, 1) of `fullSnapshotEveryMs` after an actor starts, its
+   * first periodic full snapshot falls (the periodic ones before it are
+   * partial). Default {@link cyclePhase}: actors that start together (an
+   * engine start) spread their first full snapshots over the period instead
+   * of all saving them in the first snapshot round, which stalled the event
+   * loop ~0.3–0.4 s per sweep at 1,000 actors. Until then a crash restores
+   * the actor from its partial snapshot laid over the full one it started
+   * from (or alone, for a new machine: status, latest values and rule state,
+   * with its detectors and forecasts starting afresh).
+   */
+  readonly firstFullSnapshotPhase?: (ref: MachineRef) => number;
   /** Source of backoff jitter in [0, 1); default `Math.random`. */
   readonly random?: () => number;
   /** Machines quarantined in an earlier run; they stay quarantined until released. */
@@ -104,6 +116,7 @@ export class ActorRegistry<State, Message, Snapshot> {
   readonly #sweepEveryMs: number;
   readonly #snapshotEveryMs: number;
   readonly #fullSnapshotEveryMs: number;
+  readonly #firstFullSnapshotPhase: (ref: MachineRef) => number;
   readonly #random: () => number;
   readonly #onShed: ((ref: MachineRef, message: Message, reason: ShedReason) => void) | undefined;
   readonly #onCrashHook: (ref: MachineRef, error: unknown) => void;
@@ -150,6 +163,7 @@ export class ActorRegistry<State, Message, Snapshot> {
       "a number > 0 (Infinity never snapshots live actors)",
       (v) => v > 0,
     );
+    this.#firstFullSnapshotPhase = options.firstFullSnapshotPhase ?? cyclePhase;
     this.#fullSnapshotEveryMs = checkOption(
       "fullSnapshotEveryMs",
       options.fullSnapshotEveryMs ?? 5 * 60_000,
@@ -432,7 +446,11 @@ export class ActorRegistry<State, Message, Snapshot> {
     const now = this.#clock.now();
     const work = () => {
       for (const cell of due.slice(0, share)) {
-        cell.checkpoint(now - cell.lastFullSnapshotAt >= this.#fullSnapshotEveryMs);
+        const full = cell.lastFullSnapshotAt === -Infinity
+          ? now - cell.startedAt >=
+            this.#firstFullSnapshotPhase(cell.ref) * this.#fullSnapshotEveryMs
+          : now - cell.lastFullSnapshotAt >= this.#fullSnapshotEveryMs;
+        cell.checkpoint(full);
       }
     };
     if (this.#snapshots.batch === undefined) work();

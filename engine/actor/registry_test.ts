@@ -453,6 +453,7 @@ Deno.test("ActorRegistry makes periodic snapshots partial between full ones, and
     fullSnapshotEveryMs: 90_000,
     sweepEveryMs: 5_000,
     passivateAfterMs: 200_000,
+    firstFullSnapshotPhase: () => 0,
   });
   registry.tell(press, add(1));
   await flush();
@@ -461,7 +462,7 @@ Deno.test("ActorRegistry makes periodic snapshots partial between full ones, and
     registry.tell(press, add(1));
     await flush();
   }
-  // The first checkpoint after a start is full (30 s); 60, 90 s partial; 120 s (90 s since) full.
+  // Phase 0: the first checkpoint after a start is full (30 s); 60, 90 s partial; 120 s full.
   assert.deepEqual(snapshots.kinds, ["full", "partial", "partial", "full", "partial"]);
   clock.tick(200_000);
   assert.equal(registry.state(press), "passivated");
@@ -470,6 +471,29 @@ Deno.test("ActorRegistry makes periodic snapshots partial between full ones, and
   await flush();
   await registry.drain();
   assert.equal(snapshots.kinds.at(-1), "full", "drain saves everything");
+});
+
+Deno.test("ActorRegistry spreads first full snapshots by each actor's phase after its start", async () => {
+  const kindsFor = async (phase: number) => {
+    const { registry, clock, snapshots } = setup({
+      snapshotEveryMs: 30_000,
+      fullSnapshotEveryMs: 90_000,
+      sweepEveryMs: 5_000,
+      passivateAfterMs: 1_000_000,
+      firstFullSnapshotPhase: (ref) => (ref.machine === "press" ? phase : NaN),
+    });
+    for (let i = 0; i < 6; i++) {
+      registry.tell(press, add(1));
+      await flush();
+      clock.tick(30_000);
+    }
+    await registry.drain();
+    return snapshots.kinds.slice(0, 5);
+  };
+  // Phase 0.5: the first full one at ≥ 45 s after the start (60 s), then every 90 s (150 s).
+  assert.deepEqual(await kindsFor(0.5), ["partial", "full", "partial", "partial", "full"]);
+  // Phase 0.9: at ≥ 81 s (90 s).
+  assert.deepEqual(await kindsFor(0.9), ["partial", "partial", "full", "partial", "partial"]);
 });
 
 Deno.test("ActorRegistry saves a requested checkpoint right after the message", async () => {
