@@ -1,16 +1,5 @@
 import { seededRandom } from "./prng.ts";
 
-/** One isolation tree as flat arrays; a node with feature −1 is a leaf holding `size` rows. */
-interface IsolationTree {
-  readonly feature: Int32Array;
-  readonly split: Float64Array;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly size: Int32Array;
-  /** Per leaf: c(size), the expected further depth of an unbuilt subtree. */
-  readonly leafExtra: Float64Array;
-}
-
 /** Options of an {@link IsolationForest}. */
 export interface IsolationForestOptions {
   readonly trees: number;
@@ -48,99 +37,138 @@ export function averagePathLength(n: number): number {
  * ```
  */
 export class IsolationForest {
-  readonly #rows: readonly (readonly number[])[];
   readonly #o: IsolationForestOptions;
   readonly #random: () => number;
-  readonly #trees: IsolationTree[] = [];
   readonly #dims: number;
+  readonly #rowCount: number;
+  /** The training rows, row-major. */
+  readonly #data: Float64Array;
+  /** Rows drawn per tree: min(sampleSize, rows). */
+  readonly #psi: number;
+  readonly #heightLimit: number;
+  /** Node slots per tree; a tree over ψ rows has at most 2ψ − 1 nodes. */
+  readonly #stride: number;
+  // All trees' nodes in flat arrays, tree t at [t × stride, (t + 1) × stride);
+  // child indices are absolute. A node with feature −1 is a leaf.
+  readonly #feature: Int32Array;
+  readonly #split: Float64Array;
+  readonly #left: Int32Array;
+  readonly #right: Int32Array;
+  /** Per leaf: c(size), the expected further depth of an unbuilt subtree. */
+  readonly #leafExtra: Float64Array;
+  /** Scratch of row indices: the sample draw, then the members partitioned in place. */
+  readonly #members: Int32Array;
   readonly #contribution: Float64Array;
+  #built = 0;
+  #next = 0;
 
   constructor(rows: readonly (readonly number[])[], options: IsolationForestOptions) {
     if (rows.length < 2) {
       throw new RangeError(`Cannot build isolation forest: needs ≥ 2 rows: got ${rows.length}`);
     }
-    this.#rows = rows;
     this.#o = options;
     this.#random = seededRandom(options.seed);
     this.#dims = rows[0].length;
+    this.#rowCount = rows.length;
+    this.#data = new Float64Array(rows.length * this.#dims);
+    rows.forEach((row, i) => this.#data.set(row, i * this.#dims));
+    this.#psi = Math.min(options.sampleSize, rows.length);
+    this.#heightLimit = Math.ceil(Math.log2(this.#psi));
+    this.#stride = 2 * this.#psi;
+    const slots = options.trees * this.#stride;
+    this.#feature = new Int32Array(slots).fill(-1);
+    this.#split = new Float64Array(slots);
+    this.#left = new Int32Array(slots);
+    this.#right = new Int32Array(slots);
+    this.#leafExtra = new Float64Array(slots);
+    this.#members = new Int32Array(rows.length);
     this.#contribution = new Float64Array(this.#dims);
   }
 
   get complete(): boolean {
-    return this.#trees.length >= this.#o.trees;
+    return this.#built >= this.#o.trees;
   }
 
   get dims(): number {
     return this.#dims;
   }
 
-  /** Builds the next tree (O(ψ log ψ)); a no-op once complete. */
+  /** Builds the next tree (O(ψ log ψ), no allocation); a no-op once complete. */
   buildTree(): void {
     if (this.complete) return;
-    const n = this.#rows.length;
-    const psi = Math.min(this.#o.sampleSize, n);
-    // Partial Fisher–Yates for a sample without replacement.
-    const idx = Array.from({ length: n }, (_, i) => i);
+    const n = this.#rowCount;
+    const psi = this.#psi;
+    const members = this.#members;
+    // Partial Fisher–Yates over the identity for a sample without replacement.
+    for (let i = 0; i < n; i++) members[i] = i;
     for (let i = 0; i < psi; i++) {
       const j = i + Math.floor(this.#random() * (n - i));
-      const swap = idx[i];
-      idx[i] = idx[j];
-      idx[j] = swap;
+      const swap = members[i];
+      members[i] = members[j];
+      members[j] = swap;
     }
-    const maxNodes = 2 * psi;
-    const tree: IsolationTree = {
-      feature: new Int32Array(maxNodes).fill(-1),
-      split: new Float64Array(maxNodes),
-      left: new Int32Array(maxNodes),
-      right: new Int32Array(maxNodes),
-      size: new Int32Array(maxNodes),
-      leafExtra: new Float64Array(maxNodes),
-    };
-    const heightLimit = Math.ceil(Math.log2(psi));
-    let next = 1;
-    const grow = (node: number, members: number[], depth: number): void => {
-      tree.size[node] = members.length;
-      tree.leafExtra[node] = averagePathLength(members.length);
-      if (members.length <= 1 || depth >= heightLimit) return;
-      // Pick a feature that still varies among the members.
-      const start = Math.floor(this.#random() * this.#dims);
-      for (let k = 0; k < this.#dims; k++) {
-        const f = (start + k) % this.#dims;
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const m of members) {
-          const v = this.#rows[m][f];
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-        if (!(hi > lo)) continue;
-        const split = lo + this.#random() * (hi - lo);
-        const l: number[] = [];
-        const r: number[] = [];
-        for (const m of members) (this.#rows[m][f] < split ? l : r).push(m);
-        tree.feature[node] = f;
-        tree.split[node] = split;
-        tree.left[node] = next++;
-        tree.right[node] = next++;
-        grow(tree.left[node], l, depth + 1);
-        grow(tree.right[node], r, depth + 1);
-        return;
+    const root = this.#built * this.#stride;
+    this.#next = root + 1;
+    this.#grow(root, 0, psi, 0);
+    this.#built++;
+  }
+
+  /** Splits the members in [from, to) at `node`, recursively, partitioning them in place. */
+  #grow(node: number, from: number, to: number, depth: number): void {
+    const size = to - from;
+    this.#leafExtra[node] = averagePathLength(size);
+    if (size <= 1 || depth >= this.#heightLimit) return;
+    const data = this.#data;
+    const members = this.#members;
+    const dims = this.#dims;
+    // Pick a feature that still varies among the members.
+    const start = Math.floor(this.#random() * dims);
+    for (let k = 0; k < dims; k++) {
+      const f = (start + k) % dims;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = from; i < to; i++) {
+        const v = data[members[i] * dims + f];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
-    };
-    grow(0, idx.slice(0, psi), 0);
-    this.#trees.push(tree);
+      if (!(hi > lo)) continue;
+      const split = lo + this.#random() * (hi - lo);
+      // Members below the split to the front; order within a side does not shape the tree.
+      let mid = from;
+      for (let i = from; i < to; i++) {
+        const m = members[i];
+        if (data[m * dims + f] < split) {
+          members[i] = members[mid];
+          members[mid++] = m;
+        }
+      }
+      const left = this.#next++;
+      const right = this.#next++;
+      this.#feature[node] = f;
+      this.#split[node] = split;
+      this.#left[node] = left;
+      this.#right[node] = right;
+      this.#grow(left, from, mid, depth + 1);
+      this.#grow(right, mid, to, depth + 1);
+      return;
+    }
   }
 
   /** Scores a row against the trees built so far. */
   score(row: readonly number[]): IsolationScore {
+    if (this.#built === 0) return { score: 0, topFeature: -1 };
     const contribution = this.#contribution;
     contribution.fill(0);
+    const feature = this.#feature;
+    const split = this.#split;
+    const left = this.#left;
+    const right = this.#right;
     let total = 0;
-    for (const t of this.#trees) {
-      const { feature, split, left, right } = t;
-      let node = 0;
+    for (let t = 0; t < this.#built; t++) {
+      let node = t * this.#stride;
       let depth = 0;
-      let f = feature[0];
+      let f = feature[node];
       let lastF = -1;
       while (f >= 0) {
         lastF = f;
@@ -150,15 +178,13 @@ export class IsolationForest {
       }
       // The split that cut the row off gets the credit, more when it came early.
       if (lastF >= 0) contribution[lastF] += 1 / depth;
-      total += depth + t.leafExtra[node];
+      total += depth + this.#leafExtra[node];
     }
-    if (this.#trees.length === 0) return { score: 0, topFeature: -1 };
-    const psi = Math.min(this.#o.sampleSize, this.#rows.length);
-    const mean = total / this.#trees.length;
+    const mean = total / this.#built;
     let topFeature = 0;
     for (let f = 1; f < this.#dims; f++) {
       if (contribution[f] > contribution[topFeature]) topFeature = f;
     }
-    return { score: Math.pow(2, -mean / averagePathLength(psi)), topFeature };
+    return { score: Math.pow(2, -mean / averagePathLength(this.#psi)), topFeature };
   }
 }
