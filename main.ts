@@ -349,7 +349,7 @@ export async function startMillwright(
       : {};
     const source = new MqttSource(
       { url: mqttUrl, clientId: options.mqttClientId ?? "millwright-engine", log, ...engineMqtt },
-      (topic, payload) => ingestor.ingestMqtt(topic, payload),
+      (topic, payload, text) => ingestor.ingestMqtt(topic, payload, text),
     );
     await source.start();
     let stopping = false;

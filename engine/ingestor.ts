@@ -8,7 +8,7 @@ import {
   type Rejection,
 } from "./ingest/mod.ts";
 import { parseWaveformTopic } from "./ingest/topic.ts";
-import type { EngineMetrics } from "./metrics.ts";
+import type { EngineMetrics, Tally } from "./metrics.ts";
 import type { MachineRef, TelemetryPoint } from "./telemetry.ts";
 
 /** What the registry answered for one point. */
@@ -72,6 +72,9 @@ export interface IngestReport {
   readonly rejected: readonly RefusedPoint[];
 }
 
+/** Telemetry topics whose machine is remembered (a fleet of this many machines parses no topic). */
+const MAX_CACHED_TOPICS = 65_536;
+
 const DELIVERY_MESSAGES: Record<Exclude<DeliveryResult, "accepted">, string> = {
   shed: "the machine's mailbox is full; the point was shed",
   quarantined: "the machine is quarantined after repeated failures; the point was refused",
@@ -98,9 +101,11 @@ export class Ingestor {
   readonly #maxFutureMs: number;
   readonly #waveforms: WaveformHandler | undefined;
   readonly #decoder = new TextDecoder();
-  // Label children looked up once: the MQTT path runs for every message.
-  readonly #mqttMessages: { inc(): void };
-  readonly #mqttPoints: { inc(n: number): void };
+  // Tallies: the MQTT path runs for every message.
+  readonly #mqttMessages: Tally;
+  readonly #mqttPoints: Tally;
+  /** Machines of recently seen telemetry topics: most messages come from machines heard before. */
+  readonly #topics = new Map<string, MachineRef>();
   #open = true;
 
   constructor(deliver: DeliverPoint, options: IngestorOptions) {
@@ -111,8 +116,8 @@ export class Ingestor {
     this.#maxBytes = options.maxBytes ?? 256 * 1024;
     this.#maxFutureMs = options.maxFutureMs ?? 5 * 60_000;
     this.#waveforms = options.waveforms;
-    this.#mqttMessages = options.metrics.ingestMessages.labels({ source: "mqtt" });
-    this.#mqttPoints = options.metrics.ingestPoints.labels({ source: "mqtt" });
+    this.#mqttMessages = options.metrics.tally(options.metrics.ingestMessages, { source: "mqtt" });
+    this.#mqttPoints = options.metrics.tally(options.metrics.ingestPoints, { source: "mqtt" });
   }
 
   /** Refuses all further input (graceful shutdown). */
@@ -120,21 +125,33 @@ export class Ingestor {
     this.#open = false;
   }
 
-  /** Takes one MQTT publish of a device. */
-  ingestMqtt(topic: string, payload: Uint8Array): void {
+  /**
+   * Takes one MQTT publish of a device; `text` is the payload already
+   * decoded, if the caller has it (see `forEachPublish`).
+   */
+  ingestMqtt(topic: string, payload: Uint8Array, text?: string): void {
     this.#mqttMessages.inc();
     const receivedAt = this.#clock.now();
     if (this.#waveforms !== undefined && topic.endsWith("/waveform")) {
       this.#ingestWaveform(this.#waveforms, topic, payload, receivedAt);
       return;
     }
-    const ref = parseTelemetryTopic(topic);
-    if ("reason" in ref) {
-      this.#reject("mqtt", [ref], () => this.#preview(payload));
-      return;
+    let ref = this.#topics.get(topic);
+    if (ref === undefined) {
+      const parsed = parseTelemetryTopic(topic);
+      if ("reason" in parsed) {
+        this.#reject("mqtt", [parsed], () => this.#preview(payload));
+        return;
+      }
+      // Bounded: a flood of distinct topics costs parsing, never memory.
+      if (this.#topics.size >= MAX_CACHED_TOPICS) this.#topics.clear();
+      this.#topics.set(topic, parsed);
+      ref = parsed;
     }
     // A device speaks only for the machine of its topic.
-    const result = decodeJsonTelemetry(payload, ref, {
+    // The size limit is checked on the bytes, the text only saves decoding them again.
+    const body = text !== undefined && payload.byteLength <= this.#maxBytes ? text : payload;
+    const result = decodeJsonTelemetry(body, ref, {
       receivedAt,
       maxBytes: this.#maxBytes,
       maxFutureMs: this.#maxFutureMs,

@@ -151,3 +151,36 @@ Deno.test("Ingestor rejects as forbidden the points a credential may not write, 
   assert.equal(await metrics.value(metrics.ingestRejected, { reason: "forbidden" }), 2);
   await close();
 });
+
+Deno.test("Ingestor judges a publish with its decoded text as it judges the bytes, limit included", async () => {
+  const { ingestor, delivered, metrics, close } = await setup();
+  const topic = "factories/demo/machines/press-01/telemetry";
+  const good = JSON.stringify({ metrics: { oil: 41.5 } });
+  ingestor.ingestMqtt(topic, new TextEncoder().encode(good), good);
+  ingestor.ingestMqtt(topic, new TextEncoder().encode(good));
+  assert.deepEqual(delivered[0], delivered[1]);
+  // Over 256 KiB: refused on its bytes, text or not.
+  const big = JSON.stringify({ metrics: { oil: 1 }, pad: "x".repeat(300 * 1024) });
+  ingestor.ingestMqtt(topic, new TextEncoder().encode(big), big);
+  assert.equal(delivered.length, 2);
+  assert.equal(await metrics.value(metrics.ingestRejected, { reason: "payload_too_large" }), 1);
+  await close();
+});
+
+Deno.test("Ingestor remembers a topic's machine, and a bad topic stays refused each time", async () => {
+  const { ingestor, delivered, metrics, close } = await setup();
+  for (let i = 0; i < 3; i++) {
+    ingestor.ingestMqtt(
+      "factories/demo/machines/press-01/telemetry",
+      encode({ metrics: { x: i } }),
+    );
+    ingestor.ingestMqtt("factories/demo/machines/a+b/telemetry", encode({ metrics: { x: i } }));
+  }
+  assert.deepEqual(delivered.map((p) => [p.machine, p.metrics.x]), [
+    ["press-01", 0],
+    ["press-01", 1],
+    ["press-01", 2],
+  ]);
+  assert.equal(await metrics.value(metrics.ingestRejected, { reason: "bad_id" }), 3);
+  await close();
+});

@@ -1,4 +1,5 @@
-import { ID_PATTERN, type MachineRef } from "../telemetry.ts";
+import type { MachineRef } from "../telemetry.ts";
+import { isValidId } from "./_valid_id.ts";
 import { type DecodeLimits, decodeLimits, utf8ByteLength } from "./_decode_limits.ts";
 import { excerpt } from "./_excerpt.ts";
 import { setMetric } from "./_metric_record.ts";
@@ -243,7 +244,7 @@ function decodePoint(value: unknown, index: number | undefined, context: BatchCo
     const v = metrics[name];
     let found: PointProblem | undefined;
     let number = 0;
-    if (!ID_PATTERN.test(name)) {
+    if (!isValidId(name)) {
       found = {
         reason: "bad_metric_name",
         message: `metric name '${excerpt(name)}' must match ${ID_RULE}`,
@@ -310,7 +311,7 @@ function checkId(
         `or publish to factories/{factory}/machines/{machine}/telemetry`,
     };
   }
-  if (typeof id !== "string" || !ID_PATTERN.test(id)) {
+  if (typeof id !== "string" || !isValidId(id)) {
     return {
       reason: "bad_id",
       message: `${kind} id ${describe(id)} must be a string matching ${ID_RULE}`,
@@ -326,8 +327,8 @@ function checkId(
 }
 
 function validRef(factory: unknown, machine: unknown): Partial<MachineRef> | undefined {
-  const f = typeof factory === "string" && ID_PATTERN.test(factory) ? factory : undefined;
-  const m = typeof machine === "string" && ID_PATTERN.test(machine) ? machine : undefined;
+  const f = typeof factory === "string" && isValidId(factory) ? factory : undefined;
+  const m = typeof machine === "string" && isValidId(machine) ? machine : undefined;
   if (f === undefined && m === undefined) return undefined;
   return { factory: f, machine: m };
 }

@@ -1,4 +1,5 @@
-import { ID_PATTERN, type MachineRef, type TelemetryPoint } from "../telemetry.ts";
+import type { MachineRef, TelemetryPoint } from "../telemetry.ts";
+import { isValidId } from "./_valid_id.ts";
 import { type DecodeLimits, decodeLimits, utf8ByteLength } from "./_decode_limits.ts";
 import { excerpt } from "./_excerpt.ts";
 import { parseLine } from "./_line_parser.ts";
@@ -149,7 +150,7 @@ function decodeLine(
   for (const [name, value] of parsed.fields) {
     let problem: [RejectReason, string] | undefined;
     let number = 0;
-    if (!ID_PATTERN.test(name)) {
+    if (!isValidId(name)) {
       problem = ["bad_metric_name", `field name '${excerpt(name)}' must match ${ID_RULE}`];
     } else if (typeof value === "string") {
       problem = [
@@ -186,12 +187,12 @@ function checkId(kind: "factory" | "machine", id: string | undefined): string | 
   if (id === undefined) {
     return `the line names no ${kind}: add a '${kind}' tag or give it with the request`;
   }
-  if (!ID_PATTERN.test(id)) return `${kind} id '${excerpt(id)}' must match ${ID_RULE}`;
+  if (!isValidId(id)) return `${kind} id '${excerpt(id)}' must match ${ID_RULE}`;
   return undefined;
 }
 
 function validId(id: string | undefined): string | undefined {
-  return id !== undefined && ID_PATTERN.test(id) ? id : undefined;
+  return id !== undefined && isValidId(id) ? id : undefined;
 }
 
 // Digits below the millisecond for each precision (negative: above it).

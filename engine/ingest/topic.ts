@@ -1,4 +1,5 @@
-import { ID_PATTERN, type MachineRef } from "../telemetry.ts";
+import type { MachineRef } from "../telemetry.ts";
+import { isValidId } from "./_valid_id.ts";
 import { excerpt } from "./_excerpt.ts";
 import { type Rejection, truncateRaw } from "./rejection.ts";
 
@@ -51,8 +52,8 @@ function parseMachineTopic(topic: string, kind: string): MachineRef | Rejection 
   }
   const factory = parts[1];
   const machine = parts[3];
-  const factoryOk = ID_PATTERN.test(factory);
-  const machineOk = ID_PATTERN.test(machine);
+  const factoryOk = isValidId(factory);
+  const machineOk = isValidId(machine);
   if (factoryOk && machineOk) return { factory, machine };
   const bad = factoryOk ? `machine id '${excerpt(machine)}'` : `factory id '${excerpt(factory)}'`;
   return {

@@ -1,8 +1,11 @@
 import type { WorkerReply, WorkerRequest } from "./mqtt_source_protocol.ts";
 import { forEachPublish, type PublishBatch } from "./publish_batch.ts";
 
-/** Receives every telemetry (and waveform) publish, synchronously, before it is acknowledged. */
-export type PublishHandler = (topic: string, payload: Uint8Array) => void;
+/**
+ * Receives every telemetry (and waveform) publish, synchronously, before it
+ * is acknowledged; `text` is the payload decoded, when it is ASCII.
+ */
+export type PublishHandler = (topic: string, payload: Uint8Array, text?: string) => void;
 
 /** Options of {@link MqttSource}. */
 export interface MqttSourceOptions {
@@ -145,9 +148,9 @@ export class MqttSource {
   }
 
   #take(worker: Worker, batch: PublishBatch): void {
-    forEachPublish(batch, (topic, payload) => {
+    forEachPublish(batch, (topic, payload, text) => {
       try {
-        this.#onPublish(topic, payload);
+        this.#onPublish(topic, payload, text);
       } catch (error) {
         // The ingest path rejects bad input itself; a throw here is a bug, not a reason to drop the batch.
         this.#log(`mqtt: handling a publish on ${topic} failed: ${(error as Error).message}`);

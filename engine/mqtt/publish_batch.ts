@@ -59,15 +59,35 @@ export class PublishBatcher {
   }
 }
 
-/** Calls `handle` with each publish of a batch, in order; a payload is a view into the batch. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Calls `handle` with each publish of a batch, in order; a payload is a view
+ * into the batch. When every payload is ASCII (as JSON telemetry nearly
+ * always is), `handle` also gets each payload's text, cut from one decoding
+ * of the whole batch: decoding payload by payload cost ~0.8 µs each.
+ */
 export function forEachPublish(
   batch: PublishBatch,
-  handle: (topic: string, payload: Uint8Array) => void,
+  handle: (topic: string, payload: Uint8Array, text: string | undefined) => void,
 ): void {
+  const all = asciiText(batch.bytes);
   let start = 0;
   for (let i = 0; i < batch.topics.length; i++) {
     const end = batch.ends[i];
-    handle(batch.topics[i], batch.bytes.subarray(start, end));
+    handle(batch.topics[i], batch.bytes.subarray(start, end), all?.slice(start, end));
     start = end;
   }
+}
+
+/** The bytes as text if they are all ASCII (so byte offsets are character offsets). */
+function asciiText(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined; // invalid UTF-8 somewhere: each payload is judged on its own
+  }
+  // Any byte above 0x7f would have taken part in a sequence of fewer UTF-16 units than bytes.
+  return text.length === bytes.length ? text : undefined;
 }

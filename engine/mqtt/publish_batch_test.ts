@@ -31,3 +31,31 @@ Deno.test("a publish batch owns its bytes: the sender may reuse its buffers", ()
   payload.fill(0);
   forEachPublish(batch, (_, p) => assert.equal(new TextDecoder().decode(p), "123"));
 });
+
+function textsOf(payloads: Uint8Array[]): Array<string | undefined> {
+  const batcher = new PublishBatcher();
+  for (const p of payloads) batcher.add("t", p);
+  const texts: Array<string | undefined> = [];
+  forEachPublish(batcher.take(), (_, __, text) => texts.push(text));
+  return texts;
+}
+
+Deno.test("an all-ASCII batch comes with each payload's text", () => {
+  assert.deepEqual(textsOf([bytes('{"metrics":{"x":1}}'), bytes(""), bytes("abc")]), [
+    '{"metrics":{"x":1}}',
+    "",
+    "abc",
+  ]);
+});
+
+Deno.test("a batch with any non-ASCII or invalid UTF-8 payload comes without texts", () => {
+  // UTF-8 that decodes: the offsets of bytes and characters differ.
+  assert.deepEqual(textsOf([bytes("abc"), bytes("ü")]), [undefined, undefined]);
+  // A byte-order mark, which a decoder would drop.
+  assert.deepEqual(textsOf([new Uint8Array([0xef, 0xbb, 0xbf, 0x31]), bytes("1")]), [
+    undefined,
+    undefined,
+  ]);
+  // Invalid UTF-8: each payload is left to be judged on its own bytes.
+  assert.deepEqual(textsOf([bytes("abc"), new Uint8Array([0xff, 0x31])]), [undefined, undefined]);
+});
