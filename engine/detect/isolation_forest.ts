@@ -48,14 +48,15 @@ export class IsolationForest {
   readonly #heightLimit: number;
   /** Node slots per tree; a tree over ψ rows has at most 2ψ − 1 nodes. */
   readonly #stride: number;
-  // All trees' nodes in flat arrays, tree t at [t × stride, (t + 1) × stride);
-  // child indices are absolute. A node with feature −1 is a leaf.
-  readonly #feature: Int32Array;
-  readonly #split: Float64Array;
-  readonly #left: Int32Array;
+  // All trees' nodes, tree t at slots [t × stride, (t + 1) × stride), in
+  // preorder: an inner node's left child is the next slot. Views of one
+  // buffer, so a forest is one allocation.
+  /** Per node: the feature split on, or −1 for a leaf. */
+  readonly #feature: Int16Array;
+  /** Per inner node: the slot of its right child. */
   readonly #right: Int32Array;
-  /** Per leaf: c(size), the expected further depth of an unbuilt subtree. */
-  readonly #leafExtra: Float64Array;
+  /** Per inner node its split value; per leaf c(size), the expected depth of an unbuilt subtree. */
+  readonly #value: Float64Array;
   /** Scratch of row indices: the sample draw, then the members partitioned in place. */
   readonly #members: Int32Array;
   readonly #contribution: Float64Array;
@@ -68,21 +69,33 @@ export class IsolationForest {
     }
     this.#o = options;
     this.#random = seededRandom(options.seed);
-    this.#dims = rows[0].length;
-    this.#rowCount = rows.length;
-    this.#data = new Float64Array(rows.length * this.#dims);
-    rows.forEach((row, i) => this.#data.set(row, i * this.#dims));
-    this.#psi = Math.min(options.sampleSize, rows.length);
+    const dims = rows[0].length;
+    const n = rows.length;
+    this.#dims = dims;
+    this.#rowCount = n;
+    this.#psi = Math.min(options.sampleSize, n);
     this.#heightLimit = Math.ceil(Math.log2(this.#psi));
     this.#stride = 2 * this.#psi;
     const slots = options.trees * this.#stride;
-    this.#feature = new Int32Array(slots).fill(-1);
-    this.#split = new Float64Array(slots);
-    this.#left = new Int32Array(slots);
-    this.#right = new Int32Array(slots);
-    this.#leafExtra = new Float64Array(slots);
-    this.#members = new Int32Array(rows.length);
-    this.#contribution = new Float64Array(this.#dims);
+    if (dims > 0x7fff) {
+      throw new RangeError(`Cannot build isolation forest: at most 32767 columns: got ${dims}`);
+    }
+    // 8-byte fields first, then 4-byte, then 2-byte: every view stays aligned.
+    const buffer = new ArrayBuffer((n * dims + slots + dims) * 8 + (slots + n) * 4 + slots * 2);
+    let at = 0;
+    const take = <T>(make: (offset: number) => T, bytes: number): T => {
+      const view = make(at);
+      at += bytes;
+      return view;
+    };
+    this.#data = take((o) => new Float64Array(buffer, o, n * dims), n * dims * 8);
+    this.#value = take((o) => new Float64Array(buffer, o, slots), slots * 8);
+    this.#contribution = take((o) => new Float64Array(buffer, o, dims), dims * 8);
+    this.#right = take((o) => new Int32Array(buffer, o, slots), slots * 4);
+    this.#members = take((o) => new Int32Array(buffer, o, n), n * 4);
+    this.#feature = take((o) => new Int16Array(buffer, o, slots), slots * 2);
+    this.#feature.fill(-1);
+    rows.forEach((row, i) => this.#data.set(row, i * dims));
   }
 
   get complete(): boolean {
@@ -116,43 +129,42 @@ export class IsolationForest {
   /** Splits the members in [from, to) at `node`, recursively, partitioning them in place. */
   #grow(node: number, from: number, to: number, depth: number): void {
     const size = to - from;
-    this.#leafExtra[node] = averagePathLength(size);
-    if (size <= 1 || depth >= this.#heightLimit) return;
-    const data = this.#data;
-    const members = this.#members;
-    const dims = this.#dims;
-    // Pick a feature that still varies among the members.
-    const start = Math.floor(this.#random() * dims);
-    for (let k = 0; k < dims; k++) {
-      const f = (start + k) % dims;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = from; i < to; i++) {
-        const v = data[members[i] * dims + f];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      if (!(hi > lo)) continue;
-      const split = lo + this.#random() * (hi - lo);
-      // Members below the split to the front; order within a side does not shape the tree.
-      let mid = from;
-      for (let i = from; i < to; i++) {
-        const m = members[i];
-        if (data[m * dims + f] < split) {
-          members[i] = members[mid];
-          members[mid++] = m;
+    if (size > 1 && depth < this.#heightLimit) {
+      const data = this.#data;
+      const members = this.#members;
+      const dims = this.#dims;
+      // Pick a feature that still varies among the members.
+      const start = Math.floor(this.#random() * dims);
+      for (let k = 0; k < dims; k++) {
+        const f = (start + k) % dims;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = from; i < to; i++) {
+          const v = data[members[i] * dims + f];
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
         }
+        if (!(hi > lo)) continue;
+        const split = lo + this.#random() * (hi - lo);
+        // Members below the split to the front; order within a side does not shape the tree.
+        let mid = from;
+        for (let i = from; i < to; i++) {
+          const m = members[i];
+          if (data[m * dims + f] < split) {
+            members[i] = members[mid];
+            members[mid++] = m;
+          }
+        }
+        this.#feature[node] = f;
+        this.#value[node] = split;
+        this.#grow(this.#next++, from, mid, depth + 1);
+        const right = this.#next++;
+        this.#right[node] = right;
+        this.#grow(right, mid, to, depth + 1);
+        return;
       }
-      const left = this.#next++;
-      const right = this.#next++;
-      this.#feature[node] = f;
-      this.#split[node] = split;
-      this.#left[node] = left;
-      this.#right[node] = right;
-      this.#grow(left, from, mid, depth + 1);
-      this.#grow(right, mid, to, depth + 1);
-      return;
     }
+    this.#value[node] = averagePathLength(size);
   }
 
   /** Scores a row against the trees built so far. */
@@ -161,8 +173,7 @@ export class IsolationForest {
     const contribution = this.#contribution;
     contribution.fill(0);
     const feature = this.#feature;
-    const split = this.#split;
-    const left = this.#left;
+    const value = this.#value;
     const right = this.#right;
     let total = 0;
     for (let t = 0; t < this.#built; t++) {
@@ -172,13 +183,13 @@ export class IsolationForest {
       let lastF = -1;
       while (f >= 0) {
         lastF = f;
-        node = row[f] < split[node] ? left[node] : right[node];
+        node = row[f] < value[node] ? node + 1 : right[node];
         f = feature[node];
         depth++;
       }
       // The split that cut the row off gets the credit, more when it came early.
       if (lastF >= 0) contribution[lastF] += 1 / depth;
-      total += depth + this.#leafExtra[node];
+      total += depth + value[node];
     }
     const mean = total / this.#built;
     let topFeature = 0;

@@ -7,6 +7,9 @@ import {
 } from "./metric_detector.ts";
 import { type PackedFloats, packFloats, unpackFloats } from "./packed.ts";
 
+/** Training rows kept before a machine's first forest (at phase 0; see the constructor). */
+const FIRST_FOREST_ROWS = 32;
+
 /** Tunables of a {@link MachineDetector}. */
 export interface MachineDetectorOptions {
   readonly metric: MetricDetectorOptions;
@@ -92,12 +95,14 @@ export class MachineDetector {
   readonly #phase: number;
 
   /**
-   * `phase` in [0, 1) places this machine in the retraining cycle: after its
-   * first forest, the next comes after `retrainEvery × (1 + phase)` rows and
-   * then every `retrainEvery`. Machines that started together (an engine
-   * start) would otherwise all retrain in the same few seconds, a burst of
-   * tree building every cycle; give each a different phase (e.g. from a hash
-   * of its name) and the work spreads evenly.
+   * `phase` in [0, 1) places this machine in the training cycle: its first
+   * forest starts once `FIRST_FOREST_ROWS × (1 + phase)` training rows are
+   * kept (rows kept are every 4th normal row), the next comes
+   * `retrainEvery × (1 + phase)` rows after the first and then every
+   * `retrainEvery`. Machines that started together (an engine start) would
+   * otherwise all train in the same few seconds, a burst of allocation and
+   * tree building; give each a different phase (e.g. from a hash of its
+   * name) and the work spreads evenly.
    */
   constructor(
     options: MachineDetectorOptions = DEFAULT_MACHINE_DETECTOR_OPTIONS,
@@ -269,7 +274,8 @@ export class MachineDetector {
     if (this.#columns.length < 2) return;
     if (this.#pending === null) {
       const due = this.#forest === null
-        ? this.#rows.length >= Math.min(this.#o.trainingRows, 32)
+        ? this.#rows.length >=
+          Math.min(this.#o.trainingRows, Math.floor(FIRST_FOREST_ROWS * (1 + this.#phase)))
         : this.#sinceTrain >= this.#o.retrainEvery;
       if (!due) return;
       const rows = this.#rows.map((r) => [...r]);

@@ -53,6 +53,19 @@ Deno.test("MachineDetector's phase delays its second forest by phase × retrainE
   assert.throws(() => new MachineDetector(options, undefined, 1), RangeError);
 });
 
+Deno.test("MachineDetector's phase delays its first forest by up to 32 kept rows", () => {
+  // Every 4th normal row is kept for training, so 32 kept rows are 128 observed.
+  const rowsToFirstForest = (phase: number) => {
+    const d = new MachineDetector(DEFAULT_MACHINE_DETECTOR_OPTIONS, undefined, phase);
+    let rows = 0;
+    while (d.generation < 1) feed(d, 1, ++rows);
+    return rows;
+  };
+  const inPhase = rowsToFirstForest(0);
+  assert.equal(rowsToFirstForest(0.5) - inPhase, 64);
+  assert.equal(rowsToFirstForest(0.99) - inPhase, 124);
+});
+
 Deno.test("MachineDetector restored from a JSON snapshot scores the same", () => {
   const d = new MachineDetector();
   feed(d, 600);

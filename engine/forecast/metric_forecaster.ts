@@ -190,7 +190,7 @@ export class MetricForecaster {
       ? structuredClone(state)
       : {
         version: 1,
-        resampler: new StepResampler(o).toJSON(),
+        resampler: StepResampler.initialState(),
         model: null,
         detector: null,
         period: null,

@@ -77,7 +77,12 @@ export class StepResampler {
       );
     }
     this.#options = options;
-    this.#state = state ?? {
+    this.#state = state ?? StepResampler.initialState();
+  }
+
+  /** The state of a resampler that has seen nothing (a fresh object each call). */
+  static initialState(): StepResamplerState {
+    return {
       step: null,
       pending: [],
       bucket: null,
