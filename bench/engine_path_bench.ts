@@ -28,7 +28,7 @@ import { StoreWriter } from "../engine/store/store_writer.ts";
 import { LiveHub } from "../web/live_hub.ts";
 import { metricNames } from "./telemetry_payload.ts";
 
-const MACHINES = 1_000;
+const MACHINES = Number(Deno.env.get("BENCH_MACHINES") ?? 1_000);
 const warmUp = Number(Deno.args[0] ?? 300);
 const PER_ROUND = 20;
 const ROUNDS = 7;

@@ -24,33 +24,39 @@ interface MutableView {
   anomalyTimes: number[];
 }
 
+/** A ring of the latest (ts, value) pairs, interleaved: one cache line per push. */
 class RecentValues {
-  readonly #ts: Float64Array;
-  readonly #values: Float64Array;
+  readonly #pairs: Float64Array;
   #next = 0;
   #count = 0;
 
   constructor(capacity: number) {
-    this.#ts = new Float64Array(capacity);
-    this.#values = new Float64Array(capacity);
+    this.#pairs = new Float64Array(2 * capacity);
   }
 
   push(ts: number, value: number): void {
-    this.#ts[this.#next] = ts;
-    this.#values[this.#next] = value;
-    this.#next = (this.#next + 1) % this.#ts.length;
-    this.#count = Math.min(this.#count + 1, this.#ts.length);
+    const at = this.#next;
+    this.#pairs[at] = ts;
+    this.#pairs[at + 1] = value;
+    this.#next = at + 2 === this.#pairs.length ? 0 : at + 2;
+    if (this.#count < this.#pairs.length) this.#count += 2;
   }
 
   toArray(): Array<readonly [number, number]> {
     const out: Array<readonly [number, number]> = [];
-    const start = (this.#next - this.#count + this.#ts.length) % this.#ts.length;
-    for (let i = 0; i < this.#count; i++) {
-      const at = (start + i) % this.#ts.length;
-      out.push([this.#ts[at], this.#values[at]]);
+    const size = this.#pairs.length;
+    for (let i = 0, at = (this.#next - this.#count + size) % size; i < this.#count; i += 2) {
+      out.push([this.#pairs[at], this.#pairs[at + 1]]);
+      at = at + 2 === size ? 0 : at + 2;
     }
     return out;
   }
+}
+
+/** A metric's latest value (the view's own entry) and its recent values. */
+interface MetricSlot {
+  readonly latest: { ts: number; value: number; anomalous: boolean };
+  readonly recent: RecentValues;
 }
 
 const HOUR_MS = 3_600_000;
@@ -73,8 +79,8 @@ export class LiveDirectory implements MachineDirectory {
   readonly #recentCapacity: number;
   readonly #persistEveryMs: number;
   readonly #views = new Map<string, Map<string, MutableView>>();
-  // Keyed by view, then metric: the hot path builds no string keys.
-  readonly #recent = new WeakMap<MutableView, Map<string, RecentValues>>();
+  // Keyed by view, then metric: the hot path builds no string keys, one lookup a metric.
+  readonly #slots = new WeakMap<MutableView, Map<string, MetricSlot>>();
   readonly #dirty = new Set<MutableView>();
   readonly #db: DatabaseSync;
   readonly #upsert: StatementSync;
@@ -121,7 +127,7 @@ export class LiveDirectory implements MachineDirectory {
     metric: string,
   ): ReadonlyArray<readonly [number, number]> {
     const view = this.#views.get(factory)?.get(machine);
-    return (view && this.#recent.get(view)?.get(metric)?.toArray()) ?? [];
+    return (view && this.#slots.get(view)?.get(metric)?.recent.toArray()) ?? [];
   }
 
   /** Writes changed views now. */
@@ -154,29 +160,25 @@ export class LiveDirectory implements MachineDirectory {
     switch (event.type) {
       case "telemetry": {
         view.lastSeen = Math.max(view.lastSeen, event.ts);
-        let rings = this.#recent.get(view);
-        if (rings === undefined) {
-          rings = new Map();
-          this.#recent.set(view, rings);
+        let slots = this.#slots.get(view);
+        if (slots === undefined) {
+          slots = new Map();
+          this.#slots.set(view, slots);
         }
+        const flagged = event.anomalous.length > 0;
         for (const metric in event.values) {
           const value = event.values[metric];
-          const anomalous = event.anomalous.length > 0 && event.anomalous.includes(metric);
-          const latest = view.latest[metric];
-          if (latest === undefined) {
-            view.latest[metric] = { ts: event.ts, value, anomalous };
-            if (!view.metrics.includes(metric)) view.metrics.push(metric);
-          } else {
-            latest.ts = event.ts;
-            latest.value = value;
-            latest.anomalous = anomalous;
+          const anomalous = flagged && event.anomalous.includes(metric);
+          let slot = slots.get(metric);
+          if (slot === undefined) {
+            slot = this.#slot(view, metric);
+            slots.set(metric, slot);
           }
-          let ring = rings.get(metric);
-          if (ring === undefined) {
-            ring = new RecentValues(this.#recentCapacity);
-            rings.set(metric, ring);
-          }
-          ring.push(event.ts, value);
+          const latest = slot.latest;
+          latest.ts = event.ts;
+          latest.value = value;
+          latest.anomalous = anomalous;
+          slot.recent.push(event.ts, value);
         }
         break;
       }
@@ -201,6 +203,23 @@ export class LiveDirectory implements MachineDirectory {
         break;
     }
     this.#dirty.add(view);
+  }
+
+  /** A metric's slot, keeping the view's latest entry if it has one (restored views do). */
+  #slot(view: MutableView, metric: string): MetricSlot {
+    let latest = view.latest[metric];
+    if (latest === undefined) {
+      latest = { ts: 0, value: 0, anomalous: false };
+      // An own property even for a metric named `__proto__` (a valid name).
+      Object.defineProperty(view.latest, metric, {
+        value: latest,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      if (!view.metrics.includes(metric)) view.metrics.push(metric);
+    }
+    return { latest, recent: new RecentValues(this.#recentCapacity) };
   }
 
   #view(factory: string, machine: string, ts: number): MutableView {

@@ -90,3 +90,38 @@ Deno.test("LiveDirectory hands out views that later telemetry does not change", 
   });
   directory.close();
 });
+
+Deno.test("LiveDirectory keeps the latest values of a ring that wrapped, and a metric named __proto__", () => {
+  const clock = new FakeClock(0);
+  const bus = new EventBus();
+  const db = openMetadataDb(":memory:");
+  const directory = new LiveDirectory(db, bus, { clock, recentValues: 3 });
+  for (let i = 1; i <= 7; i++) {
+    const values = JSON.parse(`{"rpm":${i},"__proto__":${10 * i}}`) as Record<string, number>;
+    bus.publish({
+      type: "telemetry",
+      ...m,
+      ts: i,
+      values,
+      anomalous: i === 7 ? ["__proto__"] : [],
+    });
+  }
+  assert.deepEqual(directory.recent("demo", "cnc-01", "rpm"), [[5, 5], [6, 6], [7, 7]]);
+  assert.deepEqual(directory.recent("demo", "cnc-01", "__proto__"), [[5, 50], [6, 60], [7, 70]]);
+  const view = directory.machine("demo", "cnc-01")!;
+  assert.deepEqual(view.metrics, ["rpm", "__proto__"]);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(view.latest, "__proto__")?.value, {
+    ts: 7,
+    value: 70,
+    anomalous: true,
+  });
+  directory.close();
+  // Persisted and read back: the own property survives.
+  const again = new LiveDirectory(db, new EventBus(), { clock });
+  assert.equal(
+    Object.getOwnPropertyDescriptor(again.machine("demo", "cnc-01")!.latest, "__proto__")?.value
+      .value,
+    70,
+  );
+  again.close();
+});
