@@ -2,8 +2,9 @@
  * Main-thread CPU per telemetry message past ingest, in-process: the
  * machine actors (registry, detectors, forecasts, rules), the bus, the live
  * directory, the live hub sending every event to one WebSocket client that
- * keeps up, and the store writer handing points to the store's write worker.
- * 1,000 machines × 4 metrics, each machine at 17.5 Hz as in the ingest bench
+ * keeps up (in batch mode, as the live pages do), and the store writer
+ * handing points to the store's write worker. 1,000 machines × 4 metrics
+ * (`BENCH_MACHINES` to change), each machine at 17.5 Hz as in the ingest bench
  * at 17,500 msgs/s:
  *
  *   deno run -A bench/engine_path_bench.ts [warm-up messages per machine]
@@ -48,7 +49,7 @@ hub.connect({
   },
   close: () => {},
   bufferedAmount: 0,
-}, { factory: "bench" });
+}, { factory: "bench", batch: true });
 const store = new SqliteStore({ path: `${dir}/timeseries.db`, metrics });
 const writer = new StoreWriter(store, { clock, metrics });
 const registry = new ActorRegistry<MachineState, MachineMessage, MachineSnapshot>(

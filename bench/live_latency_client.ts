@@ -4,7 +4,9 @@ import { type LatencySummary, summarizeLatency } from "./percentiles.ts";
  * A client of the engine's live WebSocket (`/api/v1/live?factory=…`) that
  * measures publish→WebSocket latency: receive time minus the telemetry
  * event's `ts`, which the load generator set to the publish time (same
- * host clock). A coalesced event counts once, with its latest `ts`.
+ * host clock). A coalesced event counts once, with its latest `ts`. It asks
+ * for batched frames (`batch=1`, as the live pages do): each frame is an array
+ * of events, and each event of it is measured on its own.
  *
  * @example
  * ```ts
@@ -29,23 +31,25 @@ export class LiveLatencyClient {
       })
     );
     socket.addEventListener("message", (event) => {
-      const message = JSON.parse(event.data);
-      if (message.type !== "telemetry") return;
-      this.#latencies.push(Date.now() - message.ts);
-      this.#points += message.coalesced ?? 1;
+      const receivedAt = Date.now();
+      for (const message of frameEvents(event.data)) {
+        if (message.type !== "telemetry") continue;
+        this.#latencies.push(receivedAt - message.ts);
+        this.#points += message.coalesced ?? 1;
+      }
     });
   }
 
   /** Opens the socket with a bearer token and waits for the server's `hello`. */
   static async open(baseUrl: string, factory: string, token: string): Promise<LiveLatencyClient> {
-    const url = `${baseUrl.replace(/^http/, "ws")}/api/v1/live?factory=${factory}`;
+    const url = `${baseUrl.replace(/^http/, "ws")}/api/v1/live?factory=${factory}&batch=1`;
     // Deno's WebSocket takes headers as its second argument's `headers`.
     const socket = new WebSocket(url, {
       headers: { authorization: `Bearer ${token}` },
     } as unknown as string[]);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (event: MessageEvent) => {
-        if (JSON.parse(event.data).type !== "hello") return;
+        if (!frameEvents(event.data).some((message) => message.type === "hello")) return;
         socket.removeEventListener("message", onMessage);
         resolve();
       };
@@ -76,4 +80,10 @@ export class LiveLatencyClient {
     if (this.#closedBy === undefined) this.#socket.close();
     await this.#closed;
   }
+}
+
+/** The events of one frame: an array in batch mode, a single event otherwise. */
+function frameEvents(data: string): Array<{ type: string; ts: number; coalesced?: number }> {
+  const parsed = JSON.parse(data);
+  return Array.isArray(parsed) ? parsed : [parsed];
 }

@@ -11,10 +11,15 @@ export interface LiveSocket {
   readonly bufferedAmount: number;
 }
 
-/** Which events a client wants: one factory, optionally one machine of it. */
+/**
+ * Which events a client wants: one factory, optionally one machine of it.
+ * With `batch`, every frame sent is a JSON array of events: those of one
+ * engine turn together, instead of one frame per event.
+ */
 export interface LiveFilter {
   readonly factory: string;
   readonly machine?: string;
+  readonly batch?: boolean;
 }
 
 /** Options of {@link LiveHub}. */
@@ -29,6 +34,8 @@ export interface LiveHubOptions {
   readonly slowCloseMs?: number;
   /** How often a backed-up client is retried. */
   readonly retryEveryMs?: number;
+  /** Most queued events a backed-up batching client gets in one frame. */
+  readonly maxEventsPerFrame?: number;
 }
 
 /** WebSocket close code for a client that could not keep up (RFC 6455 "try again later"). */
@@ -44,6 +51,8 @@ class LiveClient {
   readonly queue: Queued[] = [];
   /** Index in `queue` of the unsent telemetry event of each machine, for coalescing. */
   readonly telemetryAt = new Map<string, number>();
+  /** A batching client's serialised events of this turn, not yet sent. */
+  pending: string[] = [];
   backedUpSince: number | undefined;
   timer: TimerHandle | undefined;
   closed = false;
@@ -52,6 +61,10 @@ class LiveClient {
     this.socket = socket;
     this.filter = filter;
     this.owner = owner;
+  }
+
+  get batch(): boolean {
+    return this.filter.batch === true;
   }
 
   wants(event: EngineEvent): boolean {
@@ -68,6 +81,11 @@ class LiveClient {
  * (latest values win, counted as `coalesced`). A client whose queue passes its
  * bound, or that stays backed up too long, is closed with code 1013.
  *
+ * A batching client (`batch: true`) gets every frame as a JSON array of
+ * events: the events of one engine turn are collected and sent together from
+ * one microtask, and a backed-up queue drains in arrays of at most
+ * `maxEventsPerFrame` events.
+ *
  * @example
  * ```ts
  * const hub = new LiveHub(bus, { clock: systemClock, metrics });
@@ -82,8 +100,11 @@ export class LiveHub {
   readonly #highWater: number;
   readonly #slowCloseMs: number;
   readonly #retryEveryMs: number;
+  readonly #maxEventsPerFrame: number;
   readonly #byFactory = new Map<string, Set<LiveClient>>();
   readonly #unsubscribe: () => void;
+  /** Batching clients with pending events; flushed by one microtask per turn. */
+  #toFlush: LiveClient[] = [];
 
   constructor(bus: EventBus, options: LiveHubOptions) {
     this.#clock = options.clock;
@@ -92,6 +113,12 @@ export class LiveHub {
     this.#highWater = options.highWaterBytes ?? 1 << 20;
     this.#slowCloseMs = options.slowCloseMs ?? 15_000;
     this.#retryEveryMs = options.retryEveryMs ?? 50;
+    this.#maxEventsPerFrame = options.maxEventsPerFrame ?? 256;
+    if (!Number.isInteger(this.#maxEventsPerFrame) || this.#maxEventsPerFrame < 1) {
+      throw new RangeError(
+        `Cannot create live hub: 'maxEventsPerFrame' must be a positive integer: current value is ${options.maxEventsPerFrame}`,
+      );
+    }
     this.#unsubscribe = bus.subscribe((event) => this.#deliver(event));
     options.metrics.beforeCollect(() => options.metrics.wsClients.set(this.clientCount));
   }
@@ -102,7 +129,10 @@ export class LiveHub {
     return n;
   }
 
-  /** Starts sending matching events to `socket`; the first message is a `hello`. */
+  /**
+   * Starts sending matching events to `socket`; the first message is a
+   * `hello` (for a batching client `[hello]`, with `batch: true`).
+   */
   connect(socket: LiveSocket, filter: LiveFilter, owner?: string): LiveClient {
     const client = new LiveClient(socket, filter, owner);
     let clients = this.#byFactory.get(filter.factory);
@@ -111,13 +141,21 @@ export class LiveHub {
       this.#byFactory.set(filter.factory, clients);
     }
     clients.add(client);
-    this.#send(client, JSON.stringify({ type: "hello", serverTime: this.#clock.now(), ...filter }));
+    const { batch, ...scope } = filter;
+    const hello = {
+      type: "hello",
+      serverTime: this.#clock.now(),
+      ...scope,
+      ...(batch === true ? { batch: true } : {}),
+    };
+    this.#send(client, JSON.stringify(client.batch ? [hello] : hello));
     return client;
   }
 
   /** Forgets a client (call from the socket's close handler). */
   disconnect(client: LiveClient): void {
     client.closed = true;
+    client.pending = [];
     if (client.timer !== undefined) this.#clock.clearTimeout(client.timer);
     const clients = this.#byFactory.get(client.filter.factory);
     clients?.delete(client);
@@ -159,11 +197,43 @@ export class LiveHub {
     for (const client of clients) {
       if (!client.wants(event)) continue;
       if (client.queue.length === 0 && client.socket.bufferedAmount < this.#highWater) {
-        this.#send(client, text ??= JSON.stringify(event));
+        text ??= JSON.stringify(event);
+        if (client.batch) this.#pend(client, text);
+        else this.#send(client, text);
       } else {
         this.#enqueue(client, event);
       }
     }
+  }
+
+  /** Holds `text` for the client's next frame, flushed once this turn's events are in. */
+  #pend(client: LiveClient, text: string): void {
+    client.pending.push(text);
+    if (client.pending.length > 1) return;
+    this.#toFlush.push(client);
+    if (this.#toFlush.length === 1) queueMicrotask(() => this.#flushAll());
+  }
+
+  #flushAll(): void {
+    const clients = this.#toFlush;
+    this.#toFlush = [];
+    let failure: { error: unknown } | undefined;
+    for (const client of clients) {
+      try {
+        this.#flush(client);
+      } catch (error) {
+        failure ??= { error }; // the other clients are still flushed
+      }
+    }
+    if (failure !== undefined) throw failure.error;
+  }
+
+  /** Sends a batching client's pending events as one array frame. */
+  #flush(client: LiveClient): void {
+    if (client.closed || client.pending.length === 0) return;
+    const frame = `[${client.pending.join(",")}]`;
+    client.pending = [];
+    this.#send(client, frame);
   }
 
   #enqueue(client: LiveClient, event: EngineEvent): void {
@@ -198,10 +268,19 @@ export class LiveHub {
 
   #drain(client: LiveClient): void {
     if (client.closed) return;
+    // Events taken before the client backed up go out before the queued ones.
+    this.#flush(client);
+    if (client.closed) return;
     let sent = 0;
     while (sent < client.queue.length && client.socket.bufferedAmount < this.#highWater) {
-      this.#send(client, JSON.stringify(client.queue[sent]));
-      sent++;
+      if (client.batch) {
+        const frame = client.queue.slice(sent, sent + this.#maxEventsPerFrame);
+        this.#send(client, JSON.stringify(frame));
+        sent += frame.length;
+      } else {
+        this.#send(client, JSON.stringify(client.queue[sent]));
+        sent++;
+      }
       if (client.closed) return;
     }
     client.queue.splice(0, sent);
@@ -221,6 +300,8 @@ export class LiveHub {
   }
 
   #closeSlow(client: LiveClient, why: string): void {
+    // What a batching client took before it backed up is sent, as it would have been one by one.
+    this.#flush(client);
     this.#metrics.wsEventsDropped.inc({ reason: "closed_slow" }, client.queue.length);
     this.#metrics.wsClientsClosedSlow.inc();
     this.disconnect(client);

@@ -7,9 +7,12 @@ import { CLOSE_TOO_SLOW, LiveHub, type LiveSocket } from "./live_hub.ts";
 
 class FakeSocket implements LiveSocket {
   sent: Array<Record<string, unknown>> = [];
+  /** Each frame's text as sent. */
+  frames: string[] = [];
   bufferedAmount = 0;
   closedWith: [number | undefined, string | undefined] | undefined;
   send(text: string) {
+    this.frames.push(text);
     this.sent.push(JSON.parse(text));
   }
   close(code?: number, reason?: string) {
@@ -34,7 +37,9 @@ const telemetry = (
   anomalous,
 });
 
-function setup(options: { maxQueue?: number; slowCloseMs?: number } = {}) {
+function setup(
+  options: { maxQueue?: number; slowCloseMs?: number; maxEventsPerFrame?: number } = {},
+) {
   const clock = new FakeClock(0);
   const bus = new EventBus();
   const metrics = new EngineMetrics();
@@ -143,4 +148,179 @@ Deno.test("LiveHub closes the clients of a revoked owner only, and sends them no
   assert.deepEqual(ana1.types(), ["hello"]);
   assert.deepEqual(bob.types(), ["hello", "telemetry"]);
   assert.equal(hub.clientCount, 1);
+});
+
+/** Lets the microtasks queued so far (the hub's flush among them) run. */
+const nextTurn = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+
+/** The parsed frames of a batching socket, each an array of events. */
+const arrays = (socket: FakeSocket) =>
+  socket.frames.map((text) => {
+    const frame = JSON.parse(text);
+    assert.ok(Array.isArray(frame), `not an array frame: ${text}`);
+    return frame as Array<Record<string, unknown>>;
+  });
+
+const status = (machine: string, ts: number) => ({
+  type: "status" as const,
+  factory: "demo",
+  machine,
+  ts,
+  status: "anomalous" as const,
+  previous: "normal" as const,
+  reason: "",
+});
+
+Deno.test("LiveHub sends a batching client one array frame per turn, with the same events", async () => {
+  const { bus, hub, clock } = setup();
+  clock.tick(7);
+  const single = new FakeSocket();
+  const batched = new FakeSocket();
+  const batchedM2 = new FakeSocket();
+  hub.connect(single, { factory: "demo" });
+  hub.connect(batched, { factory: "demo", batch: true });
+  hub.connect(batchedM2, { factory: "demo", machine: "m2", batch: true });
+  assert.deepEqual(arrays(batched), [[{
+    type: "hello",
+    serverTime: 7,
+    factory: "demo",
+    batch: true,
+  }]]);
+  assert.deepEqual(arrays(batchedM2), [[{
+    type: "hello",
+    serverTime: 7,
+    factory: "demo",
+    machine: "m2",
+    batch: true,
+  }]]);
+  assert.deepEqual(single.sent[0], { type: "hello", serverTime: 7, factory: "demo" });
+
+  bus.publish(telemetry("m1", 1, { a: 1 }));
+  bus.publish(status("m2", 1));
+  bus.publish(telemetry("m2", 2, { a: 2 }, ["a"]));
+  bus.publish({ ...telemetry("m2", 3, { a: 3 }), factory: "other" });
+  assert.equal(batched.frames.length, 1, "nothing sent before the turn ends");
+  await nextTurn();
+  assert.equal(single.frames.length, 4);
+  assert.deepEqual(arrays(batched), [arrays(batched)[0], single.sent.slice(1)]);
+  assert.deepEqual(
+    arrays(batchedM2)[1],
+    single.sent.slice(1).filter((event) => event.machine === "m2"),
+  );
+  assert.equal(
+    batched.frames[1],
+    `[${single.frames.slice(1).join(",")}]`,
+    "the same event text, joined",
+  );
+
+  bus.publish(telemetry("m1", 4, { a: 4 }));
+  await nextTurn();
+  assert.deepEqual(arrays(batched).slice(2), [[telemetry("m1", 4, { a: 4 })]]);
+  assert.equal(batchedM2.frames.length, 2, "no empty frame for a client with nothing new");
+});
+
+Deno.test("LiveHub queues, coalesces and drains a backed-up batching client as arrays", async () => {
+  const { bus, hub, clock, metrics } = setup({ maxEventsPerFrame: 2 });
+  const socket = new FakeSocket();
+  hub.connect(socket, { factory: "demo", batch: true });
+  bus.publish(telemetry("m0", 0, { a: 0 }));
+  socket.bufferedAmount = 1_000;
+  bus.publish(telemetry("m1", 1, { a: 1, b: 1 }, ["a"]));
+  bus.publish(status("m1", 1));
+  bus.publish(telemetry("m1", 2, { a: 2 }));
+  bus.publish(telemetry("m2", 2, { c: 2 }));
+  bus.publish(telemetry("m1", 3, { b: 3 }, ["b"]));
+  await nextTurn();
+  assert.deepEqual(
+    arrays(socket).slice(1),
+    [[telemetry("m0", 0, { a: 0 })]],
+    "the event taken before the buffer filled is sent; the rest wait",
+  );
+  clock.tick(10);
+  assert.equal(socket.frames.length, 2, "still backed up");
+  socket.bufferedAmount = 0;
+  clock.tick(10);
+  assert.deepEqual(arrays(socket).slice(2), [
+    [
+      { ...telemetry("m1", 3, { a: 2, b: 3 }, ["b"]), coalesced: 3 },
+      status("m1", 1),
+    ],
+    [telemetry("m2", 2, { c: 2 })],
+  ]);
+  assert.equal(await metrics.value(metrics.wsEventsDropped, { reason: "coalesced" }), 2);
+  bus.publish(telemetry("m2", 5, { c: 5 }));
+  await nextTurn();
+  assert.deepEqual(arrays(socket).slice(4), [[telemetry("m2", 5, { c: 5 })]]);
+});
+
+Deno.test("LiveHub drains a batching client only while under the high-water mark", () => {
+  const { bus, hub, clock } = setup({ maxEventsPerFrame: 2 });
+  const socket = new FakeSocket();
+  hub.connect(socket, { factory: "demo", batch: true });
+  socket.bufferedAmount = 1_000;
+  for (let i = 0; i < 5; i++) bus.publish(status(`m${i}`, i));
+  socket.bufferedAmount = 0;
+  socket.send = (text) => {
+    FakeSocket.prototype.send.call(socket, text);
+    socket.bufferedAmount += 60; // the high-water mark is 100: room for two frames
+  };
+  clock.tick(10);
+  assert.deepEqual(arrays(socket).slice(1).map((frame) => frame.map((e) => e.machine)), [
+    ["m0", "m1"],
+    ["m2", "m3"],
+  ]);
+  socket.bufferedAmount = 0;
+  clock.tick(10);
+  assert.deepEqual(arrays(socket).slice(3).map((frame) => frame.map((e) => e.machine)), [["m4"]]);
+});
+
+Deno.test("LiveHub sends nothing to a batching client disconnected before its flush", async () => {
+  const { bus, hub } = setup();
+  const gone = new FakeSocket();
+  const revoked = new FakeSocket();
+  const stays = new FakeSocket();
+  const client = hub.connect(gone, { factory: "demo", batch: true });
+  hub.connect(revoked, { factory: "demo", batch: true }, "user-ana");
+  hub.connect(stays, { factory: "demo", batch: true });
+  bus.publish(telemetry("m1", 1, { a: 1 }));
+  hub.disconnect(client);
+  hub.closeOwner("user-ana", "user disabled");
+  await nextTurn();
+  assert.equal(gone.frames.length, 1);
+  assert.equal(revoked.frames.length, 1);
+  assert.deepEqual(arrays(stays)[1], [telemetry("m1", 1, { a: 1 })]);
+  assert.equal(hub.clientCount, 1);
+});
+
+Deno.test("LiveHub disconnects a batching client whose send throws", async () => {
+  const { bus, hub } = setup();
+  const broken = new FakeSocket();
+  const other = new FakeSocket();
+  hub.connect(broken, { factory: "demo", batch: true });
+  hub.connect(other, { factory: "demo", batch: true });
+  broken.send = () => {
+    throw new Error("socket closed");
+  };
+  bus.publish(telemetry("m1", 1, { a: 1 }));
+  await nextTurn();
+  assert.equal(hub.clientCount, 1);
+  assert.deepEqual(arrays(other)[1], [telemetry("m1", 1, { a: 1 })]);
+  bus.publish(telemetry("m1", 2, { a: 2 }));
+  await nextTurn();
+  assert.equal(other.frames.length, 3);
+});
+
+Deno.test("LiveHub closes a batching client past its queue bound after sending what it took", async () => {
+  const { bus, hub, metrics } = setup({ maxQueue: 2 });
+  const socket = new FakeSocket();
+  hub.connect(socket, { factory: "demo", batch: true });
+  bus.publish(status("m0", 0));
+  socket.bufferedAmount = 1_000;
+  for (let i = 1; i <= 3; i++) bus.publish(status(`m${i}`, i));
+  assert.equal(socket.closedWith?.[0], CLOSE_TOO_SLOW);
+  assert.deepEqual(arrays(socket).slice(1), [[status("m0", 0)]]);
+  await nextTurn();
+  assert.equal(socket.frames.length, 2);
+  assert.equal(await metrics.value(metrics.wsEventsDropped, { reason: "closed_slow" }), 3);
+  assert.equal(hub.clientCount, 0);
 });

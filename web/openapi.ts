@@ -659,6 +659,13 @@ export const OPENAPI_DOCUMENT = {
             schema: ref("Id"),
           },
           { name: "machine", in: "query", schema: ref("Id") },
+          {
+            name: "batch",
+            in: "query",
+            schema: { type: "string", enum: ["1", "true", "0", "false"] },
+            description: "1 or true: every frame is a JSON array of the events of one engine " +
+              "turn (`[hello]` first) instead of one event per frame",
+          },
         ],
         responses: { 101: { description: "Switching to WebSocket" }, 400: errorResponse() },
       },

@@ -1,7 +1,8 @@
 /**
  * The messages of the live WebSocket (`/api/v1/live`), checked as they
  * arrive: the server's first message is `hello`, then engine events
- * (engine/events.ts), one JSON object per message.
+ * (engine/events.ts), one JSON object per message, or with `batch=1` a JSON
+ * array of them per message.
  */
 import type {
   AlertEvent,
@@ -63,6 +64,32 @@ export function parseLiveMessage(text: string): ParsedLiveMessage {
   } catch {
     return { kind: "invalid", reason: "not JSON" };
   }
+  return checkLiveMessage(data);
+}
+
+/**
+ * Parses one WebSocket frame: a JSON array of messages (batch mode), each
+ * checked as {@link parseLiveMessage} does, or a single message object (an
+ * older server, or one not batching), in order.
+ *
+ * @example
+ * ```ts
+ * parseLiveFrame('[{"type":"hello"}]'); // [{ kind: "message", message: { type: "hello" } }]
+ * parseLiveFrame('{"type":"hello"}'); // the same
+ * ```
+ */
+export function parseLiveFrame(text: string): ParsedLiveMessage[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return [{ kind: "invalid", reason: "not JSON" }];
+  }
+  return Array.isArray(data) ? data.map(checkLiveMessage) : [checkLiveMessage(data)];
+}
+
+/** Checks one parsed message. */
+function checkLiveMessage(data: unknown): ParsedLiveMessage {
   if (!isRecord(data) || typeof data.type !== "string") {
     return { kind: "invalid", reason: "no 'type' field" };
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseLiveMessage } from "./live_message.ts";
+import { parseLiveFrame, parseLiveMessage } from "./live_message.ts";
 
 Deno.test("parseLiveMessage reads each event type of the live socket", () => {
   const events = [
@@ -100,4 +100,29 @@ Deno.test("parseLiveMessage takes forecasts with a horizon and defaults their cr
       .kind,
     "invalid",
   );
+});
+
+Deno.test("parseLiveFrame checks each event of an array frame and takes a single event too", () => {
+  const telemetry = { type: "telemetry", factory: "f", machine: "m", ts: 1, values: { a: 1 } };
+  assert.deepEqual(
+    parseLiveFrame(JSON.stringify([
+      { type: "hello", serverTime: 3, batch: true },
+      telemetry,
+      { type: "heartbeat" },
+      { type: "status", factory: "f", machine: "m", ts: 1, status: "on fire" },
+      null,
+    ])),
+    [
+      { kind: "message", message: { type: "hello", serverTime: 3 } },
+      { kind: "message", message: { ...telemetry, anomalous: [] } },
+      { kind: "ignored", type: "heartbeat" },
+      { kind: "invalid", reason: "status: unknown status" },
+      { kind: "invalid", reason: "no 'type' field" },
+    ],
+  );
+  assert.deepEqual(parseLiveFrame(JSON.stringify(telemetry)), [
+    { kind: "message", message: { ...telemetry, anomalous: [] } },
+  ]);
+  assert.deepEqual(parseLiveFrame("[]"), []);
+  assert.deepEqual(parseLiveFrame("[1"), [{ kind: "invalid", reason: "not JSON" }]);
 });

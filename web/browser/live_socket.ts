@@ -5,7 +5,7 @@
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
 import { backoffDelay, type BackoffPolicy } from "../../engine/actor/backoff.ts";
-import { type LiveMessage, parseLiveMessage } from "./live_message.ts";
+import { type LiveMessage, type ParsedLiveMessage, parseLiveFrame } from "./live_message.ts";
 import { alignPageClock } from "./page_clock.ts";
 
 /** `connecting` before the first open, `live` while open, `reconnecting` after a drop. */
@@ -159,9 +159,13 @@ export class LiveSocket {
     };
   }
 
+  /** One frame: an array of messages (batch mode) or one message, each handled alike. */
   #receive(data: unknown): void {
     if (typeof data !== "string") return;
-    const parsed = parseLiveMessage(data);
+    for (const parsed of parseLiveFrame(data)) this.#handle(parsed);
+  }
+
+  #handle(parsed: ParsedLiveMessage): void {
     if (parsed.kind === "invalid") {
       // Counted, and reported once per power of two so a bad stream cannot flood the console.
       this.#invalid++;
@@ -188,7 +192,8 @@ export class LiveSocket {
 
 /**
  * URL of the live endpoint for `scope`, on the page's own origin (`wss:` on
- * an https page).
+ * an https page), asking for batched frames (`batch=1`: one JSON array of
+ * events per engine turn).
  */
 export function liveSocketUrl(
   location: { protocol: string; host: string },
@@ -197,6 +202,7 @@ export function liveSocketUrl(
   const protocol = location.protocol === "https:" ? "wss:" : "ws:";
   const query = new URLSearchParams({ factory: scope.factory });
   if (scope.machine !== undefined) query.set("machine", scope.machine);
+  query.set("batch", "1");
   return `${protocol}//${location.host}/api/v1/live?${query}`;
 }
 

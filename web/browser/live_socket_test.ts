@@ -162,6 +162,52 @@ Deno.test("LiveSocket delivers valid messages, counts merged telemetry, skips th
   assert.equal(warnings.length, 1);
 });
 
+Deno.test("LiveSocket hands each message of an array frame to the listeners in order", () => {
+  const { sockets, timers, live } = setup();
+  const received: LiveMessage[] = [];
+  live.subscribe((message) => received.push(message));
+  const warn = console.warn;
+  const warnings: unknown[] = [];
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  const telemetry = (ts: number, coalesced?: number) => ({
+    type: "telemetry",
+    factory: "f1",
+    machine: "m1",
+    ts,
+    values: { t: ts },
+    anomalous: [],
+    ...(coalesced === undefined ? {} : { coalesced }),
+  });
+  try {
+    sockets[0].drop();
+    timers.runNext();
+    sockets[1].open();
+    sockets[1].receive([{ type: "hello", serverTime: 5, batch: true }]);
+    sockets[1].receive([
+      telemetry(1, 3),
+      { type: "heartbeat" },
+      { type: "status", factory: "f1", machine: "m1", ts: 2, status: "stale", previous: null },
+      telemetry(3),
+      7,
+    ]);
+    sockets[1].receive([]);
+    sockets[1].receive(telemetry(4)); // a server that does not batch
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(received, [
+    { type: "hello", serverTime: 5 },
+    telemetry(1, 3),
+    { type: "status", factory: "f1", machine: "m1", ts: 2, status: "stale", previous: null },
+    telemetry(3),
+    telemetry(4),
+  ]);
+  assert.equal(live.merged.value, 2);
+  assert.equal(warnings.length, 1, "the one invalid element is counted");
+  sockets[1].drop();
+  assert.equal(timers.nextDelay(), 100, "hello in an array starts the backoff over");
+});
+
 Deno.test("LiveSocket does not reconnect after close", () => {
   const { sockets, timers, live } = setup();
   sockets[0].open();
@@ -176,10 +222,10 @@ Deno.test("liveSocketUrl uses the page's origin with ws or wss", () => {
       factory: "f1",
       machine: "m.2",
     }),
-    "wss://plant.example:8443/api/v1/live?factory=f1&machine=m.2",
+    "wss://plant.example:8443/api/v1/live?factory=f1&machine=m.2&batch=1",
   );
   assert.equal(
     liveSocketUrl({ protocol: "http:", host: "localhost:8000" }, { factory: "f1" }),
-    "ws://localhost:8000/api/v1/live?factory=f1",
+    "ws://localhost:8000/api/v1/live?factory=f1&batch=1",
   );
 });

@@ -6,9 +6,11 @@ import { HttpError } from "../../../web/http_error.ts";
 import type { LiveSocket } from "../../../web/live_hub.ts";
 
 /**
- * `GET /live?factory={f}&machine={m}`: the live event stream over WebSocket.
- * Each message is one JSON event with a `type` (`hello`, `telemetry`,
- * `anomaly`, `status`, `supervision`, `registered`).
+ * `GET /live?factory={f}&machine={m}&batch=1`: the live event stream over
+ * WebSocket. Each message is one JSON event with a `type` (`hello`,
+ * `telemetry`, `anomaly`, `status`, `supervision`, `registered`, …); with
+ * `batch=1` (or `true`) each message is a JSON array of such events, those of
+ * one engine turn, `[hello]` first.
  *
  * The auth gate has checked the caller may view the factory. A browser's
  * handshake must come from this server's own origin, PUBLIC_URL's, or one of
@@ -34,6 +36,7 @@ export function liveApi(deps: Pick<AppDeps, "hub" | "security">): Hono {
           `'machine' must match ${ID_PATTERN.source}: current value is '${machine}'`,
         );
       }
+      liveBatch(c.req.query("batch"));
       const origin = c.req.header("origin");
       if (origin !== undefined && !allowedOrigin(origin, c.req.header("host"), deps.security)) {
         throw new HttpError(
@@ -50,6 +53,7 @@ export function liveApi(deps: Pick<AppDeps, "hub" | "security">): Hono {
     upgradeWebSocket((c) => {
       const factory = c.req.query("factory")!;
       const machine = c.req.query("machine");
+      const batch = liveBatch(c.req.query("batch"));
       const owner = c.get("principal")?.id;
       let client: ReturnType<AppDeps["hub"]["connect"]> | undefined;
       return {
@@ -64,7 +68,11 @@ export function liveApi(deps: Pick<AppDeps, "hub" | "security">): Hono {
           };
           client = deps.hub.connect(
             socket,
-            machine === undefined ? { factory } : { factory, machine },
+            {
+              factory,
+              ...(machine === undefined ? {} : { machine }),
+              ...(batch ? { batch } : {}),
+            },
             owner,
           );
         },
@@ -78,6 +86,25 @@ export function liveApi(deps: Pick<AppDeps, "hub" | "security">): Hono {
     }),
   );
   return app;
+}
+
+/**
+ * The `batch` query value: `1`/`true` asks for array frames, absent, `0` or
+ * `false` for one event per frame; anything else is a 400.
+ *
+ * @example
+ * ```ts
+ * liveBatch("1"); // true
+ * liveBatch(undefined); // false
+ * ```
+ */
+export function liveBatch(value: string | undefined): boolean {
+  if (value === undefined || value === "0" || value === "false") return false;
+  if (value === "1" || value === "true") return true;
+  throw new HttpError(
+    400,
+    `'batch' must be 1, true, 0 or false: current value is '${value}'`,
+  );
 }
 
 /** The request's own host, PUBLIC_URL's origin, and CORS_ORIGINS may open the stream. */
