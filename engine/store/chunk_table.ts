@@ -70,6 +70,7 @@ export class ChunkTable {
   readonly #delete: StatementSync;
   readonly #range: StatementSync;
   readonly #newest: StatementSync;
+  readonly #newestEnd: StatementSync;
   readonly #hour: StatementSync;
   readonly #expired: StatementSync;
 
@@ -85,6 +86,10 @@ export class ChunkTable {
     this.#newest = db.prepare(
       `SELECT id, start_ts, end_ts, n, data FROM chunks
        WHERE series_id = ? ORDER BY start_ts DESC LIMIT 1`,
+    );
+    // Without the data: a chunk's blob is up to tens of KB, read for nothing here.
+    this.#newestEnd = db.prepare(
+      "SELECT end_ts FROM chunks WHERE series_id = ? ORDER BY start_ts DESC LIMIT 1",
     );
     this.#hour = db.prepare(
       `SELECT id, start_ts, end_ts, n, data FROM chunks
@@ -129,7 +134,7 @@ export class ChunkTable {
 
   /** The time of the series' newest point, or -Infinity. */
   newestTs(seriesId: number): number {
-    const row = this.#newest.get(seriesId) as ChunkRow | undefined;
+    const row = this.#newestEnd.get(seriesId) as { end_ts: number } | undefined;
     return row?.end_ts ?? -Infinity;
   }
 
