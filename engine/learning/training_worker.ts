@@ -7,6 +7,10 @@
 /// <reference lib="deno.worker" />
 import type { TrainingReply, TrainingRequest } from "./classifier_trainer.ts";
 import { trainFaultClassifier, TrainingRefusedError } from "./fault_classifier.ts";
+import { lowerThreadPriority } from "../thread_priority.ts";
+
+// Training is background work: it takes the CPU the live event loop leaves.
+lowerThreadPriority(10);
 
 self.onmessage = (event: MessageEvent<TrainingRequest>) => {
   let reply: TrainingReply;

@@ -16,6 +16,10 @@ import { DatabaseSync } from "node:sqlite";
 import type { PointBatch } from "./point_batch.ts";
 import { PointWriter } from "./point_writer.ts";
 import { openWriteConnection } from "./write_connection.ts";
+import { lowerThreadPriority } from "../thread_priority.ts";
+
+// Writing and compacting can wait a little; the event loop with live telemetry cannot.
+lowerThreadPriority(5);
 
 /** A request to the worker. */
 export type WorkerRequest =

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { SqliteStore } from "./store/sqlite_store.ts";
+import { lowerThreadPriority, niceOf, threadNice } from "./thread_priority.ts";
+
+const linux = Deno.build.os === "linux";
+
+function inWorker(nice: number): Promise<{ lowered: boolean; nice: number | undefined }> {
+  const worker = new Worker(new URL("../tests/support/nice_worker.ts", import.meta.url).href, {
+    type: "module",
+  });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event) => {
+      worker.terminate();
+      resolve(event.data);
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(event.error);
+    };
+    worker.postMessage(nice);
+  });
+}
+
+Deno.test({
+  name: "lowerThreadPriority lowers the calling worker's thread only",
+  ignore: !linux,
+  fn: async () => {
+    const before = threadNice()!;
+    const target = Math.min(19, before + 7);
+    const answer = await inWorker(7);
+    assert.deepEqual(answer, { lowered: true, nice: target });
+    assert.equal(threadNice(), before, "the main thread keeps its priority");
+  },
+});
+
+Deno.test("lowerThreadPriority refuses a step outside 1–19", () => {
+  assert.throws(() => lowerThreadPriority(0), /'by' must be an integer from 1 to 19/);
+  assert.throws(() => lowerThreadPriority(20), RangeError);
+  assert.throws(() => lowerThreadPriority(2.5), RangeError);
+});
+
+Deno.test("niceOf reads field 19 of a stat line, whatever the command name", () => {
+  const stat = "4242 (worker (a) b) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 20 5 7 0 99";
+  assert.equal(niceOf(stat), 5);
+});
+
+Deno.test({
+  name: "the store's write worker runs at a lower priority than the event loop",
+  ignore: !linux,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const niceOfThreads = () =>
+      [...Deno.readDirSync("/proc/self/task")].map((t) =>
+        niceOf(Deno.readTextFileSync(`/proc/self/task/${t.name}/stat`))
+      );
+    const lowered = Math.min(19, threadNice()! + 5);
+    const before = niceOfThreads().filter((n) => n === lowered).length;
+    const store = new SqliteStore({ path: `${dir}/ts.db` });
+    try {
+      await store.write([{ factory: "f", machine: "m", metric: "x", ts: 1, value: 2 }]);
+      const after = niceOfThreads().filter((n) => n === lowered).length;
+      assert.equal(after, before + 1, "one more thread at nice + 5: the write worker");
+    } finally {
+      await store.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
