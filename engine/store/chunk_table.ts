@@ -7,6 +7,19 @@ export const CHUNK_SPAN_MS = 3_600_000;
 /** Most points one chunk holds (128 KiB of columns). */
 export const MAX_CHUNK_POINTS = 8_192;
 
+/**
+ * Compaction appends what arrived since the last one as chunks of their own:
+ * 60 points a minute for a 1 Hz series, tens a slice for a fast one. Once a
+ * series has this many such small appends in a row within an hour, they are
+ * rewritten as one chunk (and again once more small ones follow it), and an
+ * hour's last run when the next hour begins. An hour of a 1 Hz series is 4
+ * chunks instead of 60, and each point is re-encoded once or twice.
+ */
+export const SMALL_APPENDS_TO_MERGE = 16;
+
+/** An append of fewer points than this (in one hour) counts as small. */
+export const SMALL_CHUNK_POINTS = 512;
+
 /** The chunks table; created by the store's schema. */
 export const CHUNKS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS chunks (
@@ -73,6 +86,9 @@ export class ChunkTable {
   readonly #newestEnd: StatementSync;
   readonly #hour: StatementSync;
   readonly #expired: StatementSync;
+  readonly #from: StatementSync;
+  /** Per series, its latest run of small appends in one hour (kept in memory only). */
+  readonly #smallRuns = new Map<number, { from: number; hour: number; count: number }>();
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(
@@ -94,6 +110,10 @@ export class ChunkTable {
     this.#hour = db.prepare(
       `SELECT id, start_ts, end_ts, n, data FROM chunks
        WHERE series_id = ? AND start_ts >= ? AND start_ts < ? ORDER BY start_ts`,
+    );
+    this.#from = db.prepare(
+      `SELECT id, start_ts, end_ts, n, data FROM chunks
+       WHERE series_id = ? AND start_ts >= ? ORDER BY start_ts`,
     );
     this.#expired = db.prepare(
       `SELECT id, start_ts, end_ts, n, data FROM chunks
@@ -149,6 +169,8 @@ export class ChunkTable {
     const newest = this.newestTs(seriesId);
     // Points after the newest stored one are appended; the others are merged hour by hour.
     const firstAppend = upperBound(ts, newest);
+    // Late points rewrite their hour's chunks: the run of small appends starts afresh.
+    if (firstAppend > 0) this.#smallRuns.delete(seriesId);
     let overwritten = 0;
     let i = 0;
     while (i < firstAppend) {
@@ -164,12 +186,48 @@ export class ChunkTable {
       );
       i = end;
     }
+    if (firstAppend === ts.length) return overwritten;
     for (let k = firstAppend; k < ts.length; k++) sink.add(seriesId, ts[k], values[k]);
     this.#insertRun(seriesId, {
       ts: ts.subarray(firstAppend),
       values: values.subarray(firstAppend),
     });
+    this.#noteAppend(seriesId, ts[firstAppend], ts[ts.length - 1], ts.length - firstAppend);
     return overwritten;
+  }
+
+  /** Counts a small append into the series' run; merges the run once it is long. */
+  #noteAppend(seriesId: number, first: number, last: number, n: number): void {
+    const hour = spanStart(first);
+    if (n >= SMALL_CHUNK_POINTS || spanStart(last) !== hour) {
+      this.#smallRuns.delete(seriesId);
+      return;
+    }
+    const run = this.#smallRuns.get(seriesId);
+    if (run === undefined || run.hour !== hour) {
+      // An hour's last run is merged when the next hour begins (the new chunk stays apart).
+      if (run !== undefined && run.count > 1) this.#mergeFrom(seriesId, run.from);
+      this.#smallRuns.set(seriesId, { from: first, hour, count: 1 });
+      return;
+    }
+    if (++run.count < SMALL_APPENDS_TO_MERGE) return;
+    const merged = this.#mergeFrom(seriesId, run.from);
+    if (merged < SMALL_CHUNK_POINTS) run.count = 1;
+    else this.#smallRuns.delete(seriesId);
+  }
+
+  /**
+   * Rewrites the series' chunks starting at or after `from` — its newest ones,
+   * so the result overlaps nothing — as few chunks; returns their points.
+   */
+  #mergeFrom(seriesId: number, from: number): number {
+    const rows = this.#from.all(seriesId, from) as unknown as ChunkRow[];
+    const merged = concat(rows.map((row) => decodeChunk(row.data)));
+    if (rows.length > 1) {
+      for (const row of rows) this.#delete.run(row.id);
+      this.#insertRun(seriesId, merged);
+    }
+    return merged.ts.length;
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   lowerBound,
   MAX_CHUNK_POINTS,
   type MergeSink,
+  SMALL_APPENDS_TO_MERGE,
   spanStart,
   upperBound,
 } from "./chunk_table.ts";
@@ -59,6 +60,55 @@ Deno.test("ChunkTable appends new points as chunks that never cross an hour", ()
   assert.equal(chunks.newestTs(1), HOUR + 5);
   assert.equal(chunks.newestTs(2), -Infinity);
   assert.equal(chunks.newest(2), undefined);
+});
+
+Deno.test("ChunkTable merges a run of small appends in an hour into one chunk, never across hours", () => {
+  const { db, chunks } = table();
+  const sink = { add() {}, overwrite() {} };
+  // A 1 Hz series compacted every minute: 60 points an append.
+  const minute = (m: number) =>
+    cols(Array.from({ length: 60 }, (_, i) => [(m * 60 + i) * 1000, m] as [number, number]));
+  for (let m = 0; m < SMALL_APPENDS_TO_MERGE - 1; m++) chunks.merge(3, minute(m), sink);
+  assert.equal(rows(db).length, SMALL_APPENDS_TO_MERGE - 1, "below the run length: as appended");
+  chunks.merge(3, minute(SMALL_APPENDS_TO_MERGE - 1), sink);
+  const merged = SMALL_APPENDS_TO_MERGE * 60;
+  assert.deepEqual(rows(db), [{
+    series_id: 3,
+    start_ts: 0,
+    end_ts: (merged - 1) * 1000,
+    n: merged,
+  }]);
+  for (let m = SMALL_APPENDS_TO_MERGE; m < 60; m++) chunks.merge(3, minute(m), sink);
+  const all = chunks.read(3, -Infinity, Infinity);
+  assert.deepEqual(Array.from(all.ts), Array.from({ length: 3600 }, (_, i) => i * 1000));
+  assert.deepEqual(
+    Array.from(all.values),
+    Array.from({ length: 3600 }, (_, i) => Math.floor(i / 60)),
+  );
+  // The next hour begins: the first hour's last run is merged; no chunk spans two hours.
+  chunks.merge(3, minute(60), sink);
+  const spans = rows(db) as Array<{ start_ts: number; end_ts: number; n: number }>;
+  for (const r of spans) {
+    assert.equal(spanStart(r.start_ts), spanStart(r.end_ts), `chunk ${r.start_ts}–${r.end_ts}`);
+  }
+  assert.deepEqual(spans.map((r) => r.n), [960, 960, 960, 720, 60]);
+  assert.equal(chunks.read(3, -Infinity, Infinity).ts.length, 3660);
+});
+
+Deno.test("ChunkTable leaves appends of late points' hours and large appends as they are", () => {
+  const { db, chunks } = table();
+  const sink = { add() {}, overwrite() {} };
+  const big = cols(Array.from({ length: 600 }, (_, i) => [i, 1] as [number, number]));
+  chunks.merge(4, big, sink);
+  for (let k = 0; k < SMALL_APPENDS_TO_MERGE + 2; k++) {
+    // A late point every time: its hour is merged on the spot, the run restarts each time.
+    chunks.merge(4, cols([[k + 0.5, 2], [1_000 + k, 3]]), sink);
+  }
+  assert.equal(
+    chunks.read(4, -Infinity, Infinity).ts.length,
+    600 + 2 * (SMALL_APPENDS_TO_MERGE + 2),
+  );
+  assert.ok(rows(db).length <= 2, `${rows(db).length} chunks`);
 });
 
 Deno.test("ChunkTable splits a long run at its size bound", () => {
