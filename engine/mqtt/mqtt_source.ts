@@ -34,10 +34,12 @@ const MAX_IN_FLIGHT = 5_000;
  * `MqttSubscriber`; mqtt.js cost ~15 µs of CPU a publish) runs in a worker
  * (`mqtt_source_worker.ts`): reading packets and writing acknowledgements
  * cost the main thread ~15 % of its time at 10,000 msgs/s when mqtt.js did
- * it there. The worker posts publishes in batches, one batch at a time, and
- * `onPublish` runs for each on this thread, synchronously, in arrival order;
- * the batch is reported taken a turn of the event loop later, so that
- * sockets and timers (the live WebSockets) run between batches.
+ * it there. The worker posts publishes in batches, at most two outstanding
+ * (one being handled, the next waiting, so this thread does not wait for the
+ * worker to wake), and `onPublish` runs for each on this thread,
+ * synchronously, in arrival order; a batch is reported taken a turn of the
+ * event loop later, so that sockets and timers (the live WebSockets) run
+ * between batches.
  *
  * A publish is acknowledged once it is in a batch on its way to this
  * thread, in the same process, as before it was acknowledged once handed to
