@@ -350,6 +350,11 @@ export async function startMillwright(
     const source = new MqttSource(
       { url: mqttUrl, clientId: options.mqttClientId ?? "millwright-engine", log, ...engineMqtt },
       (topic, payload, text) => ingestor.ingestMqtt(topic, payload, text),
+      // The worker stamps points without a time by the system clock: with
+      // another clock (tests), this thread decodes, by that clock.
+      clock === systemClock
+        ? { limits: ingestor.limits, onDecoded: (_, points) => ingestor.ingestMqttPoints(points) }
+        : undefined,
     );
     await source.start();
     let stopping = false;

@@ -4,7 +4,7 @@
  * directory, the live hub sending every event to one WebSocket client that
  * keeps up (in batch mode, as the live pages do), and the store writer
  * handing points to the store's write worker. 1,000 machines × 4 metrics
- * (`BENCH_MACHINES` to change), each machine at 17.5 Hz as in the ingest bench
+ * (`BENCH_MACHINES` to change; `BENCH_ROUNDS` rounds, 7 by default), each machine at 17.5 Hz as in the ingest bench
  * at 17,500 msgs/s:
  *
  *   deno run -A bench/engine_path_bench.ts [warm-up messages per machine]
@@ -32,7 +32,7 @@ import { metricNames } from "./telemetry_payload.ts";
 const MACHINES = Number(Deno.env.get("BENCH_MACHINES") ?? 1_000);
 const warmUp = Number(Deno.args[0] ?? 300);
 const PER_ROUND = 20;
-const ROUNDS = 7;
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 7);
 const STEP_MS = 1_000 / 17.5;
 
 const dir = await Deno.makeTempDir({ prefix: "engine-path-bench-" });

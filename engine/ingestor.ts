@@ -160,6 +160,21 @@ export class Ingestor {
     this.#route("mqtt", result, () => this.#preview(payload));
   }
 
+  /**
+   * Takes the points of one MQTT telemetry publish that was decoded and
+   * validated already, by the MQTT worker with the same rules and
+   * {@link Ingestor.limits} (see `engine/mqtt/telemetry_batch.ts`).
+   */
+  ingestMqttPoints(points: TelemetryPoint[]): void {
+    this.#mqttMessages.inc();
+    this.#route("mqtt", { points, rejections: [] }, () => "");
+  }
+
+  /** The size and time limits the ingest checks, for those who decode for it. */
+  get limits(): { readonly maxBytes: number; readonly maxFutureMs: number } {
+    return { maxBytes: this.#maxBytes, maxFutureMs: this.#maxFutureMs };
+  }
+
   #ingestWaveform(
     handler: WaveformHandler,
     topic: string,

@@ -46,6 +46,23 @@ Deno.test("Ingestor routes a valid MQTT publish to its machine and counts it", a
   await close();
 });
 
+Deno.test("Ingestor takes the points of a publish decoded in the MQTT worker, counted alike", async () => {
+  const { ingestor, delivered, metrics, close } = await setup();
+  const points = [
+    { factory: "demo", machine: "press-01", ts: 1, metrics: { oil: 41.5 } },
+    { factory: "demo", machine: "press-01", ts: 2, metrics: { oil: 41.6 } },
+  ];
+  ingestor.ingestMqttPoints(points);
+  assert.deepEqual(delivered, points);
+  assert.equal(await metrics.value(metrics.ingestPoints, { source: "mqtt" }), 2);
+  assert.equal(await metrics.value(metrics.ingestMessages, { source: "mqtt" }), 1);
+  assert.deepEqual(ingestor.limits, { maxBytes: 256 * 1024, maxFutureMs: 300_000 });
+  ingestor.close();
+  ingestor.ingestMqttPoints(points);
+  assert.equal(delivered.length, 2, "nothing after close");
+  await close();
+});
+
 Deno.test("Ingestor rejects a bad topic and bad JSON with counted reasons and dead letters", async () => {
   const { ingestor, delivered, metrics, deadLetters, close } = await setup();
   ingestor.ingestMqtt("factories/demo/machines/a+b/telemetry", encode({ metrics: { x: 1 } }));

@@ -82,6 +82,51 @@ Deno.test("MqttSource: a publish whose handler throws is logged and costs no oth
   }
 });
 
+Deno.test("MqttSource decoding in its worker hands over valid telemetry as points, the rest raw, in order", async () => {
+  const broker = await startMosquitto();
+  const device = await mqtt.connectAsync(broker.url, { clientId: "device-decoding" });
+  const seen: string[] = [];
+  const logs: string[] = [];
+  const source = new MqttSource(
+    { url: broker.url, clientId: "engine-decoding", log: (m) => logs.push(m) },
+    (topic, payload) => seen.push(`raw ${topic} ${new TextDecoder().decode(payload)}`),
+    {
+      limits: { maxBytes: 1024, maxFutureMs: 300_000 },
+      onDecoded: (ref, points) => {
+        for (const point of points) {
+          seen.push(`${ref.machine} ${point.ts} ${JSON.stringify(point.metrics)}`);
+        }
+        if (points.some((p) => p.metrics.boom === 1)) throw new Error("a bug in the handler");
+      },
+    },
+  );
+  try {
+    await source.start();
+    const other = "factories/plant1/machines/m2/telemetry";
+    const publishes: Array<[string, string]> = [
+      [TOPIC, '{"ts": 1700000000000, "metrics": {"temp": 71.5, "on": true}}'],
+      [TOPIC, '{"metrics": {"temp": "hot"}}'],
+      [other, '{"points": [{"ts": 1700000000001, "metrics": {"rpm": 900}}]}'],
+      [TOPIC, '{"ts": 1700000000002, "metrics": {"boom": 1}}'],
+      [TOPIC, '{"ts": 1700000000003, "metrics": {"temp": 72}}'],
+    ];
+    for (const [topic, body] of publishes) device.publish(topic, body, { qos: 1 });
+    await waitFor(() => seen.length >= publishes.length, { what: "every publish" });
+    assert.deepEqual(seen, [
+      'm1 1700000000000 {"temp":71.5,"on":1}',
+      `raw ${TOPIC} {"metrics": {"temp": "hot"}}`,
+      'm2 1700000000001 {"rpm":900}',
+      'm1 1700000000002 {"boom":1}',
+      'm1 1700000000003 {"temp":72}',
+    ]);
+    assert.deepEqual(logs, ["mqtt: handling a publish of plant1/m1 failed: a bug in the handler"]);
+  } finally {
+    await source.stop();
+    await device.endAsync();
+    await broker.stop();
+  }
+});
+
 Deno.test("MqttSource reconnects to a restarted broker and subscribes again when the session was lost", async () => {
   let broker = await startMosquitto();
   const received: string[] = [];

@@ -1,11 +1,26 @@
 import type { WorkerReply, WorkerRequest } from "./mqtt_source_protocol.ts";
 import { forEachPublish, type PublishBatch } from "./publish_batch.ts";
+import {
+  type DecodedPublishHandler,
+  type TelemetryBatch,
+  TelemetryBatchDecoder,
+  type TelemetryDecodeLimits,
+} from "./telemetry_batch.ts";
 
 /**
  * Receives every telemetry (and waveform) publish, synchronously, before it
  * is acknowledged; `text` is the payload decoded, when it is ASCII.
  */
 export type PublishHandler = (topic: string, payload: Uint8Array, text?: string) => void;
+
+/**
+ * Telemetry decoded off the main thread: the limits the worker checks (as
+ * the ingest would) and who takes the points of a publish that passed.
+ */
+export interface DecodedTelemetryOptions {
+  readonly limits: TelemetryDecodeLimits;
+  readonly onDecoded: DecodedPublishHandler;
+}
 
 /** Options of {@link MqttSource}. */
 export interface MqttSourceOptions {
@@ -58,14 +73,28 @@ const MAX_IN_FLIGHT = 5_000;
 export class MqttSource {
   readonly #options: MqttSourceOptions;
   readonly #onPublish: PublishHandler;
+  readonly #decoded: DecodedTelemetryOptions | undefined;
+  readonly #decoder = new TelemetryBatchDecoder();
   readonly #log: (message: string) => void;
   #worker: Worker | undefined;
   #stopped: (() => void) | undefined;
   #stopping = false;
 
-  constructor(options: MqttSourceOptions, onPublish: PublishHandler) {
+  /**
+   * `onPublish` takes every publish, unless `decoded` is given: then the
+   * worker decodes telemetry, `decoded.onDecoded` takes the points of each
+   * publish that passed whole, and `onPublish` takes the rest (to reject, or
+   * waveforms). Points without a time get the worker's receive time (the
+   * system clock).
+   */
+  constructor(
+    options: MqttSourceOptions,
+    onPublish: PublishHandler,
+    decoded?: DecodedTelemetryOptions,
+  ) {
     this.#options = options;
     this.#onPublish = onPublish;
+    this.#decoded = decoded;
     this.#log = options.log ?? ((message) => console.log(message));
   }
 
@@ -110,7 +139,14 @@ export class MqttSource {
         this.#worker = undefined;
         setTimeout(() => this.#respawn(), 1_000);
       };
-      worker.postMessage({ kind: "start", options, maxInFlight: MAX_IN_FLIGHT } as WorkerRequest);
+      worker.postMessage(
+        {
+          kind: "start",
+          options,
+          maxInFlight: MAX_IN_FLIGHT,
+          ...(this.#decoded === undefined ? {} : { decode: this.#decoded.limits }),
+        } as WorkerRequest,
+      );
     }).catch((error) => {
       this.#worker = undefined;
       worker.terminate();
@@ -149,20 +185,43 @@ export class MqttSource {
     );
   }
 
-  #take(worker: Worker, batch: PublishBatch): void {
-    forEachPublish(batch, (topic, payload, text) => {
-      try {
-        this.#onPublish(topic, payload, text);
-      } catch (error) {
-        // The ingest path rejects bad input itself; a throw here is a bug, not a reason to drop the batch.
-        this.#log(`mqtt: handling a publish on ${topic} failed: ${(error as Error).message}`);
-      }
-    });
+  #take(worker: Worker, batch: PublishBatch | TelemetryBatch): void {
+    let count = batch.topics.length;
+    if ("decoded" in batch) {
+      count = batch.decoded.publishes.length;
+      const onDecoded = this.#decoded!.onDecoded;
+      this.#decoder.forEach(
+        batch,
+        (topic, payload) => this.#handle(topic, payload, undefined),
+        (ref, points) => {
+          try {
+            onDecoded(ref, points);
+          } catch (error) {
+            this.#log(
+              `mqtt: handling a publish of ${ref.factory}/${ref.machine} failed: ${
+                (error as Error).message
+              }`,
+            );
+          }
+        },
+      );
+    } else {
+      forEachPublish(batch, (topic, payload, text) => this.#handle(topic, payload, text));
+    }
     // After a turn of the event loop: the next batch must not starve the sockets and timers.
     setTimeout(() => {
       if (this.#worker === worker) {
-        worker.postMessage({ kind: "taken", count: batch.topics.length } as WorkerRequest);
+        worker.postMessage({ kind: "taken", count } as WorkerRequest);
       }
     }, 0);
+  }
+
+  #handle(topic: string, payload: Uint8Array, text: string | undefined): void {
+    try {
+      this.#onPublish(topic, payload, text);
+    } catch (error) {
+      // The ingest path rejects bad input itself; a throw here is a bug, not a reason to drop the batch.
+      this.#log(`mqtt: handling a publish on ${topic} failed: ${(error as Error).message}`);
+    }
   }
 }
