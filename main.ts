@@ -238,10 +238,7 @@ export async function startMillwright(
       store,
       bus,
       applySensitivity: (ref) => tellSensitivity(ref, learning.sensitivity.factors(ref)),
-      machines: () =>
-        directory.factories().flatMap((factory) =>
-          directory.machines(factory).map((m) => ({ factory, machine: m.machine }))
-        ),
+      machines: () => directory.machineRefs(),
     });
     if (config.simulator) registerDemoMachineTypes(learning.types);
     learning.start();

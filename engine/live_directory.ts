@@ -3,6 +3,7 @@ import type { EventBus } from "./bus.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import type { EngineEvent, MachineStatus } from "./events.ts";
 import type { MachineDirectory, MachineView } from "./machine_view.ts";
+import type { MachineRef } from "./telemetry.ts";
 
 /** Options of {@link LiveDirectory}. */
 export interface LiveDirectoryOptions {
@@ -61,6 +62,9 @@ interface MetricSlot {
 
 const HOUR_MS = 3_600_000;
 
+/** Periodic writes of changed views are spread over this many ticks a period. */
+const PERSIST_SLICES = 5;
+
 /**
  * The machine catalogue as a read model of bus events: every machine the
  * engine has heard of, its status and latest values, and a short in-memory
@@ -116,6 +120,21 @@ export class LiveDirectory implements MachineDirectory {
       .map((view) => this.#freeze(view));
   }
 
+  /**
+   * Every machine's factory and id, in no order: for periodic sweeps over the
+   * fleet, which {@link machines} (sorted copies of whole views) would cost
+   * ~20 ms a call at 1,000 machines.
+   */
+  machineRefs(): MachineRef[] {
+    const refs: MachineRef[] = [];
+    for (const machines of this.#views.values()) {
+      for (const view of machines.values()) {
+        refs.push({ factory: view.factory, machine: view.machine });
+      }
+    }
+    return refs;
+  }
+
   machine(factory: string, machine: string): MachineView | undefined {
     const view = this.#views.get(factory)?.get(machine);
     return view === undefined ? undefined : this.#freeze(view);
@@ -130,21 +149,24 @@ export class LiveDirectory implements MachineDirectory {
     return (view && this.#slots.get(view)?.get(metric)?.recent.toArray()) ?? [];
   }
 
-  /** Writes changed views now. */
-  persist(): void {
+  /** Writes changed views now: all, or the `limit` that changed first. */
+  persist(limit = Infinity): void {
     if (this.#dirty.size === 0) return;
+    const written: MutableView[] = [];
     // One transaction for all: a commit per view stalled the event loop ~70 ms for 1,000 machines.
     this.#db.exec("BEGIN");
     try {
       for (const view of this.#dirty) {
+        if (written.length >= limit) break;
         this.#upsert.run(view.factory, view.machine, JSON.stringify(view));
+        written.push(view);
       }
       this.#db.exec("COMMIT");
     } catch (error) {
       this.#db.exec("ROLLBACK");
       throw new Error(`Cannot persist ${this.#dirty.size} machine views`, { cause: error });
     }
-    this.#dirty.clear();
+    for (const view of written) this.#dirty.delete(view);
   }
 
   /** Stops listening and writes what changed. */
@@ -267,13 +289,20 @@ export class LiveDirectory implements MachineDirectory {
     };
   }
 
+  /**
+   * Every `persistEveryMs / PERSIST_SLICES` writes at most that share of the
+   * fleet, the views that changed first: all 1,000 machines' views at once
+   * stalled the event loop ~20 ms every 5 s, in slices it is ~5 ms.
+   */
   #schedulePersist(): void {
     this.#timer = this.#clock.setTimeout(() => {
       try {
-        this.persist();
+        let views = 0;
+        for (const machines of this.#views.values()) views += machines.size;
+        this.persist(Math.ceil(views / PERSIST_SLICES));
       } finally {
         this.#schedulePersist();
       }
-    }, this.#persistEveryMs);
+    }, this.#persistEveryMs / PERSIST_SLICES);
   }
 }

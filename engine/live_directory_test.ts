@@ -76,6 +76,18 @@ Deno.test("LiveDirectory lists machines again after a restart", () => {
   second.close();
 });
 
+Deno.test("LiveDirectory names every machine of every factory for sweeps", () => {
+  const bus = new EventBus();
+  const directory = new LiveDirectory(openMetadataDb(":memory:"), bus, { clock: new FakeClock(0) });
+  assert.deepEqual(directory.machineRefs(), []);
+  for (const [factory, machine] of [["demo", "b"], ["other", "x"], ["demo", "a"]]) {
+    bus.publish({ type: "telemetry", factory, machine, ts: 1, values: { v: 1 }, anomalous: [] });
+  }
+  const key = (r: { factory: string; machine: string }) => `${r.factory}/${r.machine}`;
+  assert.deepEqual(directory.machineRefs().map(key).sort(), ["demo/a", "demo/b", "other/x"]);
+  directory.close();
+});
+
 Deno.test("LiveDirectory hands out views that later telemetry does not change", () => {
   const bus = new EventBus();
   const directory = new LiveDirectory(openMetadataDb(":memory:"), bus, { clock: new FakeClock(0) });
@@ -124,4 +136,29 @@ Deno.test("LiveDirectory keeps the latest values of a ring that wrapped, and a m
     70,
   );
   again.close();
+});
+
+Deno.test("LiveDirectory writes changed views in slices, every one within the period", () => {
+  const db = openMetadataDb(":memory:");
+  const clock = new FakeClock(0);
+  const bus = new EventBus();
+  const directory = new LiveDirectory(db, bus, { clock, persistEveryMs: 1000 });
+  for (let i = 0; i < 10; i++) {
+    const machine = `m-${i}`;
+    bus.publish({
+      type: "telemetry",
+      factory: "f",
+      machine,
+      ts: 1,
+      values: { v: i },
+      anomalous: [],
+    });
+  }
+  const stored = () => (db.prepare("SELECT count(*) AS n FROM machines").get() as { n: number }).n;
+  assert.equal(stored(), 0);
+  clock.tick(200);
+  assert.equal(stored(), 2, "a fifth of the fleet a tick");
+  clock.tick(800);
+  assert.equal(stored(), 10, "every view within the period");
+  directory.close();
 });

@@ -45,7 +45,12 @@ export interface ActorRegistryOptions<Message, Snapshot> {
   readonly supervision?: Partial<SupervisionPolicy>;
   /** Idle time after which an actor is snapshotted and removed; default 10 min. */
   readonly passivateAfterMs?: number;
-  /** How often idle actors are looked for and due snapshots taken; default 5 s. */
+  /**
+   * How often idle actors are looked for and due snapshots taken; default
+   * 1 s. Each sweep saves an even share of the due snapshots, so a shorter
+   * sweep means shorter pauses: at 1,000 machines, ~10 ms every second
+   * instead of ~50 ms every 5 s.
+   */
   readonly sweepEveryMs?: number;
   /** How often a live actor that handled messages has its snapshot saved; default 30 s. */
   readonly snapshotEveryMs?: number;
@@ -153,7 +158,7 @@ export class ActorRegistry<State, Message, Snapshot> {
     );
     this.#sweepEveryMs = checkOption(
       "sweepEveryMs",
-      options.sweepEveryMs ?? 5_000,
+      options.sweepEveryMs ?? 1_000,
       "a finite number > 0",
       (v) => v > 0 && Number.isFinite(v),
     );
