@@ -59,6 +59,11 @@ export class MetricForecast {
     );
   }
 
+  /** Reads the state {@link observe} starts with (see `MetricDetector.warm`). */
+  warm(): number {
+    return this.#feed.warm();
+  }
+
   /** Feeds a judged value; returns a fresh forecast when one is due, else null. */
   observe(ts: number, value: number): ForecastPath | null {
     return this.#feed.push(ts, value);

@@ -100,6 +100,14 @@ export class RollingWindow {
     while (this.#count > 0 && this.#ts[this.#head] < cutoff) this.#removeOldest();
   }
 
+  /** Reads the state {@link stats} and {@link push} start with (see `MetricDetector.warm`). */
+  warm(): number {
+    const min = this.#minDeque;
+    const max = this.#maxDeque;
+    return this.#values[this.#head] + this.#mean + (min.length > 0 ? min[0] : 0) +
+      (max.length > 0 ? max[max.length - 1] : 0);
+  }
+
   stats(): WindowStats {
     const n = this.#count;
     const variance = n > 1 ? Math.max(0, this.#m2 / (n - 1)) : 0;

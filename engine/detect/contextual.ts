@@ -109,6 +109,11 @@ export class ContextualDetector {
     }
   }
 
+  /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
+  warm(): number {
+    return this.#mem[3] + this.#min;
+  }
+
   /** Scores `value` (0 = every grid has seen this transition; 1 = none has), then learns it. */
   update(value: number): number {
     const o = this.#o;

@@ -42,6 +42,11 @@ export class CusumDetector implements StreamingDetector {
     this.#s = state ? { ...state } : { mean: 0, variance: 0, count: 0, up: 0, down: 0, spread: 0 };
   }
 
+  /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
+  warm(): number {
+    return this.#s.mean + this.#s.up;
+  }
+
   update(value: number): number {
     const s = this.#s;
     if (s.count === 0) {

@@ -49,6 +49,11 @@ export class EwmaDetector implements StreamingDetector {
     return this.#count;
   }
 
+  /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
+  warm(): number {
+    return this.#mean + this.#variance;
+  }
+
   update(value: number): number {
     let score = 0;
     if (this.#count === 0) {

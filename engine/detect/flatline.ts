@@ -41,6 +41,11 @@ export class FlatlineDetector implements StreamingDetector {
       : { last: NaN, run: 0, repeatShare: 0, count: 0, moves: 0 };
   }
 
+  /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
+  warm(): number {
+    return this.#s.repeatShare + this.#s.run;
+  }
+
   update(value: number): number {
     const s = this.#s;
     const repeat = value === s.last;

@@ -59,6 +59,11 @@ export class AnomalyLikelihood {
     }
   }
 
+  /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
+  warm(): number {
+    return this.#recent[0] + this.#averages[this.#count % this.#o.longWindow] + this.#sum;
+  }
+
   /** Judges `raw` (after it joins the short window) and learns it; returns a score in [0, 1]. */
   update(raw: number): number {
     const o = this.#o;

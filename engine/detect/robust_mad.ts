@@ -52,6 +52,11 @@ export class RobustMadDetector implements StreamingDetector {
     }
   }
 
+  /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
+  warm(): number {
+    return this.#ring[this.#head] + this.#sorted[this.#count >> 1];
+  }
+
   update(value: number): number {
     let score = 0;
     const n = this.#count;

@@ -59,6 +59,11 @@ export class RollingSigmaDetector implements StreamingDetector {
     }
   }
 
+  /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
+  warm(): number {
+    return this.#ring[this.#head] + this.#sum;
+  }
+
   update(value: number): number {
     const n = this.#count;
     let score = 0;

@@ -56,6 +56,8 @@ export class SeasonalDetector implements StreamingDetector {
   /** Float32: it is only compared with `minCoverageMs`, and halves the snapshot. */
   readonly #coverage: Float32Array;
   #lastTs = NaN;
+  /** The bin of the latest value (the next is most likely in it too). */
+  #bin = 0;
   #decayDt = NaN;
   #decay = 0;
   expectedLow = -Infinity;
@@ -75,6 +77,11 @@ export class SeasonalDetector implements StreamingDetector {
     }
   }
 
+  /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
+  warm(): number {
+    return this.#mean[this.#bin] + this.#variance[this.#bin] + this.#coverage[this.#bin];
+  }
+
   /** Judges `value` at time `ts` (epoch ms; NaN = no context, score 0). */
   update(value: number, ts = NaN): number {
     if (!Number.isFinite(ts)) return 0;
@@ -86,6 +93,7 @@ export class SeasonalDetector implements StreamingDetector {
       const weekday = (Math.floor(ts / dayMs) + 4) % 7; // 1970-01-01 was a Thursday
       if (weekday === 0 || weekday === 6) bin += o.binsPerDay;
     }
+    this.#bin = bin;
     const covered = this.#coverage[bin];
     const mean = this.#mean[bin];
     const binMs = dayMs / o.binsPerDay;

@@ -75,6 +75,11 @@ export class ForecastFeed {
   }
 
   /** Feeds one sample; returns a fresh forecast when one is due, else null. */
+  /** Reads the state {@link push} starts with (see `MetricDetector.warm`). */
+  warm(): number {
+    return this.#forecaster.warm();
+  }
+
   push(ts: number, value: number): ForecastPath | null {
     this.#forecaster.push(ts, value);
     if (this.#lastForecastTs !== null && ts - this.#lastForecastTs < this.#options.everyMs) {

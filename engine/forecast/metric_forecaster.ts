@@ -275,6 +275,11 @@ export class MetricForecaster {
     };
   }
 
+  /** Reads the state {@link push} starts with (see `MetricDetector.warm`). */
+  warm(): number {
+    return this.#resampler.warm();
+  }
+
   /** Feeds one sample; timestamps must increase (older ones are ignored). */
   push(ts: number, value: number): void {
     this.#resampler.push(ts, value, this.#onStep, this.#minStep);

@@ -94,6 +94,11 @@ export class StepResampler {
     };
   }
 
+  /** Reads the state {@link push} starts with (see `MetricDetector.warm`). */
+  warm(): number {
+    return this.#state.sum + this.#state.tsSum;
+  }
+
   /** The fixed step in ms, or null while it is being measured. */
   get step(): number | null {
     return this.#state.step;
