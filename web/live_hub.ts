@@ -196,6 +196,12 @@ export class LiveHub {
     let text: string | undefined; // serialised once, for the first client that takes it
     for (const client of clients) {
       if (!client.wants(event)) continue;
+      if (client.batch && client.pending.length > 0) {
+        // This turn's frame was let through already: nothing is sent before it
+        // ends, so the socket's buffer (an op to read) cannot have grown since.
+        client.pending.push(text ??= JSON.stringify(event));
+        continue;
+      }
       if (client.queue.length === 0 && client.socket.bufferedAmount < this.#highWater) {
         text ??= JSON.stringify(event);
         if (client.batch) this.#pend(client, text);

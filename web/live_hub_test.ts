@@ -224,6 +224,7 @@ Deno.test("LiveHub queues, coalesces and drains a backed-up batching client as a
   const socket = new FakeSocket();
   hub.connect(socket, { factory: "demo", batch: true });
   bus.publish(telemetry("m0", 0, { a: 0 }));
+  await nextTurn();
   socket.bufferedAmount = 1_000;
   bus.publish(telemetry("m1", 1, { a: 1, b: 1 }, ["a"]));
   bus.publish(status("m1", 1));
@@ -251,6 +252,24 @@ Deno.test("LiveHub queues, coalesces and drains a backed-up batching client as a
   bus.publish(telemetry("m2", 5, { c: 5 }));
   await nextTurn();
   assert.deepEqual(arrays(socket).slice(4), [[telemetry("m2", 5, { c: 5 })]]);
+});
+
+Deno.test("LiveHub reads a batching client's buffered amount once a frame, not once an event", async () => {
+  const { bus, hub } = setup();
+  let reads = 0;
+  const socket = new FakeSocket();
+  Object.defineProperty(socket, "bufferedAmount", {
+    get: () => {
+      reads++;
+      return 0;
+    },
+  });
+  hub.connect(socket, { factory: "demo", batch: true });
+  reads = 0;
+  for (let i = 0; i < 5; i++) bus.publish(telemetry(`m${i}`, i, { a: i }));
+  await nextTurn();
+  assert.equal(reads, 1);
+  assert.equal(arrays(socket).at(-1)!.length, 5, "one frame with the five events");
 });
 
 Deno.test("LiveHub drains a batching client only while under the high-water mark", () => {
@@ -315,6 +334,7 @@ Deno.test("LiveHub closes a batching client past its queue bound after sending w
   const socket = new FakeSocket();
   hub.connect(socket, { factory: "demo", batch: true });
   bus.publish(status("m0", 0));
+  await nextTurn();
   socket.bufferedAmount = 1_000;
   for (let i = 1; i <= 3; i++) bus.publish(status(`m${i}`, i));
   assert.equal(socket.closedWith?.[0], CLOSE_TOO_SLOW);
