@@ -90,3 +90,35 @@ Deno.test("RollingWindow rejects invalid options with the value", () => {
   );
   assert.throws(() => new RollingWindow({ maxCount: 1, maxAgeMs: -5 }), /'maxAgeMs'.*-5/);
 });
+
+Deno.test("RollingWindow agrees with a recount over random values, counts and ages", () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  for (
+    const options of [{ maxCount: 1, maxAgeMs: 1e9 }, { maxCount: 5, maxAgeMs: 40 }, {
+      maxCount: 32,
+      maxAgeMs: 1e9,
+    }]
+  ) {
+    const window = new RollingWindow(options);
+    const kept: Array<[number, number]> = [];
+    let ts = 0;
+    for (let i = 0; i < 2_000; i++) {
+      ts += 1 + Math.floor(random() * 10);
+      // Runs of equal values and monotone stretches, where deques are easy to get wrong.
+      const value = random() < 0.3 ? kept.at(-1)?.[1] ?? 0 : Math.round(random() * 20) - 10;
+      window.push(ts, value);
+      kept.push([ts, value]);
+      while (kept.length > options.maxCount) kept.shift();
+      while (kept.length > 0 && kept[0][0] < ts - options.maxAgeMs) kept.shift();
+      const expected = reference(kept.map(([, v]) => v));
+      const stats = window.stats();
+      assert.equal(stats.count, kept.length);
+      assert.equal(stats.min, expected.min);
+      assert.equal(stats.max, expected.max);
+      close(stats.mean, expected.mean, "mean");
+      assert.ok(Math.abs(stats.variance - expected.variance) < 1e-6, "variance");
+    }
+    assert.deepEqual(window.toSnapshot(), kept);
+  }
+});
