@@ -190,21 +190,26 @@ export class MqttSource {
     if ("decoded" in batch) {
       count = batch.decoded.publishes.length;
       const onDecoded = this.#decoded!.onDecoded;
-      this.#decoder.forEach(
-        batch,
-        (topic, payload) => this.#handle(topic, payload, undefined),
-        (ref, points) => {
-          try {
-            onDecoded(ref, points);
-          } catch (error) {
-            this.#log(
-              `mqtt: handling a publish of ${ref.factory}/${ref.machine} failed: ${
-                (error as Error).message
-              }`,
-            );
-          }
-        },
-      );
+      try {
+        this.#decoder.forEach(
+          batch,
+          (topic, payload) => this.#handle(topic, payload, undefined),
+          (ref, points) => {
+            try {
+              onDecoded(ref, points);
+            } catch (error) {
+              this.#log(
+                `mqtt: handling a publish of ${ref.factory}/${ref.machine} failed: ${
+                  (error as Error).message
+                }`,
+              );
+            }
+          },
+        );
+      } catch (error) {
+        // A batch this side cannot read (a bug): the rest of it is lost, not the intake.
+        this.#log(`mqtt: reading a batch from the worker failed: ${(error as Error).message}`);
+      }
     } else {
       forEachPublish(batch, (topic, payload, text) => this.#handle(topic, payload, text));
     }
