@@ -147,3 +147,13 @@ Deno.test("a metric named __proto__ arrives as an own property", () => {
   assert.equal(Object.getPrototypeOf(metrics), Object.prototype);
   assert.deepEqual(Object.entries(metrics), [["__proto__", 7], ["x", 1]]);
 });
+
+Deno.test("the decoder refuses a batch naming a topic no encoder would have numbered", () => {
+  const encoder = new TelemetryBatchEncoder(LIMITS, { now: () => NOW });
+  const batch = encoder.encode(batchOf([[topic("a"), '{"metrics": {"x": 1}}']]));
+  const forged = { ...batch, decoded: { ...batch.decoded, newTopics: ["factories/f/telemetry"] } };
+  assert.throws(
+    () => new TelemetryBatchDecoder().forEach(forged, () => {}, () => {}),
+    /decoded a bad topic: factories\/f\/telemetry/,
+  );
+});
