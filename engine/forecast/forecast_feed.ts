@@ -31,6 +31,8 @@ export interface ForecastFeedState {
   readonly lastForecastTs: number | null;
   /** Origin (`ts`) of the latest forecast handed out, or null: a path is not handed out twice. */
   readonly lastPathTs?: number | null;
+  /** Time of the latest sample, or null; absent in older states (the next sample counts as after a gap). */
+  readonly lastSampleTs?: number | null;
 }
 
 /**
@@ -52,6 +54,8 @@ export class ForecastFeed {
   readonly #forecaster: MetricForecaster;
   #lastForecastTs: number | null;
   #lastPathTs: number | null;
+  /** The latest sample's time, or null. */
+  #lastSampleTs: number | null;
 
   constructor(options: Partial<ForecastFeedOptions> = {}, state?: ForecastFeedState) {
     const o = { ...DEFAULT_FORECAST_FEED_OPTIONS, ...options };
@@ -67,6 +71,7 @@ export class ForecastFeed {
     );
     this.#lastForecastTs = state?.lastForecastTs ?? null;
     this.#lastPathTs = state?.lastPathTs ?? null;
+    this.#lastSampleTs = state?.lastSampleTs ?? null;
   }
 
   /** The model underneath (step, period, parameters). */
@@ -74,15 +79,30 @@ export class ForecastFeed {
     return this.#forecaster;
   }
 
-  /** Feeds one sample; returns a fresh forecast when one is due, else null. */
   /** Reads the state {@link push} starts with (see `MetricDetector.warm`). */
   warm(): number {
     return this.#forecaster.warm();
   }
 
+  /**
+   * Feeds one sample; returns a fresh forecast when one is due, else null.
+   * The first sample (and the first after a gap longer than `everyMs`)
+   * makes none: the next forecast is due `(1 − phase) · everyMs` later, the
+   * metric's own point in the period (`forecaster.phase`). A fleet whose data
+   * stopped together (an engine start, a broker outage) would otherwise make
+   * all its forecasts on the same message: 4,000 metrics' took ~130 ms.
+   */
   push(ts: number, value: number): ForecastPath | null {
     this.#forecaster.push(ts, value);
-    if (this.#lastForecastTs !== null && ts - this.#lastForecastTs < this.#options.everyMs) {
+    const previous = this.#lastSampleTs;
+    if (previous !== null && ts <= previous) return null;
+    this.#lastSampleTs = ts;
+    const every = this.#options.everyMs;
+    if (every > 0 && (previous === null || ts - previous > every)) {
+      this.#lastForecastTs = ts - (this.#options.forecaster?.phase ?? 0) * every;
+      return null;
+    }
+    if (this.#lastForecastTs !== null && ts - this.#lastForecastTs < every) {
       return null;
     }
     // Until a new step completes the path would be the same one again.
@@ -105,6 +125,7 @@ export class ForecastFeed {
       forecaster: this.#forecaster.toJSON(),
       lastForecastTs: this.#lastForecastTs,
       lastPathTs: this.#lastPathTs,
+      lastSampleTs: this.#lastSampleTs,
     };
   }
 }

@@ -27,3 +27,40 @@ Deno.test("ForecastFeed keeps its cadence across a JSON round trip", () => {
   assert.deepEqual(a, b);
   assert.deepEqual(copy.current(), feed.current());
 });
+
+Deno.test("ForecastFeed after a gap waits for the metric's phase of the period, not the first sample", () => {
+  const firstAfterGap = (phase: number) => {
+    const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 60_000, forecaster: { phase } });
+    for (let i = 0; i < 40; i++) feed.push(i * 1_000, 10 + (i % 4));
+    // 60 s without data, then every second again.
+    for (let i = 100; i < 120; i++) {
+      if (feed.push(i * 1_000, 10 + (i % 4)) !== null) return i * 1_000;
+    }
+    return null;
+  };
+  assert.equal(firstAfterGap(0), 105_000, "a whole period after the first sample");
+  assert.equal(firstAfterGap(0.5), 103_000, "half a period (102.5 s), at the next sample");
+  assert.equal(firstAfterGap(0.8), 101_000);
+});
+
+Deno.test("ForecastFeed restored from a snapshot keeps the time of its latest sample", () => {
+  const options = { everyMs: 5_000, horizonMs: 60_000 };
+  const feed = new ForecastFeed(options);
+  for (let i = 0; i < 20; i++) feed.push(i * 1_000, i % 3);
+  const state = JSON.parse(JSON.stringify(feed.toJSON()));
+  assert.equal(state.lastSampleTs, 19_000);
+  const { lastSampleTs: _, ...older } = state;
+  const due = (f: ForecastFeed) => {
+    const at: number[] = [];
+    for (let i = 20; i < 40; i++) if (f.push(i * 1_000, i % 3) !== null) at.push(i);
+    return at;
+  };
+  const expected = due(feed);
+  assert.deepEqual(expected, [23, 28, 33, 38]);
+  assert.deepEqual(due(new ForecastFeed(options, state)), expected, "the same cadence");
+  assert.deepEqual(
+    due(new ForecastFeed(options, older)),
+    [25, 30, 35],
+    "an older state: a period after its first sample",
+  );
+});
