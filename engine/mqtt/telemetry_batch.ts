@@ -84,6 +84,8 @@ export class TelemetryBatchEncoder {
   #topicIds = 0;
   readonly #names = new Map<string, number>();
   readonly #utf8 = new TextDecoder("utf-8", { fatal: true });
+  /** Publishes left raw; one for all batches (`take` copies what it holds out). */
+  readonly #raw = new PublishBatcher();
   /** The first batch tells the decoder to start afresh (a new worker after a failed one). */
   #fresh = true;
 
@@ -112,7 +114,7 @@ export class TelemetryBatchEncoder {
     const metricEnds: number[] = [];
     const nameIds: number[] = [];
     const values: number[] = [];
-    const raw = new PublishBatcher();
+    const raw = this.#raw;
     const receivedAt = this.#now();
     let start = 0;
     for (let i = 0; i < count; i++) {
