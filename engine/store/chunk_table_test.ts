@@ -8,6 +8,9 @@ import {
   lowerBound,
   MAX_CHUNK_POINTS,
   type MergeSink,
+  previousRunMergeAt,
+  RUN_MERGE_PHASES,
+  runMergeLength,
   SMALL_APPENDS_TO_MERGE,
   spanStart,
   upperBound,
@@ -68,31 +71,71 @@ Deno.test("ChunkTable merges a run of small appends in an hour into one chunk, n
   // A 1 Hz series compacted every minute: 60 points an append.
   const minute = (m: number) =>
     cols(Array.from({ length: 60 }, (_, i) => [(m * 60 + i) * 1000, m] as [number, number]));
-  for (let m = 0; m < SMALL_APPENDS_TO_MERGE - 1; m++) chunks.merge(3, minute(m), sink);
-  assert.equal(rows(db).length, SMALL_APPENDS_TO_MERGE - 1, "below the run length: as appended");
-  chunks.merge(3, minute(SMALL_APPENDS_TO_MERGE - 1), sink);
-  const merged = SMALL_APPENDS_TO_MERGE * 60;
+  const length = runMergeLength(3);
+  for (let m = 0; m < length - 1; m++) chunks.merge(3, minute(m), sink);
+  assert.equal(rows(db).length, length - 1, "below the run length: as appended");
+  chunks.merge(3, minute(length - 1), sink);
+  const merged = length * 60;
   assert.deepEqual(rows(db), [{
     series_id: 3,
     start_ts: 0,
     end_ts: (merged - 1) * 1000,
     n: merged,
   }]);
-  for (let m = SMALL_APPENDS_TO_MERGE; m < 60; m++) chunks.merge(3, minute(m), sink);
+  for (let m = length; m < 60; m++) chunks.merge(3, minute(m), sink);
   const all = chunks.read(3, -Infinity, Infinity);
   assert.deepEqual(Array.from(all.ts), Array.from({ length: 3600 }, (_, i) => i * 1000));
   assert.deepEqual(
     Array.from(all.values),
     Array.from({ length: 3600 }, (_, i) => Math.floor(i / 60)),
   );
-  // The next hour begins: the first hour's last run is merged; no chunk spans two hours.
-  chunks.merge(3, minute(60), sink);
-  const spans = rows(db) as Array<{ start_ts: number; end_ts: number; n: number }>;
-  for (const r of spans) {
+  // Each run of `length` appends became one chunk; the hour's last run is still as appended.
+  const runs = Math.floor(60 / length);
+  const tail = 60 - runs * length;
+  const ns = () => (rows(db) as Array<{ n: number }>).map((r) => r.n);
+  assert.deepEqual(ns(), [...Array(runs).fill(merged), ...Array(tail).fill(60)]);
+  // The next hour begins: the first hour's last run is merged some appends into it (by
+  // series id); no chunk spans two hours.
+  const at = previousRunMergeAt(3);
+  for (let m = 60; m < 60 + at - 1; m++) chunks.merge(3, minute(m), sink);
+  assert.deepEqual(ns(), [...Array(runs).fill(merged), ...Array(tail + at - 1).fill(60)]);
+  chunks.merge(3, minute(60 + at - 1), sink);
+  assert.deepEqual(ns(), [...Array(runs).fill(merged), tail * 60, ...Array(at).fill(60)]);
+  for (const r of rows(db) as Array<{ start_ts: number; end_ts: number }>) {
     assert.equal(spanStart(r.start_ts), spanStart(r.end_ts), `chunk ${r.start_ts}–${r.end_ts}`);
   }
-  assert.deepEqual(spans.map((r) => r.n), [960, 960, 960, 720, 60]);
-  assert.equal(chunks.read(3, -Infinity, Infinity).ts.length, 3660);
+  assert.equal(chunks.read(3, -Infinity, Infinity).ts.length, (60 + at) * 60);
+});
+
+Deno.test("ChunkTable spreads the run rewrites of series appending together over compactions", () => {
+  const { db, chunks } = table();
+  const sink = { add() {}, overwrite() {} };
+  const SERIES = 64;
+  // A fleet started together: every series appends 100 points in every compaction.
+  let rewrites = 0;
+  const perCompaction: number[] = [];
+  for (let c = 0; c < 40; c++) {
+    const before = (rows(db) as unknown[]).length;
+    for (let id = 1; id <= SERIES; id++) {
+      chunks.merge(id, cols(Array.from({ length: 100 }, (_, i) => [c * 100 + i, id])), sink);
+    }
+    // Rows added minus rows there would be without any rewrite.
+    const removed = before + SERIES - (rows(db) as unknown[]).length;
+    perCompaction.push(removed);
+    rewrites += removed;
+  }
+  assert.ok(rewrites > 0, "runs were rewritten");
+  // Without phases all 64 series rewrote a run of 16 chunks in the same compaction.
+  assert.ok(
+    Math.max(...perCompaction) <= SERIES * (SMALL_APPENDS_TO_MERGE - 1) / 4,
+    `rows removed per compaction: ${perCompaction.join(" ")}`,
+  );
+  const firsts = new Set<number>();
+  for (let id = 1; id <= SERIES; id++) firsts.add(runMergeLength(id));
+  assert.equal(firsts.size, RUN_MERGE_PHASES);
+  for (let id = 1; id <= SERIES; id++) {
+    assert.equal(chunks.read(id, -Infinity, Infinity).ts.length, 4000);
+  }
 });
 
 Deno.test("ChunkTable leaves appends of late points' hours and large appends as they are", () => {

@@ -1,3 +1,4 @@
+import { seededRandom } from "../detect/prng.ts";
 import assert from "node:assert/strict";
 import type { SeriesPoint } from "../telemetry.ts";
 import { ChunkTable } from "./chunk_table.ts";
@@ -17,10 +18,21 @@ Deno.test("seriesOrder handles ids up to 2^32 − 1 and an empty batch", () => {
   assert.deepEqual([...seriesOrder(new Uint32Array(0))], []);
 });
 
+Deno.test("seriesOrder counts dense ids and sorts sparse ones, the same order either way", () => {
+  const random = seededRandom(7);
+  for (const [n, span] of [[1, 1], [50, 3], [5_000, 4_001], [3_000, 2 ** 32 - 1]]) {
+    const ids = Uint32Array.from({ length: n }, () => Math.floor(random() * span));
+    const expected = Array.from({ length: n }, (_, i) => i)
+      .sort((a, b) => ids[a] - ids[b] || a - b);
+    assert.deepEqual([...seriesOrder(ids)], expected, `${n} points, ids below ${span}`);
+  }
+});
+
 Deno.test("seriesOrder orders a batch too large to pack (over 2^21 points) the same way", () => {
   const n = 2 ** 21 + 3;
   const ids = new Uint32Array(n);
-  for (let i = 0; i < n; i++) ids[i] = (n - i) % 5;
+  // Sparse ids (beyond the counting sort's span), so the comparison sort does it.
+  for (let i = 0; i < n; i++) ids[i] = ((n - i) % 5) * 2 ** 30;
   const order = seriesOrder(ids);
   assert.deepEqual(order.length, n);
   for (let k = 1; k < n; k++) {
@@ -37,7 +49,7 @@ Deno.test("PointWriter compacts a head larger than one slice, later writes winni
     const path = `${dir}/ts.db`;
     await new SqliteStore({ path }).close(); // the schema
     const db = openWriteConnection(path);
-    const writer = new PointWriter(db);
+    const writer = new PointWriter(db, { compactionSlice: 100_000 });
     const encoder = new PointBatchEncoder();
     const final = (i: number) => (i < 1_000 ? -i - 1 : i >= 5_996 && i < 6_000 ? 0 : i);
     const batch = (from: number, n: number, value: (i: number) => number): SeriesPoint[] =>
@@ -78,6 +90,77 @@ Deno.test("PointWriter compacts a head larger than one slice, later writes winni
       "SELECT max(max_v) AS max FROM rollups WHERE width = 60000 AND bucket = 0",
     ).get() as { max: number };
     assert.equal(firstMinute.max, 5_995, "the recomputed maximum");
+    db.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("PointWriter compacts step by step to what compact does at once, and refuses writes meanwhile", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    let encoder = new PointBatchEncoder();
+    const points = (from: number, value: number): SeriesPoint[] =>
+      Array.from({ length: 3_000 }, (_, k) => ({
+        factory: "f",
+        machine: `m${k % 30}`,
+        metric: "x",
+        ts: (from + k) * 100,
+        value: value + k,
+      }));
+    const run = async (name: string, compact: (writer: PointWriter) => unknown) => {
+      const path = `${dir}/${name}.db`;
+      await new SqliteStore({ path }).close(); // the schema
+      const db = openWriteConnection(path);
+      const writer = new PointWriter(db, { compactionSlice: 2_000 });
+      encoder = new PointBatchEncoder();
+      writer.write(encoder.encode(points(0, 1)));
+      writer.write(encoder.encode(points(1_500, 2))); // half of it rewrites the first batch
+      const outcome = compact(writer);
+      const dump = db.prepare("SELECT series_id, start_ts, end_ts, n, data FROM chunks ORDER BY id")
+        .all();
+      const rollups = db.prepare("SELECT * FROM rollups ORDER BY series_id, width, bucket").all();
+      db.close();
+      return { outcome, dump, rollups };
+    };
+    const atOnce = await run("once", (writer) => writer.compact());
+    let steps = 0;
+    const stepped = await run("stepped", (writer) => {
+      const compaction = writer.startCompaction();
+      assert.throws(
+        () => writer.write(encoder.encode(points(9_000, 3))),
+        /a compaction is in progress/,
+      );
+      assert.throws(() => writer.startCompaction(), /a compaction is in progress/);
+      while (!compaction.step(0)) steps++;
+      assert.equal(writer.pendingCompaction, 0);
+      return compaction.outcome;
+    });
+    assert.ok(steps > 5, `${steps} steps`);
+    assert.deepEqual(stepped, atOnce);
+    assert.equal((atOnce.outcome as { overwritten: number }).overwritten, 1_500);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("A failed compaction step rolls everything back and the writer goes on", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/ts.db`;
+    await new SqliteStore({ path }).close(); // the schema
+    const db = openWriteConnection(path);
+    const writer = new PointWriter(db);
+    const encoder = new PointBatchEncoder();
+    const point = { factory: "f", machine: "m", metric: "x", ts: 1_000, value: 1 };
+    writer.write(encoder.encode([point]));
+    const compaction = writer.startCompaction();
+    db.exec("DROP TABLE chunks"); // inside the compaction's transaction: its merge fails
+    assert.throws(() => compaction.step(Infinity), /Cannot compact the store's head/);
+    assert.throws(() => compaction.step(Infinity), /failed compaction/);
+    assert.equal((db.prepare("SELECT count(*) AS n FROM head_log").get() as { n: number }).n, 1);
+    writer.write(encoder.encode([{ ...point, ts: 2_000 }]));
+    assert.deepEqual(writer.compact(), { overwritten: 0, recomputed: 0 });
     db.close();
   } finally {
     await Deno.remove(dir, { recursive: true });

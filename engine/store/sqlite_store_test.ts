@@ -518,3 +518,51 @@ Deno.test("SqliteStore prune steps aside, at once, while another writer holds th
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SqliteStore answers writes in order, none lost, while compactions are paced", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/ts.db`;
+    // Compactions of ~40,000 points come due every other write and take many paced steps;
+    // folds come due during them.
+    const store = new SqliteStore({ path, compactAtPoints: 30_000, foldEveryMs: 20 });
+    const logged: unknown[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => logged.push(args);
+    const MACHINES = 50;
+    const batch = (n: number) =>
+      Array.from({ length: 20_000 }, (_, k) => {
+        // Each batch rewrites the last quarter of the one before with its own number.
+        const tick = n * 300 + Math.floor(k / MACHINES);
+        return at("x", tick * 1_000, n, `m${k % MACHINES}`);
+      });
+    // Two writes in flight at a time, as a compaction starts right after the answer to one.
+    const answered: number[] = [];
+    for (let n = 0; n < 24; n += 2) {
+      await Promise.all([n, n + 1].map((k) => store.write(batch(k)).then(() => answered.push(k))));
+    }
+    assert.deepEqual(answered, Array.from({ length: 24 }, (_, n) => n));
+    await store.close();
+    console.error = error;
+    assert.deepEqual(logged, [], "no background compaction or fold failed");
+    const reopened = new SqliteStore({ path });
+    for (const machine of ["m0", "m49"]) {
+      const [series] = await reopened.queryRange({
+        factory: "f",
+        machine,
+        metrics: ["x"],
+        from: 0,
+        to: Infinity,
+      });
+      const ticks = 23 * 300 + 400;
+      assert.equal(series.points.length, ticks, machine);
+      for (const [ts, value] of series.points) {
+        const tick = ts / 1_000;
+        assert.equal(value, Math.min(23, Math.floor(tick / 300)), `${machine} at tick ${tick}`);
+      }
+    }
+    await reopened.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
