@@ -4,6 +4,7 @@ import { positiveInteger } from "../positive_integer.ts";
 import type { SeriesPoint } from "../telemetry.ts";
 import { type BucketRow, foldBuckets } from "./bucket_fold.ts";
 import type { PointColumns } from "./chunk_codec.ts";
+import { Checkpointer } from "./checkpointer.ts";
 import { CHUNKS_SCHEMA, ChunkTable, upperBound } from "./chunk_table.ts";
 import { HEAD_LOG_SCHEMA, HeadView, overlay } from "./head_log.ts";
 import { bucketSpan, resolutionFor } from "./history_plan.ts";
@@ -52,6 +53,11 @@ export interface SqliteStoreOptions {
   readonly compactEveryMs?: number;
   /** Points in the head that start a compaction before `compactEveryMs` (default 500,000). */
   readonly compactAtPoints?: number;
+  /**
+   * Period of the background WAL checkpoints of a store on a file (default
+   * 5 s; see `checkpoint_worker.ts`).
+   */
+  readonly checkpointEveryMs?: number;
 }
 
 /**
@@ -128,6 +134,7 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   // Exactly one of them: the worker for a file, the in-thread writer for ":memory:".
   readonly #client: StoreWriteClient | undefined;
   readonly #inline: PointWriter | undefined;
+  readonly #checkpointer: Checkpointer | undefined;
   readonly #foldEveryMs: number;
   readonly #compactEveryMs: number;
   readonly #compactAtPoints: number;
@@ -185,6 +192,14 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
         compactAtPoints: this.#compactAtPoints,
         onBackgroundError: (error) =>
           console.error("store: compacting the head or folding rollups failed; will retry", error),
+      });
+      this.#checkpointer = new Checkpointer(options.path, {
+        everyMs: positiveInteger(
+          "open store",
+          "checkpointEveryMs",
+          options.checkpointEveryMs ?? 5_000,
+        ),
+        onError: (error) => console.error("store: checkpointing failed; will retry", error),
       });
     }
   }
@@ -387,6 +402,8 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      // First, so that the write worker's connection closes last and removes the WAL.
+      await this.#checkpointer?.close();
       if (this.#client !== undefined) {
         await this.#client.close();
       } else {

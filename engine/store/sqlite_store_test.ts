@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { seededRandom } from "../detect/prng.ts";
 import { EngineMetrics } from "../metrics.ts";
 import { ChunkTable } from "./chunk_table.ts";
@@ -562,6 +563,38 @@ Deno.test("SqliteStore answers writes in order, none lost, while compactions are
       }
     }
     await reopened.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SqliteStore checkpoints its WAL into the database file in the background", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/ts.db`;
+    const store = new SqliteStore({ path, checkpointEveryMs: 20 });
+    await store.write(Array.from({ length: 1_000 }, (_, i) => at("x", i * 1_000, i)));
+    await store.compact();
+    // The database file alone, without its WAL, holds the chunks once a checkpoint ran;
+    // SQLite's own checkpoint waits for 65,536 WAL pages.
+    const copy = `${dir}/copy.db`;
+    const chunksInFile = () => {
+      Deno.copyFileSync(path, copy);
+      const db = new DatabaseSync(copy, { readOnly: true });
+      try {
+        return (db.prepare("SELECT coalesce(sum(n), 0) AS n FROM chunks").get() as { n: number }).n;
+      } catch {
+        return 0; // not even the schema is in the file yet
+      } finally {
+        db.close();
+      }
+    };
+    const deadline = Date.now() + 5_000;
+    while (chunksInFile() < 1_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(chunksInFile(), 1_000);
+    await store.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

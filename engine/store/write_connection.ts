@@ -4,11 +4,14 @@ import { DatabaseSync } from "node:sqlite";
  * Opens a connection to an embedded store's file with the settings every
  * connection needs: WAL (readers never wait for the writer), `NORMAL`
  * sync (a committed transaction survives a crash of the process), a busy
- * timeout for the rare moment two writers meet, a 128 MB page cache, and a
- * checkpoint every 32,768 WAL pages (128 MB): every commit dirties a page per
- * series, so a checkpoint copies each of them once however many commits
- * wrote it; at 4,000 series twice the old 16,384 cut the write CPU by
- * ~15–20 % (6.1–6.7 → 5.1 µs a point) for a WAL file of up to ~170 MB.
+ * timeout for the rare moment two writers meet, and a 128 MB page cache.
+ * The store's checkpointer (`checkpoint_worker.ts`, nice +19) copies the WAL
+ * into the database file every few seconds; a commit checkpoints by itself
+ * only once the WAL holds 65,536 pages (256 MB), when the checkpointer could
+ * not keep up (a host with its cores full for long). At 4,000 series a
+ * checkpoint copies ~10,000 pages, 135–220 ms of CPU: inside the write
+ * worker's commits (at the old 32,768) a burst taking a core from the
+ * engine's event loop.
  *
  * @example
  * ```ts
@@ -22,7 +25,7 @@ export function openWriteConnection(path: string): DatabaseSync {
     PRAGMA synchronous = NORMAL;
     PRAGMA busy_timeout = 5000;
     PRAGMA cache_size = -131072;
-    PRAGMA wal_autocheckpoint = 32768;
+    PRAGMA wal_autocheckpoint = 65536;
   `);
   return db;
 }
