@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { SqliteStore } from "./store/sqlite_store.ts";
+import { threadsAtNice } from "../tests/support/threads_at_nice.ts";
 import { lowerThreadPriority, niceOf, threadNice } from "./thread_priority.ts";
 
 const linux = Deno.build.os === "linux";
@@ -51,18 +52,7 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     // Thread ids, not a count: a worker left by an earlier test file may end
     // while this test runs, so only the threads that appear here are ours.
-    const threadsAt = (nice: number) =>
-      new Set(
-        [...Deno.readDirSync("/proc/self/task")]
-          .filter((t) => {
-            try {
-              return niceOf(Deno.readTextFileSync(`/proc/self/task/${t.name}/stat`)) === nice;
-            } catch {
-              return false; // the thread ended between the listing and the read
-            }
-          })
-          .map((t) => t.name),
-      );
+    const threadsAt = threadsAtNice;
     const mainNice = threadNice()!;
     const lowered = Math.min(19, mainNice + 5);
     const before = threadsAt(lowered);

@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
 import { MqttSource } from "../engine/mqtt/mqtt_source.ts";
+import { threadNice } from "../engine/thread_priority.ts";
 import { startMosquitto } from "./support/mosquitto.ts";
+import { threadsAtNice } from "./support/threads_at_nice.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const TOPIC = "factories/plant1/machines/m1/telemetry";
@@ -215,4 +217,28 @@ Deno.test("MqttSource signs in with the credentials of MQTT_URL, percent-decoded
     await broker.stop();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "MqttSource reads in a worker at a lower priority than the event loop",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const broker = await startMosquitto();
+    const mainNice = threadNice()!;
+    const lowered = Math.min(19, mainNice + 3);
+    const before = threadsAtNice(lowered);
+    const source = new MqttSource(
+      { url: broker.url, clientId: "engine-nice", log: () => {} },
+      () => {},
+    );
+    try {
+      await source.start();
+      const appeared = [...threadsAtNice(lowered)].filter((tid) => !before.has(tid));
+      assert.equal(appeared.length, 1, "one new thread at nice + 3: the MQTT worker");
+      assert.equal(threadNice(), mainNice, "the event loop keeps its priority");
+    } finally {
+      await source.stop();
+      await broker.stop();
+    }
+  },
 });
