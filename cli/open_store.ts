@@ -17,7 +17,9 @@ export async function openDataStore(dataDir: string): Promise<SqliteStore> {
   const path = join(dataDir, "timeseries.db");
   try {
     await Deno.mkdir(dataDir, { recursive: true });
-    return new SqliteStore({ path });
+    // Nothing live competes for the cores here, so compactions take smaller slices of the
+    // head: 100,000 points kept `import`'s peak RSS at 232-239 MiB where 600,000 gave 243-262.
+    return new SqliteStore({ path, compactionSlice: 100_000 });
   } catch (error) {
     throw new Error(
       `cannot open the store ${path}: ${error instanceof Error ? error.message : error}`,

@@ -61,14 +61,16 @@ Deno.test({
     try {
       await store.write([{ factory: "f", machine: "m", metric: "x", ts: 1, value: 2 }]);
       const appeared = [...threadsAt(lowered)].filter((tid) => !before.has(tid));
-      assert.equal(appeared.length, 1, "one new thread at nice + 5: the write worker");
+      // At least: `deno test --parallel` runs other test modules, with stores of their own,
+      // in this same process. Without the lowering, no thread of ours is at nice + 5.
+      assert.ok(appeared.length >= 1, "a new thread at nice + 5: the write worker");
       // The checkpointer lowers itself as its module loads, maybe after that write.
       const deadline = Date.now() + 5_000;
       const atLowest = () => [...threadsAt(19)].filter((tid) => !lowest.has(tid));
       while (atLowest().length === 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      assert.equal(atLowest().length, 1, "one new thread at nice 19: the checkpointer");
+      assert.ok(atLowest().length >= 1, "a new thread at nice 19: the checkpointer");
       assert.equal(threadNice(), mainNice, "the event loop keeps its priority");
     } finally {
       await store.close();

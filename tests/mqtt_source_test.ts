@@ -234,7 +234,8 @@ Deno.test({
     try {
       await source.start();
       const appeared = [...threadsAtNice(lowered)].filter((tid) => !before.has(tid));
-      assert.equal(appeared.length, 1, "one new thread at nice + 3: the MQTT worker");
+      // At least: other test modules run in this process under `deno test --parallel`.
+      assert.ok(appeared.length >= 1, "a new thread at nice + 3: the MQTT worker");
       assert.equal(threadNice(), mainNice, "the event loop keeps its priority");
     } finally {
       await source.stop();

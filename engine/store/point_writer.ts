@@ -8,12 +8,13 @@ import { ROLLUP_WIDTHS, RollupTable } from "./rollup_table.ts";
 
 /**
  * Head points a compaction takes into memory at a time (a slice ends at a
- * whole head row; ~32 MB at most with the sort). Each slice appends a chunk
- * per series, so a compaction of the usual 500,000 points is one slice: in
- * slices of 100,000 it took 2.6× as long (660 vs 250 ms), as each series got
- * five small chunks to write and later rewrite instead of one.
+ * whole head row; 24 bytes a point with the sort, ~15 MB). Each slice
+ * appends a chunk per series, so a compaction of the usual 500,000 points
+ * (plus the write that passed that) is one slice: in slices of 100,000 it
+ * took 2.6× as long (660 vs 250 ms), as each series got five small chunks to
+ * write and later rewrite instead of one.
  */
-export const COMPACTION_SLICE = 1_000_000;
+export const COMPACTION_SLICE = 600_000;
 
 /** Series a compaction merges between two of its steps' chances to pause (~1–2 ms of work). */
 const SERIES_PER_STEP = 16;

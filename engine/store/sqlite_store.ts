@@ -11,7 +11,7 @@ import { bucketSpan, resolutionFor } from "./history_plan.ts";
 import type { Prunable, PruneStep } from "./retention_job.ts";
 import { retentionPolicy } from "./retention_policy.ts";
 import { PointBatchEncoder } from "./point_batch.ts";
-import { PointWriter, type WriteOutcome } from "./point_writer.ts";
+import { COMPACTION_SLICE, PointWriter, type WriteOutcome } from "./point_writer.ts";
 import { addPoint, bucketStart, emptyCell } from "./rollup.ts";
 import { ROLLUP_JOURNAL_SCHEMA } from "./rollup_journal.ts";
 import { ROLLUPS_SCHEMA, RollupTable } from "./rollup_table.ts";
@@ -58,6 +58,12 @@ export interface SqliteStoreOptions {
    * 5 s; see `checkpoint_worker.ts`).
    */
   readonly checkpointEveryMs?: number;
+  /**
+   * Head points a compaction takes into memory at a time (default
+   * `COMPACTION_SLICE`, 600,000; see `point_writer.ts`). Batch tools that
+   * care for memory more than for compaction time pass less.
+   */
+  readonly compactionSlice?: number;
 }
 
 /**
@@ -163,6 +169,11 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
       "compactAtPoints",
       options.compactAtPoints ?? 500_000,
     );
+    const compactionSlice = positiveInteger(
+      "open store",
+      "compactionSlice",
+      options.compactionSlice ?? COMPACTION_SLICE,
+    );
     this.#db = openWriteConnection(options.path);
     this.#migrate(options.path);
     this.#rollups = new RollupTable(this.#db);
@@ -183,13 +194,14 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
     );
     // Last, so that nothing above can throw and leave a worker running.
     if (options.path === ":memory:") {
-      this.#inline = new PointWriter(this.#db);
+      this.#inline = new PointWriter(this.#db, { compactionSlice });
     } else {
       this.#client = new StoreWriteClient({
         path: options.path,
         foldEveryMs: this.#foldEveryMs,
         compactEveryMs: this.#compactEveryMs,
         compactAtPoints: this.#compactAtPoints,
+        compactionSlice,
         onBackgroundError: (error) =>
           console.error("store: compacting the head or folding rollups failed; will retry", error),
       });

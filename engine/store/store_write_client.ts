@@ -15,6 +15,7 @@ type Request =
     readonly foldEveryMs: number;
     readonly compactEveryMs: number;
     readonly compactAtPoints: number;
+    readonly compactionSlice: number;
   }
   | { readonly kind: "write"; readonly batch: PointBatch }
   | { readonly kind: "compact" }
@@ -26,6 +27,7 @@ export interface StoreWriteClientOptions {
   readonly foldEveryMs: number;
   readonly compactEveryMs: number;
   readonly compactAtPoints: number;
+  readonly compactionSlice: number;
   /** Called when a background fold or compaction fails (it is retried later). */
   readonly onBackgroundError: (error: Error) => void;
 }
@@ -44,6 +46,7 @@ export interface StoreWriteClientOptions {
  *   foldEveryMs: 10_000,
  *   compactEveryMs: 60_000,
  *   compactAtPoints: 500_000,
+ *   compactionSlice: 600_000,
  *   onBackgroundError: console.error,
  * });
  * await client.write(encoder.encode(points));
@@ -79,6 +82,7 @@ export class StoreWriteClient {
       foldEveryMs: options.foldEveryMs,
       compactEveryMs: options.compactEveryMs,
       compactAtPoints: options.compactAtPoints,
+      compactionSlice: options.compactionSlice,
     })
       .catch((error) => this.#die(error));
   }

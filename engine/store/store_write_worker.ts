@@ -38,6 +38,7 @@ export type WorkerRequest =
     readonly foldEveryMs: number;
     readonly compactEveryMs: number;
     readonly compactAtPoints: number;
+    readonly compactionSlice: number;
   }
   | { readonly seq: number; readonly kind: "write"; readonly batch: PointBatch }
   | { readonly seq: number; readonly kind: "compact" }
@@ -125,7 +126,7 @@ function handle(request: WorkerRequest): void {
       compactEveryMs = request.compactEveryMs;
       compactAtPoints = request.compactAtPoints;
       db = openWriteConnection(request.path);
-      writer = new PointWriter(db);
+      writer = new PointWriter(db, { compactionSlice: request.compactionSlice });
       compact(writer);
       writer.fold();
       return;
