@@ -13,7 +13,7 @@ import {
   type ThresholdTable,
   withTimeZone,
 } from "./machine_state.ts";
-import { assessValue } from "./sigma_detector.ts";
+import { expectedBand, sigmaScore, thresholdBreach } from "./sigma_detector.ts";
 import type { ForecastPath } from "../../engine/forecast/mod.ts";
 import { forecastEvent, forecastOf, forecastThresholds, ruleForecasts } from "./metric_forecast.ts";
 import { explainAnomaly } from "./anomaly_explanation.ts";
@@ -67,7 +67,8 @@ export function handleMachineMessage(
     case "telemetry":
       return handleTelemetry(state, message.ts, message.metrics, now, options);
     case "tick": {
-      const events = updateStatus(state, now, options);
+      const events: EngineEvent[] = [];
+      updateStatus(state, now, options, events);
       evaluate(state, { kind: "tick", status: state.status }, now, events);
       return { points: [], events };
     }
@@ -136,6 +137,11 @@ function alertEvent(t: RuleTransition): AlertEvent {
 /** Where the warming loads' sum goes, so that they are not optimised away. */
 const WARMED = new Float64Array(1);
 
+/**
+ * One telemetry row. This runs for every message of every machine, so it
+ * allocates only what it hands on (points, events) and reaches each metric's
+ * window, detector and forecaster through one map lookup (see `MetricState`).
+ */
 function handleTelemetry(
   state: MachineState,
   ts: number,
@@ -146,22 +152,24 @@ function handleTelemetry(
   const { factory, machine } = state.ref;
   const points: SeriesPoint[] = [];
   const events: EngineEvent[] = [];
-  const anomalies: AnomalyEvent[] = [];
   const values: Record<string, number> = {};
   const anomalous: string[] = [];
-  const newMetrics: string[] = [];
-  const scores: Record<string, number> = {};
+  // The rules read the σ scores; without rules nothing does.
+  const ruled = state.rules.length > 0 || state.ruleState.ruleCount > 0;
+  const scores: Record<string, number> | undefined = ruled ? {} : undefined;
   const firstContact = state.lastReceivedAt === -Infinity && state.metrics.size === 0;
-  let judged = 0;
+  let anomalies: AnomalyEvent[] | undefined;
+  let newMetrics: string[] | undefined;
   /** Fresh forecasts (at most one per metric every few seconds). */
-  const forecasts: [string, ForecastPath][] = [];
+  let forecasts: [string, ForecastPath][] | undefined;
+  let judged = 0;
 
   // Every metric's state on its way from memory at once (see MetricDetector.warm).
   let warmth = 0;
   for (const metric in metrics) {
     const slot = state.metrics.get(metric);
-    if (slot !== undefined) warmth += slot.window.warm();
-    warmth += state.detector.warm(metric) + (state.forecasts.get(metric)?.warm() ?? 0);
+    if (slot === undefined) continue;
+    warmth += slot.window.warm() + (slot.detector?.warm() ?? 0) + (slot.forecast?.warm() ?? 0);
   }
   WARMED[0] = warmth;
   // Operating-mode switches first, so the row's other metrics are judged in the new mode.
@@ -179,80 +187,87 @@ function handleTelemetry(
     if (slot === undefined) {
       slot = newMetricState(options);
       state.metrics.set(metric, slot);
-      newMetrics.push(metric);
+      (newMetrics ??= []).push(metric);
     }
     if (ts <= slot.lastTs) continue;
+    const window = slot.window;
     const twoState = slot.twoState && (value === 0 || value === 1);
-    const verdict = assessValue(value, {
-      stats: slot.window.stats(),
-      thresholds: state.thresholds[metric],
-      twoState,
-    }, options.detector);
+    const thresholds = state.thresholds[metric];
     // Thresholds flag as before; the σ-only test gives way to the detection stack.
-    const breach = verdict.reason === "above_threshold" || verdict.reason === "below_threshold";
-    const detection = twoState ? undefined : state.detector.metric(metric).update(value, ts);
-    const flagged = breach || detection?.flagged === true;
+    const breach = thresholdBreach(value, thresholds);
+    const score = sigmaScore(value, window, twoState, options.detector);
+    const detection = twoState
+      ? undefined
+      : (slot.detector ??= state.detector.metric(metric)).update(value, ts);
+    const flagged = breach !== undefined || detection?.flagged === true;
     // The same incident going on: no new anomaly event, but evidence for the machine's status.
     if (!flagged && detection?.continuing === true) state.sigmaAnomalyTimes.push(now);
-    slot.window.push(ts, value);
-    slot.lastTs = ts;
-    slot.lastValue = value;
-    slot.lastAnomalous = flagged || detection?.continuing === true;
-    slot.twoState &&= value === 0 || value === 1;
-    if (options.forecast !== false) {
-      const path = forecastOf(state.forecasts, metric, options.forecast, state.phase).observe(
-        ts,
-        value,
-      );
-      if (path !== null && !slot.twoState) forecasts.push([metric, path]);
-    }
-    values[metric] = value;
-    scores[metric] = verdict.score;
-    judged++;
     if (flagged) {
       anomalous.push(metric);
-      anomalies.push({
+      (anomalies ??= []).push({
         type: "anomaly",
         factory,
         machine,
         ts,
         metric,
         value,
-        reason: breach ? verdict.reason! : "sigma",
-        score: verdict.score,
-        expected: breach || detection === undefined ? verdict.expected : detection.expected,
-        detector: breach ? "threshold" : detection!.detector,
-        anomalyScore: breach ? 1 : detection!.score,
+        reason: breach ?? "sigma",
+        score,
+        // The window's band is read before the value joins it.
+        expected: breach !== undefined || detection === undefined
+          ? expectedBand(window, thresholds, twoState, options.detector)
+          : detection.expected,
+        detector: breach !== undefined ? "threshold" : detection!.detector,
+        anomalyScore: breach !== undefined ? 1 : detection!.score,
       });
     }
+    window.push(ts, value);
+    slot.lastTs = ts;
+    slot.lastValue = value;
+    slot.lastAnomalous = flagged || detection?.continuing === true;
+    slot.twoState &&= value === 0 || value === 1;
+    if (options.forecast !== false) {
+      slot.forecast ??= forecastOf(state.forecasts, metric, options.forecast, state.phase);
+      const path = slot.forecast.observe(ts, value);
+      if (path !== null && !slot.twoState) (forecasts ??= []).push([metric, path]);
+    }
+    values[metric] = value;
+    if (scores !== undefined) scores[metric] = score;
+    judged++;
   }
   if (judged > 0) {
-    const flaggedRow = anomalies.length > 0;
+    const flaggedRow = anomalies !== undefined;
     const multivariate = state.detector.observeRow(values, !flaggedRow, flaggedRow);
-    for (let i = 0; i < anomalies.length; i++) {
-      anomalies[i] = { ...anomalies[i], explanation: explainAnomaly(anomalies[i], multivariate) };
+    if (anomalies !== undefined) {
+      for (let i = 0; i < anomalies.length; i++) {
+        anomalies[i] = { ...anomalies[i], explanation: explainAnomaly(anomalies[i], multivariate) };
+      }
     }
   }
 
   if (firstContact) events.push({ type: "registered", factory, machine, ts, metrics: [] });
-  if (newMetrics.length > 0) {
+  if (newMetrics !== undefined) {
     events.push({ type: "registered", factory, machine, ts, metrics: newMetrics });
   }
   state.lastReceivedAt = Math.max(state.lastReceivedAt, now);
   if (judged > 0) events.push({ type: "telemetry", factory, machine, ts, values, anomalous });
-  for (const anomaly of anomalies) {
-    if (anomaly.reason === "sigma") state.sigmaAnomalyTimes.push(now);
-    else state.lastBreachAt = now;
+  if (anomalies !== undefined) {
+    for (const anomaly of anomalies) {
+      if (anomaly.reason === "sigma") state.sigmaAnomalyTimes.push(now);
+      else state.lastBreachAt = now;
+      events.push(anomaly);
+    }
   }
-  events.push(...anomalies);
-  for (const [metric, path] of forecasts) {
-    const thresholds = forecastThresholds(metric, state.thresholds[metric], state.rules);
-    events.push(forecastEvent(state.ref, metric, path, thresholds));
+  if (forecasts !== undefined) {
+    for (const [metric, path] of forecasts) {
+      const thresholds = forecastThresholds(metric, state.thresholds[metric], state.rules);
+      events.push(forecastEvent(state.ref, metric, path, thresholds));
+    }
   }
-  events.push(...updateStatus(state, now, options));
-  if (judged > 0) {
+  updateStatus(state, now, options, events);
+  if (judged > 0 && ruled) {
     // Copied for the rules only when a forecast_crosses predicate reads them.
-    const forRules = ruleForecasts(forecasts, state.rules);
+    const forRules = forecasts === undefined ? [] : ruleForecasts(forecasts, state.rules);
     evaluate(
       state,
       {
@@ -260,7 +275,7 @@ function handleTelemetry(
         ts,
         values,
         anomalous,
-        scores,
+        scores: scores!,
         status: state.status,
         ...(forRules.length > 0 ? { forecasts: forRules } : {}),
       },
@@ -271,52 +286,56 @@ function handleTelemetry(
   return { points, events };
 }
 
-/** Recomputes the status from the clock; returns a status event when it changed. */
-function updateStatus(state: MachineState, now: number, options: MachineOptions): EngineEvent[] {
-  if (state.lastReceivedAt === -Infinity) return [];
+/** Recomputes the status from the clock; appends a status event to `events` when it changed. */
+function updateStatus(
+  state: MachineState,
+  now: number,
+  options: MachineOptions,
+  events: EngineEvent[],
+): void {
+  if (state.lastReceivedAt === -Infinity) return;
   const next = deriveStatus(state, now, options);
-  if (next.status === state.status) return [];
+  if (next === state.status) return;
   const previous = state.status;
-  state.status = next.status;
-  return [{
+  state.status = next;
+  events.push({
     type: "status",
     factory: state.ref.factory,
     machine: state.ref.machine,
     ts: now,
-    status: next.status,
+    status: next,
     previous,
-    reason: next.reason,
-  }];
+    reason: statusReason(state, next, now, options),
+  });
 }
 
-function deriveStatus(
-  state: MachineState,
-  now: number,
-  options: MachineOptions,
-): { status: MachineStatus; reason: string } {
-  const silentFor = now - state.lastReceivedAt;
-  if (silentFor > options.staleAfterMs) {
-    return { status: "stale", reason: `no telemetry for ${Math.round(silentFor / 1000)} s` };
-  }
+/** The machine's status now; drops σ-anomaly times older than the hold window. */
+function deriveStatus(state: MachineState, now: number, options: MachineOptions): MachineStatus {
+  if (now - state.lastReceivedAt > options.staleAfterMs) return "stale";
   const since = now - options.anomalyHoldMs;
-  while (state.sigmaAnomalyTimes.length > 0 && state.sigmaAnomalyTimes[0] <= since) {
-    state.sigmaAnomalyTimes.shift();
-  }
-  const breached = state.lastBreachAt > since;
-  const sigmaCount = state.sigmaAnomalyTimes.length;
+  const times = state.sigmaAnomalyTimes;
+  while (times.length > 0 && times[0] <= since) times.shift();
   // Once anomalous, one σ-anomaly in the window keeps it so (no flapping at the edge).
   const sigmaNeeded = state.status === "anomalous" ? 1 : options.sigmaAnomaliesForStatus;
-  if (breached || sigmaCount >= sigmaNeeded) {
-    const flagged = [...state.metrics].filter(([, m]) => m.lastAnomalous).map(([n]) => n);
-    const window = `${Math.round(options.anomalyHoldMs / 1000)} s`;
-    return {
-      status: "anomalous",
-      reason: flagged.length > 0
-        ? `anomalous ${flagged.join(", ")}`
-        : breached
-        ? `threshold breached within the last ${window}`
-        : `${sigmaCount} anomalies within the last ${window}`,
-    };
+  return state.lastBreachAt > since || times.length >= sigmaNeeded ? "anomalous" : "normal";
+}
+
+/** Why the machine is in `status` (just derived by {@link deriveStatus} at `now`). */
+function statusReason(
+  state: MachineState,
+  status: MachineStatus,
+  now: number,
+  options: MachineOptions,
+): string {
+  if (status === "stale") {
+    return `no telemetry for ${Math.round((now - state.lastReceivedAt) / 1000)} s`;
   }
-  return { status: "normal", reason: "telemetry within expected bands" };
+  if (status !== "anomalous") return "telemetry within expected bands";
+  const flagged = [...state.metrics].filter(([, m]) => m.lastAnomalous).map(([n]) => n);
+  const window = `${Math.round(options.anomalyHoldMs / 1000)} s`;
+  return flagged.length > 0
+    ? `anomalous ${flagged.join(", ")}`
+    : state.lastBreachAt > now - options.anomalyHoldMs
+    ? `threshold breached within the last ${window}`
+    : `${state.sigmaAnomalyTimes.length} anomalies within the last ${window}`;
 }

@@ -8,6 +8,7 @@ import {
   type MachineDetectorOptions,
   type MachineDetectorState,
 } from "../../engine/detect/machine_detector.ts";
+import type { MetricDetector } from "../../engine/detect/metric_detector.ts";
 import { RollingWindow, type RollingWindowOptions, type WindowSnapshot } from "./rolling_window.ts";
 import {
   MetricForecast,
@@ -58,6 +59,13 @@ export interface MetricState {
   lastValue: number;
   lastAnomalous: boolean;
   twoState: boolean;
+  /**
+   * The metric's detector in the machine's {@link MachineDetector} and its
+   * forecaster in `forecasts`, once used: the handler reaches them from the
+   * slot instead of looking them up in two more maps per value.
+   */
+  detector: MetricDetector | undefined;
+  forecast: MetricForecast | undefined;
 }
 
 /** The whole state of one machine actor. Only its actor touches it. */
@@ -159,6 +167,8 @@ export function newMetricState(options: MachineOptions): MetricState {
     lastValue: NaN,
     lastAnomalous: false,
     twoState: true,
+    detector: undefined,
+    forecast: undefined,
   };
 }
 
@@ -231,6 +241,8 @@ export function restoreMachine(
       lastValue: m.lastValue,
       lastAnomalous: m.lastAnomalous,
       twoState: m.twoState,
+      detector: undefined,
+      forecast: undefined,
     });
   }
   for (const [name, forecast] of Object.entries(snapshot.forecasts ?? {})) {

@@ -74,6 +74,17 @@ export class RollingWindow {
     return this.#count;
   }
 
+  /** Mean of the values; NaN when empty. */
+  get mean(): number {
+    return this.#count > 0 ? this.#mean : NaN;
+  }
+
+  /** Sample standard deviation (n − 1); 0 with fewer than two values. */
+  get stddev(): number {
+    const n = this.#count;
+    return n > 1 ? Math.sqrt(Math.max(0, this.#m2 / (n - 1))) : 0;
+  }
+
   /** Timestamp of the newest value, or -Infinity when empty. */
   get newestTs(): number {
     return this.#count === 0 ? -Infinity : this.#ts[this.#index(this.#count - 1)];
@@ -90,8 +101,13 @@ export class RollingWindow {
     const delta = value - this.#mean;
     this.#mean += delta / this.#count;
     this.#m2 += delta * (value - this.#mean);
-    this.#pushDeque(this.#minDeque, seq, (old) => old >= value);
-    this.#pushDeque(this.#maxDeque, seq, (old) => old <= value);
+    // Each deque drops the entries the new value dominates (no closure per push).
+    const min = this.#minDeque;
+    while (min.length > 0 && this.#values[this.#ringOf(min[min.length - 1])] >= value) min.pop();
+    min.push(seq);
+    const max = this.#maxDeque;
+    while (max.length > 0 && this.#values[this.#ringOf(max[max.length - 1])] <= value) max.pop();
+    max.push(seq);
     this.evictOlderThan(ts - this.#maxAgeMs);
   }
 
@@ -144,13 +160,6 @@ export class RollingWindow {
 
   #ringOf(seq: number): number {
     return this.#index(seq - this.#seqOfHead);
-  }
-
-  #pushDeque(deque: number[], seq: number, dominated: (old: number) => boolean): void {
-    while (deque.length > 0 && dominated(this.#values[this.#ringOf(deque[deque.length - 1])])) {
-      deque.pop();
-    }
-    deque.push(seq);
   }
 
   #removeOldest(): void {

@@ -81,6 +81,8 @@ Deno.test("RollingWindow reports an empty window as NaN mean with zero variance"
   assert.equal(stats.count, 0);
   assert.ok(Number.isNaN(stats.mean));
   assert.equal(stats.variance, 0);
+  assert.ok(Number.isNaN(window.mean));
+  assert.equal(window.stddev, 0);
 });
 
 Deno.test("RollingWindow rejects invalid options with the value", () => {
@@ -118,6 +120,9 @@ Deno.test("RollingWindow agrees with a recount over random values, counts and ag
       assert.equal(stats.max, expected.max);
       close(stats.mean, expected.mean, "mean");
       assert.ok(Math.abs(stats.variance - expected.variance) < 1e-6, "variance");
+      // The getters the handler reads agree with stats().
+      assert.equal(window.mean, stats.mean);
+      assert.equal(window.stddev, stats.stddev);
     }
     assert.deepEqual(window.toSnapshot(), kept);
   }

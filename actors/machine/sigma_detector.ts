@@ -36,14 +36,63 @@ export interface MetricHistory {
   readonly twoState: boolean;
 }
 
+/** The window figures the σ test reads: a {@link RollingWindow} has them, as does {@link WindowStats}. */
+export type SigmaBasis = Pick<WindowStats, "count" | "mean" | "stddev">;
+
+/**
+ * |value − mean| / σ of the window *before* the value joins it; 0 while the
+ * window holds fewer than `minSamples` values and for two-state metrics. σ is
+ * floored at a millionth of the mean's magnitude, so a flat signal that moves
+ * scores high instead of dividing by zero.
+ */
+export function sigmaScore(
+  value: number,
+  basis: SigmaBasis,
+  twoState: boolean,
+  options: SigmaDetectorOptions = DEFAULT_SIGMA_OPTIONS,
+): number {
+  if (twoState || basis.count < options.minSamples) return 0;
+  const mean = basis.mean;
+  return Math.abs(value - mean) / Math.max(basis.stddev, 1e-6 * Math.max(1, Math.abs(mean)));
+}
+
+/** Which configured limit `value` breaks, if any. */
+export function thresholdBreach(
+  value: number,
+  thresholds: MetricThresholds | undefined,
+): "above_threshold" | "below_threshold" | undefined {
+  if (thresholds === undefined) return undefined;
+  if (value > (thresholds.high ?? Infinity)) return "above_threshold";
+  if (value < (thresholds.low ?? -Infinity)) return "below_threshold";
+  return undefined;
+}
+
+/** The band a value is expected in: the thresholds, narrowed by mean ± kσ once the window is judged. */
+export function expectedBand(
+  basis: SigmaBasis,
+  thresholds: MetricThresholds | undefined,
+  twoState: boolean,
+  options: SigmaDetectorOptions = DEFAULT_SIGMA_OPTIONS,
+): { low: number; high: number } {
+  const low = thresholds?.low ?? -Infinity;
+  const high = thresholds?.high ?? Infinity;
+  if (twoState || basis.count < options.minSamples) return { low, high };
+  const mean = basis.mean;
+  const sd = Math.max(basis.stddev, 1e-6 * Math.max(1, Math.abs(mean)));
+  return {
+    low: Math.max(low, mean - options.sigma * sd),
+    high: Math.min(high, mean + options.sigma * sd),
+  };
+}
+
 /**
  * Judges one value against a metric's configured thresholds and its rolling
- * mean ± kσ (computed from the window *before* the value joins it).
+ * mean ± kσ (computed from the window *before* the value joins it): the
+ * pieces above, together.
  *
  * Thresholds win over σ, since an engineer set them. Two-state metrics
  * (booleans) are judged by thresholds alone: a machine switching on is not an
- * anomaly. σ is floored at a millionth of the mean's magnitude so a flat
- * signal that moves is flagged without dividing by zero.
+ * anomaly.
  *
  * @example
  * ```ts
@@ -56,20 +105,11 @@ export function assessValue(
   history: MetricHistory,
   options: SigmaDetectorOptions = DEFAULT_SIGMA_OPTIONS,
 ): Assessment {
-  const { stats, thresholds } = history;
-  const judged = stats.count >= options.minSamples && !history.twoState;
-  const sd = Math.max(stats.stddev, 1e-6 * Math.max(1, Math.abs(stats.mean)));
-  const score = judged ? Math.abs(value - stats.mean) / sd : 0;
-  const low = thresholds?.low ?? -Infinity;
-  const high = thresholds?.high ?? Infinity;
-  const expected = judged
-    ? {
-      low: Math.max(low, stats.mean - options.sigma * sd),
-      high: Math.min(high, stats.mean + options.sigma * sd),
-    }
-    : { low, high };
-  if (value > high) return { anomalous: true, reason: "above_threshold", score, expected };
-  if (value < low) return { anomalous: true, reason: "below_threshold", score, expected };
-  if (judged && score > options.sigma) return { anomalous: true, reason: "sigma", score, expected };
+  const { stats, thresholds, twoState } = history;
+  const score = sigmaScore(value, stats, twoState, options);
+  const expected = expectedBand(stats, thresholds, twoState, options);
+  const breach = thresholdBreach(value, thresholds);
+  if (breach !== undefined) return { anomalous: true, reason: breach, score, expected };
+  if (score > options.sigma) return { anomalous: true, reason: "sigma", score, expected };
   return { anomalous: false, score, expected };
 }

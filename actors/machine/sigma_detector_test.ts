@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { RollingWindow } from "./rolling_window.ts";
-import { assessValue, DEFAULT_SIGMA_OPTIONS } from "./sigma_detector.ts";
+import {
+  assessValue,
+  DEFAULT_SIGMA_OPTIONS,
+  expectedBand,
+  sigmaScore,
+  thresholdBreach,
+} from "./sigma_detector.ts";
 
 function windowOf(values: number[]) {
   const window = new RollingWindow({ maxCount: 1000, maxAgeMs: 1e12 });
@@ -86,4 +92,29 @@ Deno.test("assessValue reports score and the expected band", () => {
   assert.ok(verdict.score > 3.9 && verdict.score < 4.1, `score ${verdict.score}`);
   assert.ok(Math.abs(verdict.expected.low - (10 - 3 * steady.stddev)) < 1e-9);
   assert.ok(Math.abs(verdict.expected.high - (10 + 3 * steady.stddev)) < 1e-9);
+});
+
+Deno.test("the σ pieces read a live window the same as its stats", () => {
+  const window = new RollingWindow({ maxCount: 1000, maxAgeMs: 1e12 });
+  for (let i = 0; i < 100; i++) window.push(i, i % 2 ? 9 : 11);
+  assert.equal(sigmaScore(14, window, false), sigmaScore(14, steady, false));
+  assert.deepEqual(
+    expectedBand(window, { high: 12 }, false),
+    expectedBand(steady, { high: 12 }, false),
+  );
+  assert.equal(expectedBand(window, { high: 12 }, false).high, 12, "a threshold narrows the band");
+  assert.equal(sigmaScore(14, window, true), 0, "two-state metrics are not σ-judged");
+  assert.deepEqual(expectedBand(window, { low: 1 }, true), { low: 1, high: Infinity });
+});
+
+Deno.test("thresholdBreach names the side broken, and nothing without limits", () => {
+  assert.equal(thresholdBreach(5, undefined), undefined);
+  assert.equal(thresholdBreach(5, {}), undefined);
+  assert.equal(thresholdBreach(5, { high: 4 }), "above_threshold");
+  assert.equal(thresholdBreach(5, { low: 6 }), "below_threshold");
+  assert.equal(
+    thresholdBreach(5, { low: 5, high: 5 }),
+    undefined,
+    "the limits themselves are allowed",
+  );
 });

@@ -141,11 +141,6 @@ export class MachineDetector {
   }
 
   /** The detector of `name`, created on first use. */
-  /** Starts a metric's detector state on its way from memory (see {@link MetricDetector.warm}). */
-  warm(name: string): number {
-    return this.#metrics.get(name)?.warm() ?? 0;
-  }
-
   metric(name: string): MetricDetector {
     let d = this.#metrics.get(name);
     if (d === undefined) {
