@@ -126,6 +126,8 @@ export class ActorRegistry<State, Message, Snapshot> {
   readonly #onShed: ((ref: MachineRef, message: Message, reason: ShedReason) => void) | undefined;
   readonly #onCrashHook: (ref: MachineRef, error: unknown) => void;
   readonly #actors = new Map<string, Cell<State, Message, Snapshot>>();
+  /** The same cells by factory, then machine: `tell` finds one without building its key string. */
+  readonly #byFactory = new Map<string, Map<string, Cell<State, Message, Snapshot>>>();
   readonly #quarantined = new Map<string, MachineRef>();
   readonly #shedCounters: Record<ShedReason, { inc(): void }>;
   readonly #decisionCounters: Record<SupervisionDecision, { inc(): void }>;
@@ -221,14 +223,13 @@ export class ActorRegistry<State, Message, Snapshot> {
       this.#shed(ref, message, "stopped");
       return "stopped";
     }
-    const key = machineKey(ref);
-    const cell = this.#actors.get(key);
+    const cell = this.#byFactory.get(ref.factory)?.get(ref.machine);
     if (cell !== undefined) {
       if (cell.deliver(message) === "accepted") return "accepted";
       this.#shed(ref, message, "mailbox_full");
       return "shed";
     }
-    if (this.#quarantined.has(key)) {
+    if (this.#quarantined.has(machineKey(ref))) {
       this.#shed(ref, message, "quarantined");
       return "quarantined";
     }
@@ -337,6 +338,15 @@ export class ActorRegistry<State, Message, Snapshot> {
     }
   }
 
+  /** Removes `cell` from the registry's indexes (it may be spawned again later). */
+  #forget(cell: Cell<State, Message, Snapshot>): void {
+    this.#actors.delete(cell.key);
+    const machines = this.#byFactory.get(cell.ref.factory);
+    if (machines?.get(cell.ref.machine) !== cell) return;
+    machines.delete(cell.ref.machine);
+    if (machines.size === 0) this.#byFactory.delete(cell.ref.factory);
+  }
+
   #spawn(ref: MachineRef, message: Message): void {
     const cell = new ActorCell(ref, this.#behavior, {
       clock: this.#clock,
@@ -345,6 +355,9 @@ export class ActorRegistry<State, Message, Snapshot> {
       onCrash: this.#crashed,
     });
     this.#actors.set(cell.key, cell);
+    let machines = this.#byFactory.get(cell.ref.factory);
+    if (machines === undefined) this.#byFactory.set(cell.ref.factory, machines = new Map());
+    machines.set(cell.ref.machine, cell);
     cell.deliver(message);
     cell.start(() => {
       const snapshot = this.#snapshots.load(cell.key);
@@ -387,7 +400,7 @@ export class ActorRegistry<State, Message, Snapshot> {
   };
 
   #quarantine(cell: Cell<State, Message, Snapshot>, reason: string, restarts: number): void {
-    this.#actors.delete(cell.key);
+    this.#forget(cell);
     this.#quarantined.set(cell.key, cell.ref);
     const why =
       `${reason}; more than ${this.#policy.maxRestarts} restarts within ${this.#policy.withinMs} ms`;
@@ -410,7 +423,7 @@ export class ActorRegistry<State, Message, Snapshot> {
       this.#clock.clearTimeout(cell.restartTimer);
       cell.restartTimer = undefined;
     }
-    this.#actors.delete(cell.key);
+    this.#forget(cell);
     this.#decide(cell.ref, "stop", reason);
     for (const message of cell.stop()) this.#shed(cell.ref, message, "stopped");
   }
@@ -465,7 +478,7 @@ export class ActorRegistry<State, Message, Snapshot> {
   #passivate(cell: Cell<State, Message, Snapshot>, idleMs: number): void {
     // A failed save is reported as a crash; the actor then restarts instead of losing its state.
     if (!cell.checkpoint()) return;
-    this.#actors.delete(cell.key);
+    this.#forget(cell);
     cell.stop();
     this.#decide(cell.ref, "passivate", `idle for ${idleMs} ms`);
   }

@@ -58,7 +58,17 @@ export type ResampledEvent =
  */
 export class StepResampler {
   readonly #options: StepResamplerOptions;
-  readonly #state: StepResamplerState;
+  // The state's fields, on the resampler itself rather than in a state
+  // object: every sample reads them, one pointer fewer to chase from memory.
+  #step: number | null;
+  #pending: Array<[number, number]>;
+  #offset: number | undefined;
+  #bucket: number | null;
+  #sum: number;
+  #count: number;
+  #tsSum: number;
+  #lastBucket: number | null;
+  #lastValue: number;
 
   constructor(options: StepResamplerOptions, state?: StepResamplerState) {
     if (!Number.isInteger(options.warmupGaps) || options.warmupGaps < 1) {
@@ -77,7 +87,16 @@ export class StepResampler {
       );
     }
     this.#options = options;
-    this.#state = state ?? StepResampler.initialState();
+    const s = state ?? StepResampler.initialState();
+    this.#step = s.step;
+    this.#pending = s.pending.map(([t, v]) => [t, v]);
+    this.#offset = s.offset;
+    this.#bucket = s.bucket;
+    this.#sum = s.sum;
+    this.#count = s.count;
+    this.#tsSum = s.tsSum;
+    this.#lastBucket = s.lastBucket;
+    this.#lastValue = s.lastValue;
   }
 
   /** The state of a resampler that has seen nothing (a fresh object each call). */
@@ -96,17 +115,27 @@ export class StepResampler {
 
   /** Reads the state {@link push} starts with (see `MetricDetector.warm`). */
   warm(): number {
-    return this.#state.sum + this.#state.tsSum;
+    return this.#sum + this.#tsSum;
   }
 
   /** The fixed step in ms, or null while it is being measured. */
   get step(): number | null {
-    return this.#state.step;
+    return this.#step;
   }
 
   /** The state, for snapshots (a copy). */
   toJSON(): StepResamplerState {
-    return structuredClone(this.#state);
+    return {
+      step: this.#step,
+      pending: this.#pending.map(([t, v]) => [t, v]),
+      ...(this.#offset === undefined ? {} : { offset: this.#offset }),
+      bucket: this.#bucket,
+      sum: this.#sum,
+      count: this.#count,
+      tsSum: this.#tsSum,
+      lastBucket: this.#lastBucket,
+      lastValue: this.#lastValue,
+    };
   }
 
   /**
@@ -115,19 +144,18 @@ export class StepResampler {
    * it is fixed (the caller bounds the horizon in steps).
    */
   push(ts: number, value: number, emit: (event: ResampledEvent) => void, minStep = 0): void {
-    const s = this.#state;
-    if (s.step === null) {
-      const previous = s.pending.at(-1);
+    if (this.#step === null) {
+      const previous = this.#pending.at(-1);
       if (previous !== undefined && ts <= previous[0]) return;
-      s.pending.push([ts, value]);
-      if (s.pending.length <= this.#options.warmupGaps) return;
-      const gaps = s.pending.slice(1).map(([t], i) => t - s.pending[i][0]).sort((a, b) => a - b);
+      this.#pending.push([ts, value]);
+      if (this.#pending.length <= this.#options.warmupGaps) return;
+      const pending = this.#pending;
+      const gaps = pending.slice(1).map(([t], i) => t - pending[i][0]).sort((a, b) => a - b);
       const middle = gaps.length >> 1;
       const median = gaps.length % 2 === 1 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2;
-      s.step = Math.ceil(Math.max(median, this.#options.minStepMs, minStep));
-      s.offset = Math.round((this.#options.phase ?? 0) * s.step);
-      const pending = s.pending;
-      s.pending = [];
+      this.#step = Math.ceil(Math.max(median, this.#options.minStepMs, minStep));
+      this.#offset = Math.round((this.#options.phase ?? 0) * this.#step);
+      this.#pending = [];
       for (const [t, v] of pending) this.#add(t, v, emit);
       return;
     }
@@ -135,44 +163,45 @@ export class StepResampler {
   }
 
   #add(ts: number, value: number, emit: (event: ResampledEvent) => void): void {
-    const s = this.#state;
-    const step = s.step!;
-    const offset = s.offset ?? 0;
+    const step = this.#step!;
+    const offset = this.#offset ?? 0;
     const bucket = Math.floor((ts - offset) / step);
-    if (s.bucket === null) {
-      s.bucket = bucket;
-      s.sum = value;
-      s.tsSum = ts;
-      s.count = 1;
+    if (this.#bucket === null) {
+      this.#bucket = bucket;
+      this.#sum = value;
+      this.#tsSum = ts;
+      this.#count = 1;
       return;
     }
-    if (bucket < s.bucket) return;
-    if (bucket === s.bucket) {
-      s.sum += value;
-      s.tsSum += ts;
-      s.count++;
+    if (bucket < this.#bucket) return;
+    if (bucket === this.#bucket) {
+      this.#sum += value;
+      this.#tsSum += ts;
+      this.#count++;
       return;
     }
-    const done = s.bucket, doneValue = s.sum / s.count, doneTs = s.tsSum / s.count;
-    if (s.lastBucket !== null && done - s.lastBucket > this.#options.maxFillSteps) {
+    const done = this.#bucket, doneValue = this.#sum / this.#count;
+    const doneTs = this.#tsSum / this.#count;
+    const lastBucket = this.#lastBucket;
+    if (lastBucket !== null && done - lastBucket > this.#options.maxFillSteps) {
       emit({ kind: "restart", ts: offset + done * step });
-    } else if (s.lastBucket !== null) {
+    } else if (lastBucket !== null) {
       // Fill the missing steps between the last emitted one and this one.
-      const from = s.lastBucket, span = done - from;
+      const from = lastBucket, span = done - from, lastValue = this.#lastValue;
       for (let b = from + 1; b < done; b++) {
         emit({
           kind: "step",
           ts: offset + b * step + step / 2,
-          value: s.lastValue + (doneValue - s.lastValue) * (b - from) / span,
+          value: lastValue + (doneValue - lastValue) * (b - from) / span,
         });
       }
     }
     emit({ kind: "step", ts: doneTs, value: doneValue });
-    s.lastBucket = done;
-    s.lastValue = doneValue;
-    s.bucket = bucket;
-    s.sum = value;
-    s.tsSum = ts;
-    s.count = 1;
+    this.#lastBucket = done;
+    this.#lastValue = doneValue;
+    this.#bucket = bucket;
+    this.#sum = value;
+    this.#tsSum = ts;
+    this.#count = 1;
   }
 }

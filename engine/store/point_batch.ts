@@ -31,6 +31,10 @@ export class PointBatchEncoder {
   // factory → machine → metric → key, without building a key string per point.
   readonly #keys = new Map<string, Map<string, Map<string, number>>>();
   #next = 0;
+  // The last machine's metrics: a machine's points come together, one lookup instead of three.
+  #lastFactory: string | undefined;
+  #lastMachine: string | undefined;
+  #lastMetrics: Map<string, number> | undefined;
 
   encode(points: readonly SeriesPoint[]): PointBatch {
     const series: SeriesDefinition[] = [];
@@ -47,15 +51,21 @@ export class PointBatchEncoder {
   }
 
   #key(factory: string, machine: string, metric: string, defined: SeriesDefinition[]): number {
-    let machines = this.#keys.get(factory);
-    if (machines === undefined) {
-      machines = new Map();
-      this.#keys.set(factory, machines);
-    }
-    let metrics = machines.get(machine);
-    if (metrics === undefined) {
-      metrics = new Map();
-      machines.set(machine, metrics);
+    let metrics = this.#lastMetrics;
+    if (metrics === undefined || machine !== this.#lastMachine || factory !== this.#lastFactory) {
+      let machines = this.#keys.get(factory);
+      if (machines === undefined) {
+        machines = new Map();
+        this.#keys.set(factory, machines);
+      }
+      metrics = machines.get(machine);
+      if (metrics === undefined) {
+        metrics = new Map();
+        machines.set(machine, metrics);
+      }
+      this.#lastFactory = factory;
+      this.#lastMachine = machine;
+      this.#lastMetrics = metrics;
     }
     let key = metrics.get(metric);
     if (key === undefined) {

@@ -48,3 +48,14 @@ Deno.test("PointColumns keeps values exactly (times and values as doubles)", () 
   queue.push(p);
   assert.deepEqual(queue.peek(1), [p]);
 });
+
+Deno.test("PointColumns tells apart the same machine name in two factories, in turns", () => {
+  const queue = new PointColumns();
+  const points = [];
+  for (let i = 0; i < 12; i++) {
+    const p = { factory: i % 4 < 2 ? "f" : "g", machine: "m", metric: "temp", ts: i, value: i };
+    points.push(p);
+    queue.push(p);
+  }
+  assert.deepEqual(queue.peek(12), points);
+});
