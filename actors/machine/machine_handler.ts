@@ -196,9 +196,10 @@ function handleTelemetry(
     // Thresholds flag as before; the σ-only test gives way to the detection stack.
     const breach = thresholdBreach(value, thresholds);
     const score = sigmaScore(value, window, twoState, options.detector);
+    // Explanations of flagged points only: the anomaly event is the one reader.
     const detection = twoState
       ? undefined
-      : (slot.detector ??= state.detector.metric(metric)).update(value, ts);
+      : (slot.detector ??= state.detector.metric(metric)).update(value, ts, false);
     const flagged = breach !== undefined || detection?.flagged === true;
     // The same incident going on: no new anomaly event, but evidence for the machine's status.
     if (!flagged && detection?.continuing === true) state.sigmaAnomalyTimes.push(now);

@@ -329,14 +329,23 @@ export class MetricDetector {
       this.#context.warm();
   }
 
-  /** Judges `value` (at `ts`, epoch ms, for the time-of-day context) against the metric's history, then learns it. */
-  update(value: number, ts = NaN): DetectionResult {
+  /**
+   * Judges `value` (at `ts`, epoch ms, for the time-of-day context) against
+   * the metric's history, then learns it.
+   *
+   * With `explainAll` false the explanation (`detector`, `raw`, `expected`)
+   * is exact for flagged points only: the robust MAD detector, which feeds
+   * no score, is then scored just for them (its median and MAD are the
+   * costliest part of an update). The score and the flag are the same
+   * either way. The machine actor reads explanations of flags alone.
+   */
+  update(value: number, ts = NaN, explainAll = true): DetectionResult {
     // Each detector is called at its own call site (monomorphic, so V8 inlines them).
     const mask = this.#scoredMask;
     const raws = this.#raws;
     raws[6] = this.warm();
     raws[0] = this.#sigma.update(value);
-    raws[1] = this.#mad.update(value);
+    raws[1] = explainAll ? this.#mad.update(value) : 0;
     raws[2] = this.#ewma.update(value);
     raws[3] = this.#cusum.update(value);
     raws[4] = this.#flatline.update(value);
@@ -371,8 +380,10 @@ export class MetricDetector {
         fed = mask[4] ? raws[4] : 0;
       }
     }
-    const bestRaw = raws[bestAt];
-    if (this.#grace > 0) return this.#settling(value, bestAt, bestRaw);
+    if (this.#grace > 0) {
+      if (!explainAll) this.#mad.skip(value);
+      return this.#settling(value, bestAt, raws[bestAt]);
+    }
     const calibrated = this.#likelihood.update(fed);
     const direct = fed / (fed + 1);
     let score = this.#o.blend * direct + (1 - this.#o.blend) * calibrated;
@@ -400,12 +411,20 @@ export class MetricDetector {
       this.#quiet = this.#o.refractory;
       this.#fatigue += this.#o.fatigueStep;
     }
+    if (!explainAll) {
+      if (flagged && !inBand) {
+        // As in the loop above: the first of equal raw scores is the best.
+        raws[1] = this.#mad.score(value);
+        if (raws[1] > raws[bestAt] || (raws[1] === raws[bestAt] && bestAt > 1)) bestAt = 1;
+      }
+      this.#mad.skip(value);
+    }
     return {
       score,
       flagged,
       continuing: !flagged && inRefractory && fed >= 1,
       detector: this.#all[bestAt].name,
-      raw: bestRaw,
+      raw: raws[bestAt],
       expected: this.#expected(bestAt),
     };
   }

@@ -238,3 +238,33 @@ Deno.test("MetricDetector restores an older snapshot (plain arrays, no contextua
   // The contextual detector restarted, but learns silently: no burst of flags.
   assert.equal(flags, 0);
 });
+
+Deno.test("MetricDetector scores and flags alike whether it explains every point or flags only", () => {
+  const all = new MetricDetector();
+  const lazy = new MetricDetector();
+  const r = seededRandom(5);
+  let flags = 0;
+  let madExplained = 0;
+  for (let i = 0; i < 6_000; i++) {
+    // Noise with level shifts, spikes and a stuck stretch: every detector gets a say.
+    const value = i > 4_000 && i < 4_100
+      ? 61.25
+      : 50 + (i > 2_000 ? 4 : 0) + r() + (i % 487 === 0 ? 15 * r() : 0);
+    const a = all.update(value, i * 1_000);
+    const b = lazy.update(value, i * 1_000, false);
+    assert.equal(b.score, a.score, `score at ${i}`);
+    assert.equal(b.flagged, a.flagged, `flag at ${i}`);
+    assert.equal(b.continuing, a.continuing, `continuing at ${i}`);
+    if (!a.flagged) continue;
+    flags++;
+    // The lazy MAD is fresh where the eager one may be a few points old: same detector named.
+    assert.equal(b.detector, a.detector, `detector at ${i}`);
+    if (a.detector === "mad") madExplained++;
+    else assert.deepEqual(b.expected, a.expected, `expected band at ${i}`);
+  }
+  assert.ok(flags >= 5, `${flags} flags`);
+  // Restored from a snapshot taken mid-run, the lazy one goes on alike.
+  const copy = MetricDetector.restore(JSON.parse(JSON.stringify(lazy.snapshot())));
+  assert.deepEqual(copy.update(70, 6_000_000, false), lazy.update(70, 6_000_000, false));
+  assert.ok(madExplained >= 1, "some flags are the MAD's to explain: the lazy score is exercised");
+});

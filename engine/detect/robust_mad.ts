@@ -18,7 +18,9 @@ export interface RobustMadState {
  * values in between (O(w) at worst, w = 32 by default; usually a few). The median is read in O(1); the MAD is
  * found with a two-pointer walk out from the median over the sorted values
  * (O(w/2)), refreshed every `window / 4` updates, so amortised O(1) per point.
- * The score is in units of `k` robust σ (1 = alarm).
+ * The score is in units of `k` robust σ (1 = alarm). A caller that needs the
+ * score only for some points learns the others with `skip` (a ring write)
+ * and asks `score` when it needs one; the sorted copy is then rebuilt.
  *
  * @example
  * ```ts
@@ -37,6 +39,8 @@ export class RobustMadDetector implements StreamingDetector {
   #head = 0;
   #mad = 0;
   #sinceMad = 0;
+  /** The sorted copy mirrors the ring (false after {@link skip}s until the next score). */
+  #sortedValid = true;
   expectedLow = -Infinity;
   expectedHigh = Infinity;
 
@@ -54,30 +58,65 @@ export class RobustMadDetector implements StreamingDetector {
 
   /** Reads the state {@link update} starts with (see `MetricDetector.update`). */
   warm(): number {
-    return this.#ring[this.#head] + this.#sorted[this.#count >> 1];
+    const ring = this.#ring[this.#head];
+    return this.#sortedValid ? ring + this.#sorted[this.#count >> 1] : ring;
   }
 
+  /** Scores `value` against the window, then learns it. */
   update(value: number): number {
-    let score = 0;
-    const n = this.#count;
-    if (n >= Math.min(8, this.#w)) {
-      const s = this.#sorted;
-      const median = n & 1 ? s[n >> 1] : 0.5 * (s[(n >> 1) - 1] + s[n >> 1]);
-      if (this.#sinceMad === 0) this.#mad = this.#computeMad(median);
-      const scale = Math.max(1.4826 * this.#mad, 1e-9 * Math.max(1, Math.abs(median)));
-      this.expectedLow = median - this.#k * scale;
-      this.expectedHigh = median + this.#k * scale;
-      score = Math.abs(value - median) / (this.#k * scale);
-    }
+    const score = this.score(value);
     this.#learn(value);
     return score;
+  }
+
+  /**
+   * Scores `value` against the window without learning it: with {@link skip},
+   * a caller that needs the score only now and then (an explanation of a
+   * flagged point) pays for the median and MAD only then.
+   */
+  score(value: number): number {
+    this.#ensureSorted();
+    const n = this.#count;
+    if (n < Math.min(8, this.#w)) return 0;
+    const s = this.#sorted;
+    const median = n & 1 ? s[n >> 1] : 0.5 * (s[(n >> 1) - 1] + s[n >> 1]);
+    if (this.#sinceMad === 0) this.#mad = this.#computeMad(median);
+    const scale = Math.max(1.4826 * this.#mad, 1e-9 * Math.max(1, Math.abs(median)));
+    this.expectedLow = median - this.#k * scale;
+    this.expectedHigh = median + this.#k * scale;
+    return Math.abs(value - median) / (this.#k * scale);
+  }
+
+  /**
+   * Learns `value` without scoring it: O(1), only the ring is written. The
+   * sorted copy is rebuilt (O(w log w)) by the next {@link score} or
+   * {@link update}, with a fresh MAD.
+   */
+  skip(value: number): void {
+    this.#sortedValid = false;
+    this.#ring[this.#head] = value;
+    this.#head = this.#head + 1 === this.#w ? 0 : this.#head + 1;
+    if (this.#count < this.#w) this.#count++;
   }
 
   snapshot(): RobustMadState {
     const values = new Float64Array(this.#count);
     const start = this.#count < this.#w ? 0 : this.#head;
     for (let i = 0; i < this.#count; i++) values[i] = this.#ring[(start + i) % this.#w];
-    return { values: packFloats(values), mad: this.#mad, sinceMad: this.#sinceMad };
+    // After skips the MAD on hand is stale: sinceMad 0 has it recomputed after a restore.
+    const sinceMad = this.#sortedValid ? this.#sinceMad : 0;
+    return { values: packFloats(values), mad: this.#mad, sinceMad };
+  }
+
+  /** Makes the sorted copy mirror the ring again after {@link skip}s. */
+  #ensureSorted(): void {
+    if (this.#sortedValid) return;
+    const n = this.#count;
+    const sorted = this.#sorted.subarray(0, n);
+    sorted.set(n < this.#w ? this.#ring.subarray(0, n) : this.#ring);
+    sorted.sort();
+    this.#sortedValid = true;
+    this.#sinceMad = 0;
   }
 
   #learn(value: number): void {
