@@ -56,6 +56,12 @@ export class ForecastFeed {
   #lastPathTs: number | null;
   /** The latest sample's time, or null. */
   #lastSampleTs: number | null;
+  /**
+   * The latest step from which no path could be made (the model's first
+   * steps): not asked again until the next step. Every sample asked before,
+   * for the first ~60 s of every metric (an engine start).
+   */
+  #noPathTs: number | null = null;
 
   constructor(options: Partial<ForecastFeedOptions> = {}, state?: ForecastFeedState) {
     const o = { ...DEFAULT_FORECAST_FEED_OPTIONS, ...options };
@@ -105,10 +111,14 @@ export class ForecastFeed {
     if (this.#lastForecastTs !== null && ts - this.#lastForecastTs < every) {
       return null;
     }
-    // Until a new step completes the path would be the same one again.
-    if (this.#forecaster.lastStepTs === this.#lastPathTs) return null;
+    // Until a new step completes the path would be the same one again, or none again.
+    const stepTs = this.#forecaster.lastStepTs;
+    if (stepTs === this.#lastPathTs || stepTs === this.#noPathTs) return null;
     const path = this.#forecaster.forecast(this.#options.horizonMs, this.#options.maxPoints);
-    if (path === null) return null;
+    if (path === null) {
+      this.#noPathTs = stepTs;
+      return null;
+    }
     this.#lastForecastTs = ts;
     this.#lastPathTs = path.ts;
     return path;

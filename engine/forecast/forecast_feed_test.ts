@@ -64,3 +64,17 @@ Deno.test("ForecastFeed restored from a snapshot keeps the time of its latest sa
     "an older state: a period after its first sample",
   );
 });
+
+Deno.test("ForecastFeed asks a model too young for a path once a step, not every sample", () => {
+  const feed = new ForecastFeed();
+  const forecaster = feed.forecaster;
+  let asked = 0;
+  const forecast = forecaster.forecast.bind(forecaster);
+  forecaster.forecast = (...args) => {
+    asked++;
+    return forecast(...args);
+  };
+  // 1 Hz for 50 s: steps of 7.5 s (30 min in 240 steps), fewer than the 8 a path needs.
+  for (let s = 0; s < 50; s++) assert.equal(feed.push(s * 1_000, 20 + Math.sin(s)), null);
+  assert.ok(asked >= 1 && asked <= 6, `asked ${asked} times`);
+});
