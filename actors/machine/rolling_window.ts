@@ -40,9 +40,9 @@ export type WindowSnapshot = Array<[number, number]>;
 export class RollingWindow {
   readonly #maxCount: number;
   readonly #maxAgeMs: number;
-  // Ring buffer of the window's values.
-  readonly #ts: Float64Array;
-  readonly #values: Float64Array;
+  // Ring buffer of the window's (ts, value) pairs, interleaved: an entry's
+  // time and value share a cache line, and one array is one object to reach.
+  readonly #pairs: Float64Array;
   #head = 0;
   #count = 0;
   #mean = 0;
@@ -66,8 +66,7 @@ export class RollingWindow {
     }
     this.#maxCount = options.maxCount;
     this.#maxAgeMs = options.maxAgeMs;
-    this.#ts = new Float64Array(options.maxCount);
-    this.#values = new Float64Array(options.maxCount);
+    this.#pairs = new Float64Array(2 * options.maxCount);
   }
 
   get count(): number {
@@ -87,7 +86,7 @@ export class RollingWindow {
 
   /** Timestamp of the newest value, or -Infinity when empty. */
   get newestTs(): number {
-    return this.#count === 0 ? -Infinity : this.#ts[this.#index(this.#count - 1)];
+    return this.#count === 0 ? -Infinity : this.#pairs[2 * this.#index(this.#count - 1)];
   }
 
   /** Adds a value; values must arrive in time order (callers keep late ones out). */
@@ -95,32 +94,36 @@ export class RollingWindow {
     if (this.#count === this.#maxCount) this.#removeOldest();
     const seq = this.#seqOfHead + this.#count;
     const at = this.#index(this.#count);
-    this.#ts[at] = ts;
-    this.#values[at] = value;
+    this.#pairs[2 * at] = ts;
+    this.#pairs[2 * at + 1] = value;
     this.#count++;
     const delta = value - this.#mean;
     this.#mean += delta / this.#count;
     this.#m2 += delta * (value - this.#mean);
     // Each deque drops the entries the new value dominates (no closure per push).
     const min = this.#minDeque;
-    while (min.length > 0 && this.#values[this.#ringOf(min[min.length - 1])] >= value) min.pop();
+    while (min.length > 0 && this.#pairs[2 * this.#ringOf(min[min.length - 1]) + 1] >= value) {
+      min.pop();
+    }
     min.push(seq);
     const max = this.#maxDeque;
-    while (max.length > 0 && this.#values[this.#ringOf(max[max.length - 1])] <= value) max.pop();
+    while (max.length > 0 && this.#pairs[2 * this.#ringOf(max[max.length - 1]) + 1] <= value) {
+      max.pop();
+    }
     max.push(seq);
     this.evictOlderThan(ts - this.#maxAgeMs);
   }
 
   /** Drops values with a timestamp before `cutoff`. */
   evictOlderThan(cutoff: number): void {
-    while (this.#count > 0 && this.#ts[this.#head] < cutoff) this.#removeOldest();
+    while (this.#count > 0 && this.#pairs[2 * this.#head] < cutoff) this.#removeOldest();
   }
 
   /** Reads the state {@link stats} and {@link push} start with (see `MetricDetector.warm`). */
   warm(): number {
     const min = this.#minDeque;
     const max = this.#maxDeque;
-    return this.#values[this.#head] + this.#mean + (min.length > 0 ? min[0] : 0) +
+    return this.#pairs[2 * this.#head + 1] + this.#mean + (min.length > 0 ? min[0] : 0) +
       (max.length > 0 ? max[max.length - 1] : 0);
   }
 
@@ -132,8 +135,8 @@ export class RollingWindow {
       mean: n > 0 ? this.#mean : NaN,
       variance,
       stddev: Math.sqrt(variance),
-      min: n > 0 ? this.#values[this.#ringOf(this.#minDeque[0])] : NaN,
-      max: n > 0 ? this.#values[this.#ringOf(this.#maxDeque[0])] : NaN,
+      min: n > 0 ? this.#pairs[2 * this.#ringOf(this.#minDeque[0]) + 1] : NaN,
+      max: n > 0 ? this.#pairs[2 * this.#ringOf(this.#maxDeque[0]) + 1] : NaN,
     };
   }
 
@@ -142,7 +145,7 @@ export class RollingWindow {
     const out: WindowSnapshot = [];
     for (let i = 0; i < this.#count; i++) {
       const at = this.#index(i);
-      out.push([this.#ts[at], this.#values[at]]);
+      out.push([this.#pairs[2 * at], this.#pairs[2 * at + 1]]);
     }
     return out;
   }
@@ -163,7 +166,7 @@ export class RollingWindow {
   }
 
   #removeOldest(): void {
-    const value = this.#values[this.#head];
+    const value = this.#pairs[2 * this.#head + 1];
     const seq = this.#seqOfHead;
     if (this.#minDeque[0] === seq) this.#minDeque.shift();
     if (this.#maxDeque[0] === seq) this.#maxDeque.shift();
@@ -186,7 +189,7 @@ export class RollingWindow {
     let mean = 0;
     let m2 = 0;
     for (let i = 0; i < this.#count; i++) {
-      const value = this.#values[this.#index(i)];
+      const value = this.#pairs[2 * this.#index(i) + 1];
       const delta = value - mean;
       mean += delta / (i + 1);
       m2 += delta * (value - mean);
