@@ -14,7 +14,12 @@ export interface LiveDirectoryOptions {
   readonly persistEveryMs?: number;
 }
 
+/** Where a view keeps its metrics' slots: a symbol, so JSON (persisted views, copies) never sees them. */
+const SLOTS = Symbol("slots");
+
 interface MutableView {
+  /** Set on the first telemetry (views restored from the database start without). */
+  [SLOTS]?: Map<string, MetricSlot>;
   factory: string;
   machine: string;
   status: MachineStatus;
@@ -83,8 +88,6 @@ export class LiveDirectory implements MachineDirectory {
   readonly #recentCapacity: number;
   readonly #persistEveryMs: number;
   readonly #views = new Map<string, Map<string, MutableView>>();
-  // Keyed by view, then metric: the hot path builds no string keys, one lookup a metric.
-  readonly #slots = new WeakMap<MutableView, Map<string, MetricSlot>>();
   readonly #dirty = new Set<MutableView>();
   readonly #db: DatabaseSync;
   readonly #upsert: StatementSync;
@@ -146,7 +149,7 @@ export class LiveDirectory implements MachineDirectory {
     metric: string,
   ): ReadonlyArray<readonly [number, number]> {
     const view = this.#views.get(factory)?.get(machine);
-    return (view && this.#slots.get(view)?.get(metric)?.recent.toArray()) ?? [];
+    return view?.[SLOTS]?.get(metric)?.recent.toArray() ?? [];
   }
 
   /** Writes changed views now: all, or the `limit` that changed first. */
@@ -182,11 +185,9 @@ export class LiveDirectory implements MachineDirectory {
     switch (event.type) {
       case "telemetry": {
         view.lastSeen = Math.max(view.lastSeen, event.ts);
-        let slots = this.#slots.get(view);
-        if (slots === undefined) {
-          slots = new Map();
-          this.#slots.set(view, slots);
-        }
+        // On the view itself: the hot path builds no string keys, one lookup a metric.
+        let slots = view[SLOTS];
+        if (slots === undefined) view[SLOTS] = slots = new Map();
         const flagged = event.anomalous.length > 0;
         for (const metric in event.values) {
           const value = event.values[metric];
