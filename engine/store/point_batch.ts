@@ -17,6 +17,27 @@ export interface PointBatch {
 }
 
 /**
+ * Points as columns over a table of series: point i is of series
+ * `series[keys[i]]`, at `ts[i]` with `values[i]`. The arrays may be views
+ * into a larger buffer that changes later: a reader takes what it needs at
+ * once. `series` only grows (a key always names the same series), so a
+ * reader may remember what it made of a key.
+ */
+export interface SeriesColumns {
+  readonly series: readonly SeriesRef[];
+  readonly keys: Uint32Array;
+  readonly ts: Float64Array;
+  readonly values: Float64Array;
+}
+
+/** A series named by its factory, machine and metric. */
+export interface SeriesRef {
+  readonly factory: string;
+  readonly machine: string;
+  readonly metric: string;
+}
+
+/**
  * Turns `SeriesPoint`s into {@link PointBatch}es, naming each series once
  * per encoder lifetime; the receiver must see every batch in order.
  *
@@ -31,6 +52,8 @@ export class PointBatchEncoder {
   // factory → machine → metric → key, without building a key string per point.
   readonly #keys = new Map<string, Map<string, Map<string, number>>>();
   #next = 0;
+  /** Per series table of {@link encodeColumns}: its key → this encoder's key. */
+  readonly #translations = new WeakMap<readonly SeriesRef[], number[]>();
   // The last machine's metrics: a machine's points come together, one lookup instead of three.
   #lastFactory: string | undefined;
   #lastMachine: string | undefined;
@@ -48,6 +71,30 @@ export class PointBatchEncoder {
       values[i] = p.value;
     }
     return { series, keys, ts, values };
+  }
+
+  /**
+   * The same for points already in columns, with no object per point: the
+   * encoder remembers its key for each key of a columns' series table.
+   */
+  encodeColumns(columns: SeriesColumns): PointBatch {
+    const n = columns.keys.length;
+    const series: SeriesDefinition[] = [];
+    const keys = new Uint32Array(n);
+    const ts = new Float64Array(n);
+    let known = this.#translations.get(columns.series);
+    if (known === undefined) this.#translations.set(columns.series, known = []);
+    for (let i = 0; i < n; i++) {
+      const from = columns.keys[i];
+      let key = known[from];
+      if (key === undefined) {
+        const { factory, machine, metric } = columns.series[from];
+        known[from] = key = this.#key(factory, machine, metric, series);
+      }
+      keys[i] = key;
+      ts[i] = Math.round(columns.ts[i]);
+    }
+    return { series, keys, ts, values: columns.values.slice() };
   }
 
   #key(factory: string, machine: string, metric: string, defined: SeriesDefinition[]): number {

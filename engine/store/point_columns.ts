@@ -1,4 +1,5 @@
 import type { SeriesPoint } from "../telemetry.ts";
+import type { SeriesColumns, SeriesRef } from "./point_batch.ts";
 
 /**
  * A queue of points kept as columns (series number, time, value in typed
@@ -17,7 +18,7 @@ import type { SeriesPoint } from "../telemetry.ts";
  * ```
  */
 export class PointColumns {
-  readonly #series: Array<{ factory: string; machine: string; metric: string }> = [];
+  readonly #series: SeriesRef[] = [];
   readonly #numbers = new Map<string, Map<string, Map<string, number>>>();
   // The last machine's metrics: a machine's points arrive together, so most
   // points need one lookup instead of three.
@@ -60,6 +61,20 @@ export class PointColumns {
       out[i] = { factory, machine, metric, ts: this.#ts[at], value: this.#values[at] };
     }
     return out;
+  }
+
+  /**
+   * The oldest `max` points (fewer if fewer are queued) as columns, without
+   * copying: views valid until the next `push` or `drop`.
+   */
+  columns(max: number): SeriesColumns {
+    const end = this.#start + Math.min(max, this.length);
+    return {
+      series: this.#series,
+      keys: this.#keys.subarray(this.#start, end),
+      ts: this.#ts.subarray(this.#start, end),
+      values: this.#values.subarray(this.#start, end),
+    };
   }
 
   /** Removes the oldest `n` points (all of them if fewer are queued). */

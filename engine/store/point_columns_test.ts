@@ -59,3 +59,17 @@ Deno.test("PointColumns tells apart the same machine name in two factories, in t
   }
   assert.deepEqual(queue.peek(12), points);
 });
+
+Deno.test("PointColumns hands out its oldest points as columns over its series table", () => {
+  const queue = new PointColumns(4);
+  for (let i = 0; i < 10; i++) queue.push(point(i));
+  queue.drop(3);
+  const columns = queue.columns(4);
+  const asPoints = Array.from(columns.keys, (key, i) => ({
+    ...columns.series[key],
+    ts: columns.ts[i],
+    value: columns.values[i],
+  }));
+  assert.deepEqual(asPoints, queue.peek(4));
+  assert.equal(queue.columns(100).keys.length, 7);
+});

@@ -10,7 +10,7 @@ import { HEAD_LOG_SCHEMA, HeadView, overlay } from "./head_log.ts";
 import { bucketSpan, resolutionFor } from "./history_plan.ts";
 import type { Prunable, PruneStep } from "./retention_job.ts";
 import { retentionPolicy } from "./retention_policy.ts";
-import { PointBatchEncoder } from "./point_batch.ts";
+import { type PointBatch, PointBatchEncoder, type SeriesColumns } from "./point_batch.ts";
 import { COMPACTION_SLICE, PointWriter, type WriteOutcome } from "./point_writer.ts";
 import { addPoint, bucketStart, emptyCell } from "./rollup.ts";
 import { ROLLUP_JOURNAL_SCHEMA } from "./rollup_journal.ts";
@@ -224,12 +224,22 @@ export class SqliteStore implements TimeSeriesStore, Prunable {
   write(points: readonly SeriesPoint[]): Promise<void> {
     this.#assertOpen("write");
     if (points.length === 0) return Promise.resolve();
-    const batch = this.#encoder.encode(points);
+    return this.#writeBatch(this.#encoder.encode(points));
+  }
+
+  writeColumns(columns: SeriesColumns): Promise<void> {
+    this.#assertOpen("write");
+    if (columns.keys.length === 0) return Promise.resolve();
+    return this.#writeBatch(this.#encoder.encodeColumns(columns));
+  }
+
+  #writeBatch(batch: PointBatch): Promise<void> {
     if (this.#client !== undefined) {
+      const count = batch.keys.length;
       return this.#client.write(batch).then(
         (outcome) => this.#count(outcome),
         (error) => {
-          throw new Error(`Cannot write ${points.length} points to the store`, { cause: error });
+          throw new Error(`Cannot write ${count} points to the store`, { cause: error });
         },
       );
     }

@@ -108,18 +108,21 @@ export class StoreWriter {
 
   async #writeAll(): Promise<void> {
     while (this.#buffer.length > 0) {
-      const batch = this.#buffer.peek(this.#batchSize);
+      const count = Math.min(this.#batchSize, this.#buffer.length);
       const started = performance.now();
       try {
-        await this.#store.write(batch);
+        // As columns when the store takes them (read before the call returns), else as objects.
+        await (this.#store.writeColumns === undefined
+          ? this.#store.write(this.#buffer.peek(count))
+          : this.#store.writeColumns(this.#buffer.columns(count)));
       } catch (error) {
         this.#onError(error);
         this.#scheduleRetry();
         return;
       }
       this.#metrics.storeWriteSeconds.observe((performance.now() - started) / 1000);
-      this.#metrics.storePointsWritten.inc(batch.length);
-      this.#buffer.drop(batch.length);
+      this.#metrics.storePointsWritten.inc(count);
+      this.#buffer.drop(count);
       this.#releaseWaiters();
     }
   }

@@ -1,3 +1,4 @@
+import type { SeriesColumns } from "./point_batch.ts";
 import type { SeriesPoint } from "../telemetry.ts";
 
 /** A range of one machine's series. `from` and `to` are inclusive epoch ms. */
@@ -75,6 +76,12 @@ export interface TimeSeriesStore {
    * backend. Idempotent on (series, ts): the last write of a pair wins.
    */
   write(points: readonly SeriesPoint[]): Promise<void>;
+  /**
+   * {@link write} for points held as columns (optional; the store writer
+   * uses it when there, with no object per point). The columns are read
+   * before this returns: they may change afterwards.
+   */
+  writeColumns?(columns: SeriesColumns): Promise<void>;
   /** Raw points of a machine's series in a time range. */
   queryRange(query: RangeQuery): Promise<SeriesData[]>;
   /** Every series of a machine (or of a factory, when `machine` is omitted). */
