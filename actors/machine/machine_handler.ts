@@ -9,6 +9,7 @@ import type { SeriesPoint } from "../../engine/telemetry.ts";
 import {
   type MachineOptions,
   type MachineState,
+  type MetricState,
   newMetricState,
   type ThresholdTable,
   withTimeZone,
@@ -136,6 +137,10 @@ function alertEvent(t: RuleTransition): AlertEvent {
 
 /** Where the warming loads' sum goes, so that they are not optimised away. */
 const WARMED = new Float64Array(1);
+/** The row being handled, metric by metric (one handler runs at a time; reused, not reallocated). */
+const ROW_NAMES: string[] = [];
+const ROW_VALUES: number[] = [];
+const ROW_SLOTS: MetricState[] = [];
 
 /**
  * One telemetry row. This runs for every message of every machine, so it
@@ -164,31 +169,37 @@ function handleTelemetry(
   let forecasts: [string, ForecastPath][] | undefined;
   let judged = 0;
 
-  // Every metric's state on its way from memory at once (see MetricDetector.warm).
+  // One pass over the row: each metric's slot (a new one on first contact),
+  // and its state on its way from memory with the others' (see MetricDetector.warm).
+  let count = 0;
   let warmth = 0;
   for (const metric in metrics) {
-    const slot = state.metrics.get(metric);
-    if (slot === undefined) continue;
-    warmth += slot.window.warm() + (slot.detector?.warm() ?? 0) + (slot.forecast?.warm() ?? 0);
-  }
-  WARMED[0] = warmth;
-  // Operating-mode switches first, so the row's other metrics are judged in the new mode.
-  for (const metric in metrics) {
-    const value = metrics[metric];
-    if (value !== 0 && value !== 1) continue;
-    const slot = state.metrics.get(metric);
-    if (slot !== undefined && (!slot.twoState || ts <= slot.lastTs)) continue;
-    state.detector.observeMode(metric, value);
-  }
-  for (const metric in metrics) {
-    const value = metrics[metric];
-    points.push({ factory, machine, metric, ts, value });
     let slot = state.metrics.get(metric);
     if (slot === undefined) {
       slot = newMetricState(options);
       state.metrics.set(metric, slot);
       (newMetrics ??= []).push(metric);
+    } else {
+      warmth += slot.window.warm() + (slot.detector?.warm() ?? 0) + (slot.forecast?.warm() ?? 0);
     }
+    ROW_NAMES[count] = metric;
+    ROW_VALUES[count] = metrics[metric];
+    ROW_SLOTS[count++] = slot;
+  }
+  WARMED[0] = warmth;
+  // Operating-mode switches first, so the row's other metrics are judged in the new mode.
+  for (let i = 0; i < count; i++) {
+    const value = ROW_VALUES[i];
+    if (value !== 0 && value !== 1) continue;
+    const slot = ROW_SLOTS[i];
+    if (!slot.twoState || ts <= slot.lastTs) continue;
+    state.detector.observeMode(ROW_NAMES[i], value);
+  }
+  for (let i = 0; i < count; i++) {
+    const metric = ROW_NAMES[i];
+    const value = ROW_VALUES[i];
+    const slot = ROW_SLOTS[i];
+    points.push({ factory, machine, metric, ts, value });
     if (ts <= slot.lastTs) continue;
     const window = slot.window;
     const twoState = slot.twoState && (value === 0 || value === 1);
@@ -284,6 +295,7 @@ function handleTelemetry(
       events,
     );
   }
+  ROW_SLOTS.fill(undefined!, 0, count); // no actor's state kept alive from here
   return { points, events };
 }
 
