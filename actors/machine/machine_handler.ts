@@ -207,10 +207,11 @@ function handleTelemetry(
     // Thresholds flag as before; the σ-only test gives way to the detection stack.
     const breach = thresholdBreach(value, thresholds);
     const score = sigmaScore(value, window, twoState, options.detector);
-    // Explanations of flagged points only: the anomaly event is the one reader.
+    // Explanations of flagged points only: the anomaly event is the one reader. The verdict is
+    // the detector's own object (read here, before its next judge; its band copied out).
     const detection = twoState
       ? undefined
-      : (slot.detector ??= state.detector.metric(metric)).update(value, ts, false);
+      : (slot.detector ??= state.detector.metric(metric)).judge(value, ts, false);
     const flagged = breach !== undefined || detection?.flagged === true;
     // The same incident going on: no new anomaly event, but evidence for the machine's status.
     if (!flagged && detection?.continuing === true) state.sigmaAnomalyTimes.push(now);
@@ -228,7 +229,7 @@ function handleTelemetry(
         // The window's band is read before the value joins it.
         expected: breach !== undefined || detection === undefined
           ? expectedBand(window, thresholds, twoState, options.detector)
-          : detection.expected,
+          : { low: detection.expected.low, high: detection.expected.high },
         detector: breach !== undefined ? "threshold" : detection!.detector,
         anomalyScore: breach !== undefined ? 1 : detection!.score,
       });

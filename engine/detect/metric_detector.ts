@@ -130,6 +130,8 @@ export interface MetricDetectorState {
   readonly parked?: Record<string, RollingSigmaState>;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Operating modes whose rolling-σ baseline a metric keeps besides the current one. */
 const MAX_PARKED_MODES = 3;
 
@@ -177,6 +179,15 @@ export class MetricDetector {
   readonly #scoredMask: readonly boolean[];
   /** Each detector's raw score, then a slot the warming loads are summed into. */
   readonly #raws = new Float64Array(7);
+  /** What {@link judge} returns, refilled each time (doubles from the start: no field changes kind). */
+  readonly #result: Mutable<DetectionResult> & { expected: { low: number; high: number } } = {
+    score: 0.5,
+    flagged: false,
+    continuing: false,
+    detector: "sigma",
+    raw: 0.5,
+    expected: { low: -Infinity, high: Infinity },
+  };
   readonly #seasonalOn: boolean;
   #sensitivity = 1;
   #quiet = 0;
@@ -340,6 +351,17 @@ export class MetricDetector {
    * either way. The machine actor reads explanations of flags alone.
    */
   update(value: number, ts = NaN, explainAll = true): DetectionResult {
+    const r = this.judge(value, ts, explainAll);
+    return { ...r, expected: { low: r.expected.low, high: r.expected.high } };
+  }
+
+  /**
+   * {@link update} for a caller that reads the verdict at once: the result
+   * (and its `expected`) is this detector's own object, overwritten by its
+   * next `judge`, so a point allocates nothing (the machine actor judges
+   * every value of every metric: ~0.7 KB less garbage a message).
+   */
+  judge(value: number, ts = NaN, explainAll = true): DetectionResult {
     // Each detector is called at its own call site (monomorphic, so V8 inlines them).
     const mask = this.#scoredMask;
     const raws = this.#raws;
@@ -382,7 +404,7 @@ export class MetricDetector {
     }
     if (this.#grace > 0) {
       if (!explainAll) this.#mad.skip(value);
-      return this.#settling(value, bestAt, raws[bestAt]);
+      return this.#settling(value, bestAt);
     }
     const calibrated = this.#likelihood.update(fed);
     const direct = fed / (fed + 1);
@@ -419,14 +441,7 @@ export class MetricDetector {
       }
       this.#mad.skip(value);
     }
-    return {
-      score,
-      flagged,
-      continuing: !flagged && inRefractory && fed >= 1,
-      detector: this.#all[bestAt].name,
-      raw: raws[bestAt],
-      expected: this.#expected(bestAt),
-    };
+    return this.#verdict(score, flagged, !flagged && inRefractory && fed >= 1, bestAt);
   }
 
   /**
@@ -434,37 +449,50 @@ export class MetricDetector {
    * transitions, the likelihood keeps its history (the expected step is not
    * evidence of how rare large scores are), nothing is flagged.
    */
-  #settling(value: number, bestAt: number, bestRaw: number): DetectionResult {
+  #settling(value: number, bestAt: number): DetectionResult {
     this.#grace--;
     if (this.#o.contextWeight > 0) this.#context.update(value);
     if (this.#quiet > 0) this.#quiet--;
     if (this.#fatigue > 1e-6) this.#fatigue *= this.#fatigueDecay;
-    return {
-      score: 0,
-      flagged: false,
-      continuing: false,
-      detector: this.#all[bestAt].name,
-      raw: bestRaw,
-      expected: this.#expected(bestAt),
-    };
+    return this.#verdict(0, false, false, bestAt);
   }
 
-  /** The band of detector `at` of {@link update}'s list; one monomorphic read per detector. */
-  #expected(at: number): { low: number; high: number } {
+  /** Fills this detector's result object; detector `at` of {@link judge}'s list explains it. */
+  #verdict(score: number, flagged: boolean, continuing: boolean, at: number): DetectionResult {
+    const r = this.#result;
+    r.score = score;
+    r.flagged = flagged;
+    r.continuing = continuing;
+    r.detector = this.#all[at].name;
+    r.raw = this.#raws[at];
+    // One monomorphic read per detector.
+    const band = r.expected;
     switch (at) {
       case 0:
-        return { low: this.#sigma.expectedLow, high: this.#sigma.expectedHigh };
+        band.low = this.#sigma.expectedLow;
+        band.high = this.#sigma.expectedHigh;
+        break;
       case 1:
-        return { low: this.#mad.expectedLow, high: this.#mad.expectedHigh };
+        band.low = this.#mad.expectedLow;
+        band.high = this.#mad.expectedHigh;
+        break;
       case 2:
-        return { low: this.#ewma.expectedLow, high: this.#ewma.expectedHigh };
+        band.low = this.#ewma.expectedLow;
+        band.high = this.#ewma.expectedHigh;
+        break;
       case 3:
-        return { low: this.#cusum.expectedLow, high: this.#cusum.expectedHigh };
+        band.low = this.#cusum.expectedLow;
+        band.high = this.#cusum.expectedHigh;
+        break;
       case 4:
-        return { low: this.#flatline.expectedLow, high: this.#flatline.expectedHigh };
+        band.low = this.#flatline.expectedLow;
+        band.high = this.#flatline.expectedHigh;
+        break;
       default:
-        return { low: this.#seasonal.expectedLow, high: this.#seasonal.expectedHigh };
+        band.low = this.#seasonal.expectedLow;
+        band.high = this.#seasonal.expectedHigh;
     }
+    return r;
   }
 
   snapshot(): MetricDetectorState {

@@ -268,3 +268,24 @@ Deno.test("MetricDetector scores and flags alike whether it explains every point
   assert.deepEqual(copy.update(70, 6_000_000, false), lazy.update(70, 6_000_000, false));
   assert.ok(madExplained >= 1, "some flags are the MAD's to explain: the lazy score is exercised");
 });
+
+Deno.test("MetricDetector.judge gives update's verdict in one object of its own; update's results are kept", () => {
+  const viaUpdate = new MetricDetector();
+  const viaJudge = new MetricDetector();
+  const r = seededRandom(9);
+  const kept = [];
+  let first;
+  for (let i = 0; i < 1_500; i++) {
+    const value = 50 + r() + (i % 300 === 299 ? 12 : 0);
+    const a = viaUpdate.update(value, i * 1_000);
+    const b = viaJudge.judge(value, i * 1_000);
+    assert.deepEqual({ ...b, expected: { ...b.expected } }, a, `verdict at ${i}`);
+    first ??= b;
+    assert.equal(b, first, "judge refills one object");
+    if (a.flagged) kept.push({ result: a, copy: structuredClone(a) });
+  }
+  assert.ok(kept.length >= 3, `${kept.length} flags`);
+  for (const { result, copy } of kept) {
+    assert.deepEqual(result, copy, "update's results stay as given");
+  }
+});
