@@ -2,7 +2,7 @@ import type { ActorBehavior } from "../../engine/actor/behavior.ts";
 import type { EventBus } from "../../engine/bus.ts";
 import type { EngineMetrics } from "../../engine/metrics.ts";
 import type { Rule } from "../../engine/rules/mod.ts";
-import type { MachineRef, SeriesPoint } from "../../engine/telemetry.ts";
+import type { MachineRef } from "../../engine/telemetry.ts";
 import { handleMachineMessage, type MachineMessage } from "./machine_handler.ts";
 import {
   DEFAULT_MACHINE_OPTIONS,
@@ -15,9 +15,18 @@ import {
   type ThresholdTable,
 } from "./machine_state.ts";
 
-/** Where a machine actor sends its points; may push back by returning a promise. */
+/** Where a machine actor sends its values; may push back by returning a promise. */
 export interface PointSink {
-  write(points: readonly SeriesPoint[]): void | Promise<void>;
+  /**
+   * Stores `values[i]` of metric `metrics[i]` of machine `ref` at `ts` (a
+   * telemetry row: one call, no object per point).
+   */
+  writeRow(
+    ref: MachineRef,
+    ts: number,
+    metrics: readonly string[],
+    values: readonly number[],
+  ): void | Promise<void>;
 }
 
 /** What a machine actor is wired to. */
@@ -38,7 +47,7 @@ export interface MachineActorDeps {
 
 /**
  * The machine actor: {@link handleMachineMessage} plus its effects. Events go
- * to the bus before the points are handed to the store writer, so a writer
+ * to the bus before the row is handed to the store writer, so a writer
  * applying backpressure delays this actor's next message, not the live view
  * of this one.
  *
@@ -65,14 +74,14 @@ export function machineBehavior(
         : restoreMachine(ctx.ref, snapshot, config, options);
     },
     receive(state, message, ctx) {
-      const { points, events } = handleMachineMessage(state, message, ctx.clock.now(), options);
+      const { row, events } = handleMachineMessage(state, message, ctx.clock.now(), options);
       for (const event of events) {
         if (event.type === "anomaly") deps.metrics.anomalies.inc({ reason: event.reason });
         // An alert raised or cleared is saved at once: a crash must not raise or clear it twice.
         if (event.type === "alert" && event.alertId !== null) ctx.requestCheckpoint?.();
         deps.bus.publish(event);
       }
-      if (points.length > 0) return deps.sink.write(points);
+      if (row !== undefined) return deps.sink.writeRow(ctx.ref, row.ts, row.metrics, row.values);
     },
     snapshot: snapshotMachine,
     // Configuration must never be lost to a full mailbox; telemetry and ticks may be shed.

@@ -16,7 +16,11 @@ Deno.test("machine actor asks for a checkpoint when an alert is raised or cleare
   bus.subscribe((event) => published.push(event));
   const stored: SeriesPoint[] = [];
   const behavior = machineBehavior({
-    sink: { write: (points) => void stored.push(...points) },
+    sink: {
+      writeRow: (ref, ts, metrics, values) => {
+        metrics.forEach((metric, i) => stored.push({ ...ref, metric, ts, value: values[i] }));
+      },
+    },
     bus,
     metrics: new EngineMetrics(),
     thresholds: () => ({}),

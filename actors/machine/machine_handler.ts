@@ -5,7 +5,6 @@ import {
   type RuleInput,
   type RuleTransition,
 } from "../../engine/rules/mod.ts";
-import type { SeriesPoint } from "../../engine/telemetry.ts";
 import {
   type MachineOptions,
   type MachineState,
@@ -35,15 +34,23 @@ export type MachineMessage =
   /** The factory's time zone changed (rule schedules follow it); other factories ignore it. */
   | { readonly kind: "timeZone"; readonly factory: string; readonly timeZone: string };
 
+/** A telemetry row to store: `values[i]` of metric `metrics[i]` at `ts`, of the actor's machine. */
+export interface StoredRow {
+  readonly ts: number;
+  readonly metrics: readonly string[];
+  readonly values: readonly number[];
+}
+
 /** What handling one message asks the outside world to do. */
 export interface MachineEffects {
-  readonly points: SeriesPoint[];
+  /** The values to store (a telemetry message's, judged or not), as one row: no object per point. */
+  readonly row: StoredRow | undefined;
   readonly events: EngineEvent[];
 }
 
 /**
  * The machine actor's logic as a function of (state, message, now): it
- * updates `state` in place and returns the points to store and the events to
+ * updates `state` in place and returns the row to store and the events to
  * publish. No I/O, no clock reads: tests drive it with plain numbers.
  *
  * A value whose timestamp is not newer than the metric's latest is stored
@@ -54,7 +61,7 @@ export interface MachineEffects {
  * @example
  * ```ts
  * const state = newMachineState({ factory: "f", machine: "m" }, {});
- * const { points, events } = handleMachineMessage(
+ * const { row, events } = handleMachineMessage(
  *   state, { kind: "telemetry", ts: 1_000, metrics: { temp: 20 } }, 1_000, DEFAULT_MACHINE_OPTIONS);
  * ```
  */
@@ -71,31 +78,31 @@ export function handleMachineMessage(
       const events: EngineEvent[] = [];
       updateStatus(state, now, options, events);
       evaluate(state, { kind: "tick", status: state.status }, now, events);
-      return { points: [], events };
+      return { row: undefined, events };
     }
     case "thresholds":
       state.thresholds = message.thresholds;
-      return { points: [], events: [] };
+      return { row: undefined, events: [] };
     case "sensitivity":
       for (const metric in message.sensitivity) {
         state.detector.setSensitivity(metric, message.sensitivity[metric]);
       }
-      return { points: [], events: [] };
+      return { row: undefined, events: [] };
     case "timeZone": {
-      if (message.factory !== state.ref.factory) return { points: [], events: [] };
+      if (message.factory !== state.ref.factory) return { row: undefined, events: [] };
       state.ruleState = withTimeZone(state.ruleState, message.timeZone);
       // Evaluate at once: a schedule window may have opened or closed in the new zone.
       const events: EngineEvent[] = [];
       evaluate(state, { kind: "tick", status: state.status }, now, events);
-      return { points: [], events };
+      return { row: undefined, events };
     }
     case "rules": {
-      if (message.factory !== state.ref.factory) return { points: [], events: [] };
+      if (message.factory !== state.ref.factory) return { row: undefined, events: [] };
       state.rules = message.rules;
       // Evaluate at once so a disabled or deleted rule clears its alert now, not at the next tick.
       const events: EngineEvent[] = [];
       evaluate(state, { kind: "tick", status: state.status }, now, events);
-      return { points: [], events };
+      return { row: undefined, events };
     }
   }
 }
@@ -137,14 +144,12 @@ function alertEvent(t: RuleTransition): AlertEvent {
 
 /** Where the warming loads' sum goes, so that they are not optimised away. */
 const WARMED = new Float64Array(1);
-/** The row being handled, metric by metric (one handler runs at a time; reused, not reallocated). */
-const ROW_NAMES: string[] = [];
-const ROW_VALUES: number[] = [];
+/** The slots of the row being handled (one handler runs at a time; reused, not reallocated). */
 const ROW_SLOTS: MetricState[] = [];
 
 /**
  * One telemetry row. This runs for every message of every machine, so it
- * allocates only what it hands on (points, events) and reaches each metric's
+ * allocates only what it hands on (the row, events) and reaches each metric's
  * window, detector and forecaster through one map lookup (see `MetricState`).
  */
 function handleTelemetry(
@@ -155,7 +160,6 @@ function handleTelemetry(
   options: MachineOptions,
 ): MachineEffects {
   const { factory, machine } = state.ref;
-  const points: SeriesPoint[] = [];
   const events: EngineEvent[] = [];
   const values: Record<string, number> = {};
   const anomalous: string[] = [];
@@ -171,9 +175,13 @@ function handleTelemetry(
 
   // One pass over the row: each metric's slot (a new one on first contact),
   // and its state on its way from memory with the others' (see MetricDetector.warm).
-  let count = 0;
+  // Exact-size arrays: an empty one grown by push would take room for 17.
+  const rowNames = Object.keys(metrics);
+  const count = rowNames.length;
+  const rowValues = new Array<number>(count);
   let warmth = 0;
-  for (const metric in metrics) {
+  for (let i = 0; i < count; i++) {
+    const metric = rowNames[i];
     let slot = state.metrics.get(metric);
     if (slot === undefined) {
       slot = newMetricState(options);
@@ -182,24 +190,22 @@ function handleTelemetry(
     } else {
       warmth += slot.window.warm() + (slot.detector?.warm() ?? 0) + (slot.forecast?.warm() ?? 0);
     }
-    ROW_NAMES[count] = metric;
-    ROW_VALUES[count] = metrics[metric];
-    ROW_SLOTS[count++] = slot;
+    rowValues[i] = metrics[metric];
+    ROW_SLOTS[i] = slot;
   }
   WARMED[0] = warmth;
   // Operating-mode switches first, so the row's other metrics are judged in the new mode.
   for (let i = 0; i < count; i++) {
-    const value = ROW_VALUES[i];
+    const value = rowValues[i];
     if (value !== 0 && value !== 1) continue;
     const slot = ROW_SLOTS[i];
     if (!slot.twoState || ts <= slot.lastTs) continue;
-    state.detector.observeMode(ROW_NAMES[i], value);
+    state.detector.observeMode(rowNames[i], value);
   }
   for (let i = 0; i < count; i++) {
-    const metric = ROW_NAMES[i];
-    const value = ROW_VALUES[i];
+    const metric = rowNames[i];
+    const value = rowValues[i];
     const slot = ROW_SLOTS[i];
-    points.push({ factory, machine, metric, ts, value });
     if (ts <= slot.lastTs) continue;
     const window = slot.window;
     const twoState = slot.twoState && (value === 0 || value === 1);
@@ -297,7 +303,8 @@ function handleTelemetry(
     );
   }
   ROW_SLOTS.fill(undefined!, 0, count); // no actor's state kept alive from here
-  return { points, events };
+  const row = count > 0 ? { ts, metrics: rowNames, values: rowValues } : undefined;
+  return { row, events };
 }
 
 /** Recomputes the status from the clock; appends a status event to `events` when it changed. */

@@ -35,16 +35,13 @@ function warmUp(state: ReturnType<typeof newMachineState>, start: number, n: num
 
 Deno.test("handleMachineMessage registers a new machine and its metrics on first contact", () => {
   const state = newMachineState(ref);
-  const { points, events } = handleMachineMessage(
+  const { row, events } = handleMachineMessage(
     state,
     telemetry(1_000, { temp: 20, rpm: 1500 }),
     1_000,
     options,
   );
-  assert.deepEqual(points.map((p) => [p.metric, p.ts, p.value]), [
-    ["temp", 1_000, 20],
-    ["rpm", 1_000, 1500],
-  ]);
+  assert.deepEqual(row, { ts: 1_000, metrics: ["temp", "rpm"], values: [20, 1500] });
   assert.deepEqual(types(events), ["registered", "registered", "telemetry"]);
   assert.deepEqual((events[1] as { readonly metrics: readonly string[] }).metrics, ["temp", "rpm"]);
   const next = handleMachineMessage(state, telemetry(2_000, { temp: 21, vib: 1 }), 2_000, options);
@@ -124,7 +121,11 @@ Deno.test("handleMachineMessage stores but does not judge a redelivered or late 
     spikeAt + 10,
     options,
   );
-  assert.equal(again.points.length, 1, "the store still gets the (idempotent) write");
+  assert.deepEqual(
+    again.row,
+    { ts: spikeAt, metrics: ["temp"], values: [40] },
+    "the store still gets the (idempotent) write",
+  );
   assert.deepEqual(types(again.events), [], "no second anomaly, no telemetry event");
   const late = handleMachineMessage(state, telemetry(5_000, { temp: 99 }), spikeAt + 20, options);
   assert.deepEqual(types(late.events), []);

@@ -51,6 +51,23 @@ export class PointColumns {
     this.#values[at] = point.value;
   }
 
+  /** {@link push} for one machine's row: `values[i]` of metric `metrics[i]` at `ts`, no object per point. */
+  pushRow(
+    factory: string,
+    machine: string,
+    ts: number,
+    metrics: readonly string[],
+    values: readonly number[],
+  ): void {
+    for (let i = 0; i < metrics.length; i++) {
+      if (this.#end === this.#keys.length) this.#makeRoom();
+      const at = this.#end++;
+      this.#keys[at] = this.#number(factory, machine, metrics[i]);
+      this.#ts[at] = ts;
+      this.#values[at] = values[i];
+    }
+  }
+
   /** The oldest `max` points (fewer if fewer are queued), as objects; they stay queued. */
   peek(max: number): SeriesPoint[] {
     const n = Math.min(max, this.length);

@@ -121,4 +121,25 @@ for (const Store of [RecordingStore, ColumnarStore]) {
     assert.equal(store.batches.flat().length, 2);
     assert.throws(() => writer.write(points(2, 1)), /closed/);
   });
+
+  Deno.test(`StoreWriter takes a machine's row as points of its metrics, with backpressure (${kind})`, async () => {
+    const store = new Store();
+    const writer = new StoreWriter(store, {
+      clock: new FakeClock(),
+      metrics: new EngineMetrics(),
+      capacity: 3,
+    });
+    const ref = { factory: "f", machine: "m" };
+    assert.equal(writer.writeRow(ref, 1_000, ["a", "b"], [1, 2]), undefined);
+    const wait = writer.writeRow({ factory: "g", machine: "m" }, 2_000, ["a", "b"], [3, 4]);
+    assert.ok(wait instanceof Promise, "past capacity the actor waits");
+    await writer.flush();
+    await wait;
+    assert.deepEqual(store.batches.flat(), [
+      { factory: "f", machine: "m", metric: "a", ts: 1_000, value: 1 },
+      { factory: "f", machine: "m", metric: "b", ts: 1_000, value: 2 },
+      { factory: "g", machine: "m", metric: "a", ts: 2_000, value: 3 },
+      { factory: "g", machine: "m", metric: "b", ts: 2_000, value: 4 },
+    ]);
+  });
 }
