@@ -80,8 +80,8 @@ export function forEachPublish(
   }
 }
 
-/** The bytes as text if they are all ASCII (so byte offsets are character offsets). */
-function asciiText(bytes: Uint8Array): string | undefined {
+/** The bytes as text if they are all ASCII (so byte offsets are character offsets), else undefined. */
+export function asciiText(bytes: Uint8Array): string | undefined {
   let text: string;
   try {
     text = utf8.decode(bytes);

@@ -20,7 +20,7 @@ import { decodeJsonTelemetry } from "../ingest/json_telemetry.ts";
 import { setMetric } from "../ingest/_metric_record.ts";
 import { parseTelemetryTopic } from "../ingest/topic.ts";
 import type { MachineRef, TelemetryPoint } from "../telemetry.ts";
-import { type PublishBatch, PublishBatcher } from "./publish_batch.ts";
+import { asciiText, type PublishBatch, PublishBatcher } from "./publish_batch.ts";
 
 /** The decoded part of a batch (see the module's description). */
 export interface DecodedTelemetry {
@@ -88,6 +88,7 @@ export class TelemetryBatchEncoder {
   readonly #raw = new PublishBatcher();
   /** The first batch tells the decoder to start afresh (a new worker after a failed one). */
   #fresh = true;
+  readonly #columns = new BatchColumns();
 
   constructor(limits: TelemetryDecodeLimits, options: TelemetryBatchEncoderOptions = {}) {
     this.#limits = limits;
@@ -109,25 +110,25 @@ export class TelemetryBatchEncoder {
     const newNames: string[] = [];
     const count = batch.topics.length;
     const publishes = new Int32Array(count);
-    const topicIds: number[] = [];
-    const ts: number[] = [];
-    const metricEnds: number[] = [];
-    const nameIds: number[] = [];
-    const values: number[] = [];
+    const c = this.#columns;
+    c.clear();
     const raw = this.#raw;
     const receivedAt = this.#now();
+    // The whole batch decoded once when it is ASCII (JSON telemetry nearly always is): each
+    // payload's text is then a slice of it, not a view and a decoding of its own.
+    const all = asciiText(batch.bytes);
     let start = 0;
     for (let i = 0; i < count; i++) {
       const topic = batch.topics[i];
       const end = batch.ends[i];
-      const payload = batch.bytes.subarray(start, end);
-      start = end;
-      const points = this.#decode(topic, payload, receivedAt);
+      const points = this.#decode(topic, batch.bytes, start, end, all, receivedAt);
       if (points === undefined) {
         publishes[i] = -1;
-        raw.add(topic, payload);
+        raw.add(topic, batch.bytes.subarray(start, end));
+        start = end;
         continue;
       }
+      start = end;
       let entry = this.#topics.get(topic)!;
       if (entry.id === -1) {
         entry = { id: this.#topicIds++, ref: entry.ref };
@@ -136,9 +137,9 @@ export class TelemetryBatchEncoder {
         newTopics.push(topic);
       }
       publishes[i] = points.length;
-      topicIds.push(entry.id);
+      c.topicIds.push(entry.id);
       for (const point of points) {
-        ts.push(point.ts);
+        c.ts.push(point.ts);
         for (const name in point.metrics) {
           let id = this.#names.get(name);
           if (id === undefined) {
@@ -146,10 +147,10 @@ export class TelemetryBatchEncoder {
             this.#names.set(name, id);
             newNames.push(name);
           }
-          nameIds.push(id);
-          values.push(point.metrics[name]);
+          c.nameIds.push(id);
+          c.values.push(point.metrics[name]);
         }
-        metricEnds.push(values.length);
+        c.metricEnds.push(c.values.length);
       }
     }
     const leftovers = raw.take();
@@ -157,11 +158,11 @@ export class TelemetryBatchEncoder {
       ...leftovers,
       decoded: {
         publishes,
-        topicIds: Uint32Array.from(topicIds),
-        ts: Float64Array.from(ts),
-        metricEnds: Uint32Array.from(metricEnds),
-        nameIds: Uint32Array.from(nameIds),
-        values: Float64Array.from(values),
+        topicIds: c.topicIds.take(),
+        ts: c.ts.take(),
+        metricEnds: c.metricEnds.take(),
+        nameIds: c.nameIds.take(),
+        values: c.values.take(),
         reset,
         newTopics,
         newNames,
@@ -169,13 +170,20 @@ export class TelemetryBatchEncoder {
     };
   }
 
-  /** The points of a publish the main thread would take whole, or undefined to leave it to it. */
+  /**
+   * The points of the publish in `bytes[start, end)` that the main thread
+   * would take whole, or undefined to leave it to it. `all` is the whole
+   * batch's text when it is ASCII.
+   */
   #decode(
     topic: string,
-    payload: Uint8Array,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    all: string | undefined,
     receivedAt: number,
   ): readonly TelemetryPoint[] | undefined {
-    if (!topic.endsWith(TELEMETRY_SUFFIX) || payload.byteLength > this.#limits.maxBytes) {
+    if (!topic.endsWith(TELEMETRY_SUFFIX) || end - start > this.#limits.maxBytes) {
       return undefined;
     }
     let entry = this.#topics.get(topic);
@@ -187,10 +195,14 @@ export class TelemetryBatchEncoder {
       this.#topics.set(topic, entry);
     }
     let text: string;
-    try {
-      text = this.#utf8.decode(payload);
-    } catch {
-      return undefined;
+    if (all !== undefined) {
+      text = all.slice(start, end);
+    } else {
+      try {
+        text = this.#utf8.decode(bytes.subarray(start, end));
+      } catch {
+        return undefined;
+      }
     }
     const result = decodeJsonTelemetry(text, entry.ref, {
       receivedAt,
@@ -199,6 +211,46 @@ export class TelemetryBatchEncoder {
       rejectOtherMachines: true,
     });
     return result.rejections.length === 0 ? result.points : undefined;
+  }
+}
+
+/** A batch's columns as they fill: typed arrays kept from batch to batch, grown by doubling. */
+class BatchColumns {
+  readonly topicIds = new GrowingColumn(Uint32Array);
+  readonly ts = new GrowingColumn(Float64Array);
+  readonly metricEnds = new GrowingColumn(Uint32Array);
+  readonly nameIds = new GrowingColumn(Uint32Array);
+  readonly values = new GrowingColumn(Float64Array);
+
+  clear(): void {
+    this.topicIds.length = this.ts.length = this.metricEnds.length = 0;
+    this.nameIds.length = this.values.length = 0;
+  }
+}
+
+/** One column of {@link BatchColumns}. */
+class GrowingColumn<T extends Uint32Array | Float64Array> {
+  readonly #make: new (length: number) => T;
+  #data: T;
+  length = 0;
+
+  constructor(make: new (length: number) => T) {
+    this.#make = make;
+    this.#data = new make(1_024);
+  }
+
+  push(value: number): void {
+    if (this.length === this.#data.length) {
+      const grown = new this.#make(2 * this.#data.length);
+      grown.set(this.#data);
+      this.#data = grown;
+    }
+    this.#data[this.length++] = value;
+  }
+
+  /** A copy of the column, exactly its length (its buffer is the batch's to transfer). */
+  take(): T {
+    return this.#data.slice(0, this.length) as T;
   }
 }
 

@@ -157,3 +157,42 @@ Deno.test("the decoder refuses a batch naming a topic no encoder would have numb
     /decoded a bad topic: factories\/f\/telemetry/,
   );
 });
+
+Deno.test("a batch that is not all ASCII is decoded payload by payload, invalid UTF-8 left raw", () => {
+  const encoder = new TelemetryBatchEncoder(LIMITS, { now: () => NOW });
+  const first = '{"ts": 1699999999000, "metrics": {"temp": 71.5}}';
+  const last = '{"ts": 1699999999500, "metrics": {"rpm": 900}}';
+  const invalid = Uint8Array.of(0x7b, 0xff, 0x7d); // "{", a byte no UTF-8 has, "}"
+  const seen = handOver(
+    new TelemetryBatchDecoder(),
+    encoder.encode(batchOf([[topic("m1"), first], [topic("m2"), invalid], [topic("m3"), last]])),
+  );
+  const expected = (machine: string, body: string) =>
+    decodeJsonTelemetry(body, { factory: "f", machine }, { receivedAt: NOW }).points;
+  assert.equal(seen.length, 3);
+  assert.deepEqual(seen[0], {
+    ref: { factory: "f", machine: "m1" },
+    points: expected("m1", first),
+  });
+  assert.equal((seen[1] as { raw: string }).raw, topic("m2"), "left to the main thread's ingest");
+  assert.deepEqual(seen[2], { ref: { factory: "f", machine: "m3" }, points: expected("m3", last) });
+});
+
+Deno.test("the encoder's columns are reused: a large batch after small ones, then a small one again", () => {
+  const encoder = new TelemetryBatchEncoder(LIMITS, { now: () => NOW });
+  const decoder = new TelemetryBatchDecoder();
+  const body = (i: number) => `{"ts": ${1699999000000 + i}, "metrics": {"a": ${i}, "b": ${2 * i}}}`;
+  for (const size of [3, 2_000, 5]) {
+    const publishes = Array.from(
+      { length: size },
+      (_, i) => [topic(`m${i % 7}`), body(i)] as [string, string],
+    );
+    const seen = handOver(decoder, encoder.encode(batchOf(publishes)));
+    assert.equal(seen.length, size);
+    seen.forEach((s, i) => {
+      const { points } = s as { points: TelemetryPoint[] };
+      assert.deepEqual(points[0].metrics, { a: i, b: 2 * i }, `publish ${i} of ${size}`);
+      assert.equal(points[0].ts, 1699999000000 + i);
+    });
+  }
+});
