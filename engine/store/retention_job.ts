@@ -32,13 +32,21 @@ export interface RetentionJobOptions {
   readonly everyMs?: number;
   /** Delay before the first pass after {@link RetentionJob.start} (default 1 min). */
   readonly firstAfterMs?: number;
-  /** Rows deleted per step; between steps the event loop runs other work (default 5,000). */
+  /** Rows deleted per step; between steps the event loop runs other work (default {@link DEFAULT_CHUNK_ROWS}). */
   readonly chunkRows?: number;
   /** Wait before retrying a step that found the database busy (default 250 ms). */
   readonly busyRetryMs?: number;
   /** Called when a step throws; the pass is abandoned and retried at the next period. */
   readonly onError?: (error: unknown) => void;
 }
+
+/**
+ * Rows (or series probed) a step of a pass deletes by default. A step runs on
+ * the event loop: at 4,000 series one of 5,000 took 69 ms on an idle host
+ * and 113 ms under 18,000 msgs/s of telemetry, a stall of the live pages
+ * every 10 minutes; one of 500 takes at most 9 ms, for the same total.
+ */
+export const DEFAULT_CHUNK_ROWS = 500;
 
 /**
  * Runs retention periodically over several {@link Prunable}s: each pass
@@ -72,7 +80,7 @@ export class RetentionJob {
     this.#metrics = options.metrics;
     this.#everyMs = positiveInteger("everyMs", options.everyMs ?? 600_000);
     this.#firstAfterMs = nonNegativeInteger("firstAfterMs", options.firstAfterMs ?? 60_000);
-    this.#chunkRows = positiveInteger("chunkRows", options.chunkRows ?? 5_000);
+    this.#chunkRows = positiveInteger("chunkRows", options.chunkRows ?? DEFAULT_CHUNK_ROWS);
     this.#busyRetryMs = positiveInteger("busyRetryMs", options.busyRetryMs ?? 250);
     this.#onError = options.onError ??
       ((error) => console.error("retention pass failed; retrying at the next period", error));

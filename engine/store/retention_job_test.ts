@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import type { Clock } from "../clock.ts";
 import { FakeClock } from "../fake_clock.ts";
 import { EngineMetrics } from "../metrics.ts";
-import { type Prunable, type PruneStep, RetentionJob } from "./retention_job.ts";
+import {
+  DEFAULT_CHUNK_ROWS,
+  type Prunable,
+  type PruneStep,
+  RetentionJob,
+} from "./retention_job.ts";
 
 /** Has `rows` expired rows and deletes at most `maxRows` per call. */
 class ExpiredRows implements Prunable {
@@ -85,6 +90,18 @@ Deno.test("RetentionJob prunes one chunk per turn of the event loop, then waits 
   assert.equal(points.calls.at(-1)!.now, 1_065_000);
   job.stop();
   assert.deepEqual(clock.pending, []);
+});
+
+Deno.test("RetentionJob's steps are short by default: at most 500 rows each", () => {
+  const clock = new TurnClock();
+  const points = new ExpiredRows(1_200, "raw");
+  const job = new RetentionJob([points], { clock, firstAfterMs: 0 });
+  job.start();
+  while (points.rows > 0) clock.turn();
+  // A step of 5,000 series stalled the event loop ~100 ms.
+  assert.deepEqual(points.calls.map((c) => c.maxRows), [500, 500, 500]);
+  assert.equal(DEFAULT_CHUNK_ROWS, 500);
+  job.stop();
 });
 
 Deno.test("RetentionJob reports a failing step and tries again at the next period", () => {
