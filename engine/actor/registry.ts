@@ -29,6 +29,9 @@ export interface RegistryStats {
   readonly quarantined: number;
 }
 
+/** Default period of the registry's sweep, ms (see `ActorRegistryOptions.sweepEveryMs`). */
+export const DEFAULT_SWEEP_EVERY_MS = 250;
+
 /** Options of {@link ActorRegistry}. */
 export interface ActorRegistryOptions<Message, Snapshot> {
   /** Drives backoff, passivation and snapshot timers. */
@@ -47,9 +50,10 @@ export interface ActorRegistryOptions<Message, Snapshot> {
   readonly passivateAfterMs?: number;
   /**
    * How often idle actors are looked for and due snapshots taken; default
-   * 1 s. Each sweep saves an even share of the due snapshots, so a shorter
-   * sweep means shorter pauses: at 1,000 machines, ~10 ms every second
-   * instead of ~50 ms every 5 s.
+   * 250 ms. Each sweep saves an even share of the due snapshots, so a shorter
+   * sweep means shorter pauses: at 1,000 machines with grown forests and
+   * forecasts, a sweep each second saved 34 snapshots in ~20 ms (~50 ms
+   * every 5 s before that); one each 250 ms saves 9, ~5 ms.
    */
   readonly sweepEveryMs?: number;
   /** How often a live actor that handled messages has its snapshot saved; default 30 s. */
@@ -160,7 +164,7 @@ export class ActorRegistry<State, Message, Snapshot> {
     );
     this.#sweepEveryMs = checkOption(
       "sweepEveryMs",
-      options.sweepEveryMs ?? 1_000,
+      options.sweepEveryMs ?? DEFAULT_SWEEP_EVERY_MS,
       "a finite number > 0",
       (v) => v > 0 && Number.isFinite(v),
     );
