@@ -17,6 +17,12 @@ export interface ForecastFeedOptions {
   readonly forecaster?: Partial<ForecasterOptions>;
 }
 
+/** A wait over this many times a metric's usual spacing is a pause (see {@link ForecastFeed.push}). */
+const PAUSE_SPACINGS = 8;
+
+/** No wait shorter than this is a pause, ms. */
+const MIN_PAUSE_MS = 250;
+
 /** A forecast every 5 s of data, 30 min ahead, at most 60 points. */
 export const DEFAULT_FORECAST_FEED_OPTIONS: ForecastFeedOptions = {
   everyMs: 5_000,
@@ -62,6 +68,10 @@ export class ForecastFeed {
    * for the first ~60 s of every metric (an engine start).
    */
   #noPathTs: number | null = null;
+  /** Time between the latest two samples (undefined before two, and after a restore). */
+  #spacing: number | undefined;
+  /** The forecast due was put off by a pause, and is not put off again. */
+  #putOff = false;
 
   constructor(options: Partial<ForecastFeedOptions> = {}, state?: ForecastFeedState) {
     const o = { ...DEFAULT_FORECAST_FEED_OPTIONS, ...options };
@@ -92,20 +102,35 @@ export class ForecastFeed {
 
   /**
    * Feeds one sample; returns a fresh forecast when one is due, else null.
-   * The first sample (and the first after a gap longer than `everyMs`)
-   * makes none: the next forecast is due `(1 − phase) · everyMs` later, the
-   * metric's own point in the period (`forecaster.phase`). A fleet whose data
-   * stopped together (an engine start, a broker outage) would otherwise make
-   * all its forecasts on the same message: 4,000 metrics' took ~130 ms.
+   * The first sample, and the first after a pause (a wait over 8 times the
+   * metric's usual spacing and over 250 ms), makes none: the next forecast
+   * is due `(1 − phase) · everyMs` later, the metric's own point in the
+   * period (`forecaster.phase`). A fleet whose data stopped together (an
+   * engine start, a broker outage, a second's lull) would otherwise make all
+   * its forecasts due meanwhile on the same message: 4,000 metrics' took
+   * ~130 ms. A forecast is put off once at most, so a metric published in
+   * bursts still gets one every `everyMs`, and one sampled less often than
+   * `everyMs` gets one each sample (it got none when any wait over `everyMs`
+   * counted as a pause).
    */
   push(ts: number, value: number): ForecastPath | null {
     this.#forecaster.push(ts, value);
     const previous = this.#lastSampleTs;
     if (previous !== null && ts <= previous) return null;
     this.#lastSampleTs = ts;
+    const spacing = previous === null ? Infinity : ts - previous;
+    const usual = this.#spacing;
+    this.#spacing = spacing;
     const every = this.#options.everyMs;
-    if (every > 0 && (previous === null || ts - previous > every)) {
+    // A pause: the first sample, or a wait much longer than the metric's usual spacing (longer
+    // than `everyMs` while that is unknown). The forecast due is put off once, to the metric's
+    // phase; a metric that pauses often (a device publishing in bursts) is not put off again.
+    const pause = usual === undefined
+      ? spacing > every
+      : spacing > Math.max(PAUSE_SPACINGS * usual, MIN_PAUSE_MS);
+    if (every > 0 && pause && !this.#putOff) {
       this.#lastForecastTs = ts - (this.#options.forecaster?.phase ?? 0) * every;
+      this.#putOff = true;
       return null;
     }
     if (this.#lastForecastTs !== null && ts - this.#lastForecastTs < every) {
@@ -121,6 +146,7 @@ export class ForecastFeed {
     }
     this.#lastForecastTs = ts;
     this.#lastPathTs = path.ts;
+    this.#putOff = false;
     return path;
   }
 

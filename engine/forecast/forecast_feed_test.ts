@@ -78,3 +78,45 @@ Deno.test("ForecastFeed asks a model too young for a path once a step, not every
   for (let s = 0; s < 50; s++) assert.equal(feed.push(s * 1_000, 20 + Math.sin(s)), null);
   assert.ok(asked >= 1 && asked <= 6, `asked ${asked} times`);
 });
+
+Deno.test("ForecastFeed forecasts a metric sampled less often than everyMs (every 10 s, every minute)", () => {
+  for (const spacing of [10_000, 60_000]) {
+    const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 600_000 });
+    let forecasts = 0;
+    for (let i = 0; i < 100; i++) {
+      if (feed.push(i * spacing, 20 + Math.sin(i / 5)) !== null) forecasts++;
+    }
+    // Once the model has its 8 steps, a forecast every sample (each completes a step).
+    assert.ok(forecasts >= 80, `${forecasts} forecasts in 100 samples ${spacing} ms apart`);
+  }
+});
+
+Deno.test("ForecastFeed after a lull of a fast metric waits for its phase, not the first sample", () => {
+  // 20 Hz for 60 s, 1.5 s without data (a fleet's lull), then 20 Hz again.
+  const firstAfterLull = (phase: number) => {
+    const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 60_000, forecaster: { phase } });
+    for (let t = 0; t <= 60_000; t += 50) feed.push(t, 10 + Math.sin(t / 3_000));
+    for (let t = 61_500; t < 70_000; t += 50) {
+      if (feed.push(t, 10 + Math.sin(t / 3_000)) !== null) return t;
+    }
+    return null;
+  };
+  assert.equal(firstAfterLull(0), 66_500, "a whole period after the lull");
+  assert.equal(firstAfterLull(0.5), 64_000, "half a period");
+  assert.equal(firstAfterLull(0.9), 62_000);
+});
+
+Deno.test("ForecastFeed keeps forecasting a metric published in bursts", () => {
+  // Ten samples 10 ms apart, once a second: every burst starts after a "pause".
+  const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 60_000 });
+  const at: number[] = [];
+  for (let second = 0; second < 120; second++) {
+    for (let k = 0; k < 10; k++) {
+      const t = second * 1_000 + k * 10;
+      if (feed.push(t, 10 + (second % 7)) !== null) at.push(second);
+    }
+  }
+  assert.ok(at.length >= 18, `${at.length} forecasts in 120 s`);
+  const gaps = at.slice(1).map((s, i) => s - at[i]);
+  assert.ok(Math.max(...gaps) <= 10, `at most one put-off (10 s) between forecasts: ${gaps}`);
+});
