@@ -11,18 +11,17 @@
  * rollup recomputes of the compactions since the previous answer.
  *
  * The compactions that come due while the engine runs are paced: a few ms
- * of work, then a pause (see `compaction_pace.ts`: a sixth of a core at
- * first, more as the writes it holds grow; all at once, one of 500,000
- * points held a core for 0.3–0.7 s, and the engine's event loop, sharing
- * the cores, fell behind by up to 270 ms). Writes that arrive meanwhile wait
- * for it (the compaction's transaction is open), and are answered in order
- * once it is committed; `compact` and `close` finish it at once.
+ * of work, then twice that of pause, so that they take at most a third of a
+ * core (all at once, one of 500,000 points held a core for 0.3–0.7 s, and
+ * the engine's event loop, sharing the cores, fell behind by up to 270 ms).
+ * Writes that arrive meanwhile wait for it (the compaction's transaction is
+ * open), and are answered in order once it is committed; `compact` and
+ * `close` finish it at once.
  *
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
 import type { PointBatch } from "./point_batch.ts";
-import { compactionPauseMs } from "./compaction_pace.ts";
 import { type Compaction, PointWriter, type WriteOutcome } from "./point_writer.ts";
 import { openWriteConnection } from "./write_connection.ts";
 import { lowerThreadPriority } from "../thread_priority.ts";
@@ -58,6 +57,9 @@ export type WorkerReply =
 /** Work per step of a paced compaction, ms. */
 const COMPACTION_STEP_MS = 4;
 
+/** Pause after a step of a paced compaction per ms the step took. */
+const PAUSE_PER_STEP_MS = 2;
+
 /** How soon a fold that came due during a paced compaction tries again, ms. */
 const FOLD_RETRY_MS = 1_000;
 
@@ -91,9 +93,7 @@ let compactAtPoints = 500_000;
 let overwritten = 0;
 let recomputed = 0;
 // The paced compaction in progress, and the writes that arrived since it began.
-let paced:
-  | { readonly compaction: Compaction; readonly held: WorkerRequest[]; readonly startedAt: number }
-  | undefined;
+let paced: { readonly compaction: Compaction; readonly held: WorkerRequest[] } | undefined;
 let pacedTimer: ReturnType<typeof setTimeout> | undefined;
 
 scope.onmessage = ({ data }) => {
@@ -198,7 +198,7 @@ function startPaced(): void {
   if (writer === undefined) return;
   const target = writer;
   background(() => {
-    paced = { compaction: target.startCompaction(), held: [], startedAt: performance.now() };
+    paced = { compaction: target.startCompaction(), held: [] };
     step();
   });
 }
@@ -209,12 +209,8 @@ function step(): void {
   const started = performance.now();
   let done = true;
   background(() => done = paced!.compaction.step(COMPACTION_STEP_MS));
-  if (done) {
-    endPaced(false);
-    return;
-  }
-  const now = performance.now();
-  pacedTimer = setTimeout(step, compactionPauseMs(now - started, now - paced!.startedAt));
+  if (!done) pacedTimer = setTimeout(step, (performance.now() - started) * PAUSE_PER_STEP_MS);
+  else endPaced(false);
 }
 
 /**
