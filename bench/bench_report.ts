@@ -236,9 +236,11 @@ session, \`factories/+/machines/+/telemetry\`, JSON.parse only) or the engine
 bench's WebSocket client on \`/api/v1/live?factory=bench&batch=1\` (frames of a turn's events,
 as the live pages ask for) connected throughout. Each round runs the raw subscriber's ramp, then
 the engine's; each ramp raises the rate until a step fails and bisects once. Before its steps the
-engine is warmed up with 80 messages per machine (5,000 msgs/s for 16 s; the raw subscriber: 2 s
-at 1,000), so that what every machine does once, early on (its forecasts' step, its first
-isolation forest), is behind it as in a running engine, not inside a measured step. Before a step the bench waits for the target to be idle and the host to be quiet; a step is
+engine is warmed up with 375 messages per machine (5,000 msgs/s for 75 s; the raw subscriber: 2 s
+at 1,000), so that what every machine does once, early on (its first isolation forest, its
+forecasts' first paths after 60 s of data, the store's first compactions), is behind it as in a
+running engine, not inside a measured step. Before a step the bench waits for the target to be
+idle and the host to be quiet; a step is
 ok with no loss, its backlog drained within the lag bound, and at least 95 % of the sent rate taken
 in while publishing. Latency is receive time minus the payload's \`ts\` (one clock): at the
 WebSocket client for the engine, in the subscriber for raw. All processes share the host's cores.`;
