@@ -764,17 +764,26 @@ Deno.test("ActorRegistry rejects options out of range", () => {
   assert.throws(() => setup({ supervision: { jitter: 3 } }), RangeError);
 });
 
-Deno.test("ActorRegistry sweeps every 250 ms by default: a 120th of the fleet's snapshots at a time", async () => {
+/** Starts `count` actors with a message each; the returned list gets the snapshots saved per batch. */
+async function dirtyActorsWithBatches(
+  registry: ReturnType<typeof setup>["registry"],
+  snapshots: MemorySnapshots,
+  count: number,
+): Promise<number[]> {
   const batches: number[] = [];
-  const { registry, clock, snapshots } = setup({ snapshotEveryMs: 30_000 });
   snapshots.batch = (work: () => void) => {
     const before = snapshots.saves;
     work();
     batches.push(snapshots.saves - before);
   };
-  const machines = Array.from({ length: 240 }, (_, i) => ({ factory: "f1", machine: `m${i}` }));
-  for (const ref of machines) registry.tell(ref, add(1));
+  for (let i = 0; i < count; i++) registry.tell({ factory: "f1", machine: `m${i}` }, add(1));
   await flush();
+  return batches;
+}
+
+Deno.test("ActorRegistry sweeps every 250 ms by default: a 120th of the fleet's snapshots at a time", async () => {
+  const { registry, clock, snapshots } = setup({ snapshotEveryMs: 30_000 });
+  const batches = await dirtyActorsWithBatches(registry, snapshots, 240);
   clock.tick(30_000);
   // 240 actors × 250 ms / 30 s: 2 a sweep; a sweep a second saved 8 (34 at 1,000 machines, ~20 ms).
   assert.deepEqual(batches, [2]);
@@ -785,16 +794,8 @@ Deno.test("ActorRegistry sweeps every 250 ms by default: a 120th of the fleet's 
 });
 
 Deno.test("ActorRegistry spreads due snapshots over sweeps, one batch per sweep", async () => {
-  const batches: number[] = [];
   const { registry, clock, snapshots } = setup({ snapshotEveryMs: 30_000, sweepEveryMs: 5_000 });
-  snapshots.batch = (work: () => void) => {
-    const before = snapshots.saves;
-    work();
-    batches.push(snapshots.saves - before);
-  };
-  const machines = Array.from({ length: 12 }, (_, i) => ({ factory: "f1", machine: `m${i}` }));
-  for (const ref of machines) registry.tell(ref, add(1));
-  await flush();
+  const batches = await dirtyActorsWithBatches(registry, snapshots, 12);
   clock.tick(30_000);
   // 12 actors × 5 s / 30 s: an even share is 2 per sweep; the oldest go first.
   assert.deepEqual(batches, [2]);
