@@ -6,7 +6,12 @@ import { lowerThreadPriority, niceOf, threadNice } from "./thread_priority.ts";
 const linux = Deno.build.os === "linux";
 
 function inWorker(nice: number): Promise<{ lowered: boolean; nice: number | undefined }> {
-  const worker = new Worker(new URL("../tests/support/nice_worker.ts", import.meta.url).href, {
+  return askWorker("nice_worker.ts", nice);
+}
+
+/** Posts `request` to a fresh worker of `tests/support/<script>` and resolves with its one answer. */
+function askWorker<T>(script: string, request: unknown): Promise<T> {
+  const worker = new Worker(new URL(`../tests/support/${script}`, import.meta.url).href, {
     type: "module",
   });
   return new Promise((resolve, reject) => {
@@ -18,7 +23,7 @@ function inWorker(nice: number): Promise<{ lowered: boolean; nice: number | unde
       worker.terminate();
       reject(event.error);
     };
-    worker.postMessage(nice);
+    worker.postMessage(request);
   });
 }
 
@@ -43,6 +48,20 @@ Deno.test("lowerThreadPriority refuses a step outside 1–19", () => {
 Deno.test("niceOf reads field 19 of a stat line, whatever the command name", () => {
   const stat = "4242 (worker (a) b) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 20 5 7 0 99";
   assert.equal(niceOf(stat), 5);
+});
+
+Deno.test({
+  name: "loading the engine leaves the loading thread's priority alone",
+  ignore: !linux,
+  fn: async () => {
+    // In a worker of its own: this thread has loaded the store already.
+    const main = new URL("../main.ts", import.meta.url).href;
+    const answer = await askWorker<{ before: number; after: number }>(
+      "import_nice_worker.ts",
+      main,
+    );
+    assert.equal(answer.after, answer.before, "a worker's module ran on the engine's thread");
+  },
 });
 
 Deno.test({

@@ -4,7 +4,7 @@ import {
   type SerializedError,
   type WorkerReply,
   type WorkerRequest,
-} from "./store_write_worker.ts";
+} from "./store_write_protocol.ts";
 import type { WriteOutcome } from "./point_writer.ts";
 
 type Pending = { resolve: (outcome: WriteOutcome) => void; reject: (error: Error) => void };

@@ -2,7 +2,7 @@
  * The write worker of `SqliteStore`: owns the store's write connection, so
  * SQLite's transactions never block the engine's event loop. Messages, in
  * order: `open` (path, fold and compaction periods), `write` (a
- * {@link PointBatch}), `compact`, `close`; each is answered with the same
+ * `PointBatch`), `compact`, `close`; each is answered with the same
  * `seq`, a write once committed to the head. The head is compacted into
  * chunks at open (what a crash left), `compactEveryMs` after the first write
  * since the last compaction, at once when it holds `compactAtPoints`, and at
@@ -21,38 +21,18 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import type { PointBatch } from "./point_batch.ts";
+import {
+  BACKGROUND_FAILED,
+  type SerializedError,
+  type WorkerReply,
+  type WorkerRequest,
+} from "./store_write_protocol.ts";
 import { type Compaction, PointWriter, type WriteOutcome } from "./point_writer.ts";
 import { openWriteConnection } from "./write_connection.ts";
 import { lowerThreadPriority } from "../thread_priority.ts";
 
 // Writing and compacting can wait a little; the event loop with live telemetry cannot.
 lowerThreadPriority(5);
-
-/** A request to the worker. */
-export type WorkerRequest =
-  | {
-    readonly seq: number;
-    readonly kind: "open";
-    readonly path: string;
-    readonly foldEveryMs: number;
-    readonly compactEveryMs: number;
-    readonly compactAtPoints: number;
-    readonly compactionSlice: number;
-  }
-  | { readonly seq: number; readonly kind: "write"; readonly batch: PointBatch }
-  | { readonly seq: number; readonly kind: "compact" }
-  | { readonly seq: number; readonly kind: "close" };
-
-/** The worker's answer to a request. */
-export type WorkerReply =
-  | {
-    readonly seq: number;
-    readonly ok: true;
-    readonly overwritten: number;
-    readonly recomputed: number;
-  }
-  | { readonly seq: number; readonly ok: false; readonly error: SerializedError };
 
 /** Work per step of a paced compaction, ms. */
 const COMPACTION_STEP_MS = 4;
@@ -62,17 +42,6 @@ const PAUSE_PER_STEP_MS = 2;
 
 /** How soon a fold that came due during a paced compaction tries again, ms. */
 const FOLD_RETRY_MS = 1_000;
-
-/** The `seq` of a reply that reports a failed background fold or compaction. */
-export const BACKGROUND_FAILED = -1;
-
-/** An error on its way back to the main thread, with its causes. */
-export interface SerializedError {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string;
-  readonly cause?: SerializedError;
-}
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
