@@ -106,6 +106,23 @@ Deno.test("ForecastFeed after a lull of a fast metric waits for its phase, not t
   assert.equal(firstAfterLull(0.9), 62_000);
 });
 
+Deno.test("ForecastFeed takes a 1.3 s lull of 5 Hz metrics for a pause: none forecasts on its first sample after", () => {
+  // 5 Hz for 60 s, 1.3 s without data (the bench's lull between its warm-up and its first step),
+  // for metrics of 20 phases: those due during the lull would all forecast at 61.3 s.
+  const firstAfterLull = (phase: number) => {
+    const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 60_000, forecaster: { phase } });
+    for (let t = 0; t <= 60_000; t += 200) feed.push(t, 10 + Math.sin(t / 3_000));
+    for (let t = 61_300; t < 70_000; t += 200) {
+      if (feed.push(t, 10 + Math.sin(t / 3_000)) !== null) return t;
+    }
+    return null;
+  };
+  const firsts = Array.from({ length: 20 }, (_, i) => firstAfterLull(i / 20));
+  assert.deepEqual(firsts.filter((t) => t === 61_300), [], `first forecasts at ${firsts}`);
+  assert.ok(firsts.every((t) => t !== null && t <= 66_500), `each within a period: ${firsts}`);
+  assert.ok(new Set(firsts).size >= 15, `spread by phase: ${firsts}`);
+});
+
 Deno.test("ForecastFeed keeps forecasting a metric published in bursts", () => {
   // Ten samples 10 ms apart, once a second: every burst starts after a "pause".
   const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 60_000 });
