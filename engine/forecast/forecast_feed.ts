@@ -110,10 +110,11 @@ export class ForecastFeed {
    * its forecasts due meanwhile on the same message: 4,000 metrics' took
    * ~130 ms. (Over 8 spacings, a lull of 1.3 s among metrics sampled every
    * 200 ms was no pause, and the quarter of them due meanwhile forecast on
-   * their first sample after it, all in the same few turns.) A forecast is put off once at most, so a metric published in
-   * bursts still gets one every `everyMs`, and one sampled less often than
-   * `everyMs` gets one each sample (it got none when any wait over `everyMs`
-   * counted as a pause).
+   * their first sample after it, all in the same few turns.) A forecast is
+   * put off once at most, so a metric published in bursts still gets one
+   * every `everyMs`, and one sampled less often than `everyMs` gets one
+   * each sample (it got none when any wait over `everyMs` counted as a
+   * pause).
    */
   push(ts: number, value: number): ForecastPath | null {
     this.#forecaster.push(ts, value);
