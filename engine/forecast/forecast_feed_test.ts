@@ -91,16 +91,22 @@ Deno.test("ForecastFeed forecasts a metric sampled less often than everyMs (ever
   }
 });
 
+/**
+ * A metric of `phase` sampled every `spacingMs` for 60 s, then not until
+ * `resumeAt`: the time of its first forecast after that lull (before 70 s), or null.
+ */
+function firstForecastAfterLull(phase: number, spacingMs: number, resumeAt: number): number | null {
+  const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 60_000, forecaster: { phase } });
+  for (let t = 0; t <= 60_000; t += spacingMs) feed.push(t, 10 + Math.sin(t / 3_000));
+  for (let t = resumeAt; t < 70_000; t += spacingMs) {
+    if (feed.push(t, 10 + Math.sin(t / 3_000)) !== null) return t;
+  }
+  return null;
+}
+
 Deno.test("ForecastFeed after a lull of a fast metric waits for its phase, not the first sample", () => {
   // 20 Hz for 60 s, 1.5 s without data (a fleet's lull), then 20 Hz again.
-  const firstAfterLull = (phase: number) => {
-    const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 60_000, forecaster: { phase } });
-    for (let t = 0; t <= 60_000; t += 50) feed.push(t, 10 + Math.sin(t / 3_000));
-    for (let t = 61_500; t < 70_000; t += 50) {
-      if (feed.push(t, 10 + Math.sin(t / 3_000)) !== null) return t;
-    }
-    return null;
-  };
+  const firstAfterLull = (phase: number) => firstForecastAfterLull(phase, 50, 61_500);
   assert.equal(firstAfterLull(0), 66_500, "a whole period after the lull");
   assert.equal(firstAfterLull(0.5), 64_000, "half a period");
   assert.equal(firstAfterLull(0.9), 62_000);
@@ -109,15 +115,7 @@ Deno.test("ForecastFeed after a lull of a fast metric waits for its phase, not t
 Deno.test("ForecastFeed takes a 1.3 s lull of 5 Hz metrics for a pause: none forecasts on its first sample after", () => {
   // 5 Hz for 60 s, 1.3 s without data (the bench's lull between its warm-up and its first step),
   // for metrics of 20 phases: those due during the lull would all forecast at 61.3 s.
-  const firstAfterLull = (phase: number) => {
-    const feed = new ForecastFeed({ everyMs: 5_000, horizonMs: 60_000, forecaster: { phase } });
-    for (let t = 0; t <= 60_000; t += 200) feed.push(t, 10 + Math.sin(t / 3_000));
-    for (let t = 61_300; t < 70_000; t += 200) {
-      if (feed.push(t, 10 + Math.sin(t / 3_000)) !== null) return t;
-    }
-    return null;
-  };
-  const firsts = Array.from({ length: 20 }, (_, i) => firstAfterLull(i / 20));
+  const firsts = Array.from({ length: 20 }, (_, i) => firstForecastAfterLull(i / 20, 200, 61_300));
   assert.deepEqual(firsts.filter((t) => t === 61_300), [], `first forecasts at ${firsts}`);
   assert.ok(firsts.every((t) => t !== null && t <= 66_500), `each within a period: ${firsts}`);
   assert.ok(new Set(firsts).size >= 15, `spread by phase: ${firsts}`);

@@ -8,18 +8,8 @@ import {
 import type { WriteOutcome } from "./point_writer.ts";
 
 type Pending = { resolve: (outcome: WriteOutcome) => void; reject: (error: Error) => void };
-type Request =
-  | {
-    readonly kind: "open";
-    readonly path: string;
-    readonly foldEveryMs: number;
-    readonly compactEveryMs: number;
-    readonly compactAtPoints: number;
-    readonly compactionSlice: number;
-  }
-  | { readonly kind: "write"; readonly batch: PointBatch }
-  | { readonly kind: "compact" }
-  | { readonly kind: "close" };
+/** A request before its `seq` (each variant of the protocol's, without it). */
+type Request = WorkerRequest extends infer R ? R extends unknown ? Omit<R, "seq"> : never : never;
 
 /** How the worker is opened: see `SqliteStoreOptions`. */
 export interface StoreWriteClientOptions {
