@@ -195,6 +195,17 @@ export class ActorCell<State, Message, Snapshot> {
     }
   }
 
+  /**
+   * What `read` makes of the state between two messages, or undefined when
+   * there is none to read: not running, or a `receive` in flight (its state
+   * may be halfway through a change). `read` must not change the state: the
+   * actor owns it.
+   */
+  inspect<T>(read: (state: Readonly<State>) => T): T | undefined {
+    if (this.#phase !== "running" || this.#inFlight !== undefined) return undefined;
+    return read(this.#state as State);
+  }
+
   /** Resolves once no message is being handled (at once if none is). */
   whenIdle(): Promise<void> {
     if (!this.#busy) return Promise.resolve();

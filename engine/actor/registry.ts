@@ -269,6 +269,16 @@ export class ActorRegistry<State, Message, Snapshot> {
     return true;
   }
 
+  /**
+   * What `read` makes of the state of `ref`'s actor as it stands after its
+   * last message; undefined when the actor is not in memory (never heard of,
+   * passivated, quarantined) or is restarting. `read` must not change the
+   * state (the actor owns it), so hand out copies.
+   */
+  inspect<T>(ref: MachineRef, read: (state: Readonly<State>) => T): T | undefined {
+    return this.#byFactory.get(ref.factory)?.get(ref.machine)?.inspect(read);
+  }
+
   /** Where the actor of `ref` is in its life. */
   state(ref: MachineRef): ActorPhase {
     const key = machineKey(ref);

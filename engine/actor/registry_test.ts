@@ -205,6 +205,34 @@ Deno.test("ActorRegistry handles one message at a time per actor", async () => {
   await registry.drain();
 });
 
+Deno.test("ActorRegistry inspect reads an actor's state between messages, never mid-message", async () => {
+  const { registry, clock } = setup();
+  const total = (state: Readonly<Counter>) => state.total;
+  assert.equal(registry.inspect(press, total), undefined, "no actor yet");
+  registry.tell(press, add(2));
+  registry.tell(press, add(3));
+  // Spawned, its messages still queued: the state as it stands before them.
+  assert.equal(registry.inspect(press, total), 0);
+  await flush();
+  assert.equal(registry.inspect(press, total), 5);
+  const slow = gate();
+  registry.tell(press, { kind: "wait", label: "slow", gate: slow.promise });
+  await flush();
+  assert.equal(registry.inspect(press, total), undefined, "a receive in flight");
+  slow.resolve();
+  await flush();
+  assert.equal(registry.inspect(press, total), 5);
+  registry.tell(press, crash);
+  await flush();
+  assert.equal(registry.inspect(press, total), undefined, "restarting");
+  clock.tick(100);
+  await flush();
+  assert.equal(registry.inspect(press, total), 0, "restarted from its (empty) snapshot");
+  assert.equal(registry.inspect(lathe, total), undefined, "another machine's actor");
+  await registry.drain();
+  assert.equal(registry.inspect(press, total), undefined, "stopped");
+});
+
 Deno.test("ActorRegistry restarts a crashed actor after backoff", async () => {
   const { registry, clock, snapshots, log, shed, crashes, events, metrics } = setup();
   snapshots.saved.set("f1/press", 10);
