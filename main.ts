@@ -9,6 +9,7 @@ import { ActorRegistry } from "./engine/actor/mod.ts";
 import { machineBehavior } from "./actors/machine/machine_actor.ts";
 import type { MachineMessage } from "./actors/machine/machine_handler.ts";
 import type { MachineSnapshot, MachineState } from "./actors/machine/machine_state.ts";
+import { machineWindowStats } from "./actors/machine/window_stats.ts";
 import { EventBus } from "./engine/bus.ts";
 import { startAgent } from "./engine/agent/start_agent.ts";
 import { AlertStore } from "./engine/alerts/alert_store.ts";
@@ -378,6 +379,8 @@ export async function startMillwright(
         : "degraded";
       return { status, checks };
     };
+    const windowStats = (ref: { factory: string; machine: string }) =>
+      registry.inspect(ref, machineWindowStats);
     const deps = {
       auth,
       security: {
@@ -427,6 +430,7 @@ export async function startMillwright(
       notifications,
       ingest: (request: Parameters<Ingestor["ingestHttp"]>[0]) => ingestor.ingestHttp(request),
       actorState: (ref: { factory: string; machine: string }) => registry.state(ref),
+      windowStats,
       release: (ref: { factory: string; machine: string }) => registry.release(ref),
       thresholds: {
         get: (ref: { factory: string; machine: string }) => thresholds.get(ref),
@@ -461,6 +465,7 @@ export async function startMillwright(
         mqttPort: config.mqttPort,
         session: pageSessionOf,
         learning,
+        windowStats,
         audit: pageAuditLogOf(identity.audit),
         factories: identity.factories,
       }),

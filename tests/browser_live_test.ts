@@ -76,6 +76,16 @@ Deno.test("a value published by a device appears on its live machine page", asyn
       // A metric first seen after the page opened gets its own row and chart.
       await page.locator('.latest-table tr[data-metric="door"]').waitFor(WAIT);
       await page.locator('.chart-panel[data-metric="door"] canvas').waitFor(WAIT);
+      // The rolling windows' panel follows the actor: both temperatures, their mean.
+      await page.waitForFunction(
+        () => {
+          const row = document.querySelector('.window-table tr[data-metric="temp"]');
+          const cells = [...(row?.querySelectorAll("td") ?? [])].map((td) => td.textContent);
+          return cells[0] === "2" && cells[1] === "191.9";
+        },
+        null,
+        WAIT,
+      );
     });
   } finally {
     await device?.endAsync();

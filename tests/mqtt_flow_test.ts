@@ -55,6 +55,18 @@ async function publishFlow(mw: TestEngine, credential?: DeviceMqttOptions) {
       what: "the point in history",
     });
     assert.deepEqual(await history(mw, "plant1", "press-07", "pressure"), [[ts, 182.5]]);
+    // The machine's detail carries its actor's window statistics.
+    const detail = await (await mw.api("/api/v1/factories/plant1/machines/press-07")).json();
+    assert.deepEqual(detail.window.pressure, {
+      count: 1,
+      mean: 182.5,
+      stddev: 0,
+      min: 182.5,
+      max: 182.5,
+      from: ts,
+      to: ts,
+    });
+    assert.equal(detail.window.running.max, 1);
   } finally {
     await device.endAsync();
     await live.close();

@@ -1,3 +1,4 @@
+import type { MetricWindowStats } from "../actors/machine/window_stats.ts";
 import type { AlertBook } from "../engine/alerts/alert.ts";
 import type { RuleTable } from "../engine/alerts/rule_table.ts";
 import type { Clock } from "../engine/clock.ts";
@@ -71,6 +72,8 @@ export interface AppDeps {
   readonly notifications: NotificationsDeps;
   readonly ingest: (request: HttpIngestRequest) => IngestReport;
   readonly actorState: (ref: MachineRef) => ActorState;
+  /** Each metric's rolling-window statistics from the machine's actor; undefined without one in memory. */
+  readonly windowStats: (ref: MachineRef) => Record<string, MetricWindowStats> | undefined;
   /** Lifts a machine's quarantine; false when it was not quarantined. */
   readonly release: (ref: MachineRef) => boolean;
   readonly thresholds: {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { MetricWindowStats } from "../actors/machine/window_stats.ts";
 import { AlertStore } from "../engine/alerts/alert_store.ts";
 import { RuleTable } from "../engine/alerts/rule_table.ts";
 import { EventBus } from "../engine/bus.ts";
@@ -66,6 +67,9 @@ function setup() {
     }),
   );
   notifications.start();
+  let windows: Record<string, MetricWindowStats> | undefined = {
+    oil: { count: 2, mean: 41, stddev: 1.5, min: 40, max: 42, from: 1_000, to: 2_000 },
+  };
   const deps: AppDeps = {
     auth: SUPER_ADMIN_AUTH,
     clock,
@@ -82,6 +86,7 @@ function setup() {
       return report;
     },
     actorState: () => "running",
+    windowStats: (ref) => ref.machine === "press-01" ? windows : undefined,
     release: (ref) => {
       released.push(ref.machine);
       return ref.machine === "press-01" && released.length === 1;
@@ -126,6 +131,7 @@ function setup() {
     applied,
     released,
     setReport: (r: IngestReport) => report = r,
+    setWindows: (w: typeof windows) => windows = w,
     clock,
     close: () => {
       void notifications.close();
@@ -145,6 +151,22 @@ Deno.test("GET machines lists a factory's machines with status and latest values
   assert.equal(body.machines[0].latest.oil.value, 40);
   assert.equal(body.machines[0].actor, "running");
   assert.equal((await app.request("/api/v1/factories/nowhere/machines")).status, 404);
+  close();
+});
+
+Deno.test("GET machine answers with its actor's window statistics, null without an actor", async () => {
+  const { app, setWindows, close } = setup();
+  const url = "/api/v1/factories/demo/machines/press-01";
+  const body = await (await app.request(url)).json();
+  assert.equal(body.actor, "running");
+  assert.deepEqual(body.window, {
+    oil: { count: 2, mean: 41, stddev: 1.5, min: 40, max: 42, from: 1_000, to: 2_000 },
+  });
+  setWindows(undefined); // e.g. passivated
+  assert.equal((await (await app.request(url)).json()).window, null);
+  // The list stays lean: window statistics are in the one-machine answer only.
+  const list = await (await app.request("/api/v1/factories/demo/machines")).json();
+  assert.equal(list.machines[0].window, undefined);
   close();
 });
 

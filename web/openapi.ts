@@ -96,7 +96,13 @@ export const OPENAPI_DOCUMENT = {
     },
     "/factories/{factory}/machines/{machine}": {
       get: {
-        summary: "One machine with status, latest values, actor state and thresholds",
+        summary:
+          "One machine with status, latest values, actor state, thresholds and window statistics",
+        description:
+          "`window` holds each metric's rolling window as its actor has it now (the basis of the " +
+          "σ test: count, mean, sample standard deviation, min, max, and the times of its oldest " +
+          "and newest value); `null` when the machine has no actor in memory (passivated after " +
+          "10 min without telemetry, quarantined, or restarting). Not in the machine list.",
         parameters: machineParams,
         responses: {
           200: json(ref("Machine"), "Machine"),
@@ -783,6 +789,22 @@ export const OPENAPI_DOCUMENT = {
           },
           anomaliesLastHour: { type: "integer" },
           thresholds: ref("Thresholds"),
+          window: {
+            type: ["object", "null"],
+            description: "Only in the one-machine answer",
+            additionalProperties: {
+              type: "object",
+              properties: {
+                count: { type: "integer" },
+                mean: { type: ["number", "null"] },
+                stddev: { type: "number" },
+                min: { type: ["number", "null"] },
+                max: { type: ["number", "null"] },
+                from: { type: ["integer", "null"] },
+                to: { type: ["integer", "null"] },
+              },
+            },
+          },
         },
       },
       Alert: {

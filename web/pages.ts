@@ -37,6 +37,8 @@ import * as newRuleRoute from "../routes/factories/[factory]/rules/new.tsx";
 import * as homeRoute from "../routes/index.tsx";
 import * as modelsRoute from "../routes/factories/[factory]/models.tsx";
 import type { OperatorLearning } from "../engine/learning/mod.ts";
+import type { MachineRef } from "../engine/telemetry.ts";
+import type { MetricWindowStats } from "../actors/machine/window_stats.ts";
 import {
   buildIslandBundle,
   type Bundler,
@@ -68,6 +70,8 @@ export interface PageState {
   readonly mqttPort: number;
   /** Width of the machine page's chart window, in ms. */
   readonly windowMs: number;
+  /** A machine's rolling-window statistics from its actor; none without it (tests of other pages). */
+  readonly windowStats?: (ref: MachineRef) => Record<string, MetricWindowStats> | undefined;
 }
 
 /** What pages read of the alerts (actions go through the API). */
@@ -110,6 +114,8 @@ export interface PagesDeps {
   readonly factories?: { isActive(slug: string): boolean };
   /** Fault models and labels (absent in tests of other pages). */
   readonly learning?: Pick<OperatorLearning, "models" | "labels">;
+  /** Machines' rolling-window statistics (absent in tests of other pages). */
+  readonly windowStats?: (ref: MachineRef) => Record<string, MetricWindowStats> | undefined;
   /** Who a request's page is for, as the auth middleware set it; nobody unless given. */
   readonly session?: (c: Context) => PageSession | undefined;
 }
@@ -216,6 +222,7 @@ export async function createPagesWithBundle(deps: PagesDeps): Promise<Pages> {
     ...(deps.audit === undefined ? {} : { audit: deps.audit }),
     ...(deps.learning === undefined ? {} : { learning: deps.learning }),
     ...(deps.factories === undefined ? {} : { factories: deps.factories }),
+    ...(deps.windowStats === undefined ? {} : { windowStats: deps.windowStats }),
     mqttPort,
     windowMs,
   };

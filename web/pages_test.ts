@@ -145,6 +145,52 @@ Deno.test("createPages seeds machine charts from memory, else from the store", a
   });
 });
 
+Deno.test("createPages renders a machine's rolling windows from its actor, or says why there are none", async () => {
+  const asked: string[] = [];
+  const app = await createPages(deps({
+    windowStats: (ref) => {
+      asked.push(ref.machine);
+      return ref.machine === "press-01"
+        ? {
+          temperature: {
+            count: 120,
+            mean: 71.5,
+            stddev: 0.75,
+            min: 70,
+            max: 74,
+            from: NOW - 120_000,
+            to: NOW - 2_000,
+          },
+        }
+        : undefined;
+    },
+  }));
+  const html = await (await app.request("/factories/plant-1/machines/press-01")).text();
+  const row = /<tr data-metric="temperature"[^>]*>(.*?)<\/tr>/.exec(html)?.[1] ?? "";
+  assert.deepEqual(
+    [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]),
+    ["120", "71.5", "0.75", "70", "74"],
+  );
+  assert.deepEqual(islandProps(html, "WindowStats"), {
+    factory: "plant-1",
+    machine: "press-01",
+    initial: {
+      temperature: {
+        count: 120,
+        mean: 71.5,
+        stddev: 0.75,
+        min: 70,
+        max: 74,
+        from: NOW - 120_000,
+        to: NOW - 2_000,
+      },
+    },
+  });
+  const idle = await (await app.request("/factories/plant-1/machines/mill-02")).text();
+  assert.match(idle, /No window in memory: the machine(?:'|&#39;)s actor is idle/);
+  assert.deepEqual(asked, ["press-01", "mill-02"]);
+});
+
 Deno.test("createPages still renders a machine when the store fails", async () => {
   const errors: unknown[][] = [];
   const error = console.error;

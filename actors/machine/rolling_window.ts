@@ -84,6 +84,11 @@ export class RollingWindow {
     return n > 1 ? Math.sqrt(Math.max(0, this.#m2 / (n - 1))) : 0;
   }
 
+  /** Timestamp of the oldest value, or Infinity when empty. */
+  get oldestTs(): number {
+    return this.#count === 0 ? Infinity : this.#pairs[2 * this.#head];
+  }
+
   /** Timestamp of the newest value, or -Infinity when empty. */
   get newestTs(): number {
     return this.#count === 0 ? -Infinity : this.#pairs[2 * this.#index(this.#count - 1)];

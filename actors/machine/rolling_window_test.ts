@@ -71,6 +71,22 @@ Deno.test("RollingWindow round-trips through a snapshot", () => {
   close(a.mean, b.mean, "mean");
   close(a.variance, b.variance, "variance");
   assert.equal(restored.newestTs, 24_000);
+  assert.equal(restored.oldestTs, 15_000, "the ten newest of 25");
+});
+
+Deno.test("RollingWindow's oldest time follows evictions, by count and by age", () => {
+  const window = new RollingWindow({ maxCount: 3, maxAgeMs: 10_000 });
+  assert.equal(window.oldestTs, Infinity);
+  window.push(1_000, 1);
+  window.push(2_000, 2);
+  assert.equal(window.oldestTs, 1_000);
+  window.push(3_000, 3);
+  window.push(4_000, 4);
+  assert.equal(window.oldestTs, 2_000, "by count");
+  window.push(13_500, 5);
+  assert.equal(window.oldestTs, 4_000, "by age");
+  window.evictOlderThan(20_000);
+  assert.equal(window.oldestTs, Infinity);
 });
 
 Deno.test("RollingWindow reports an empty window as NaN mean with zero variance", () => {

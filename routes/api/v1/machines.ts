@@ -32,7 +32,12 @@ export function machinesApi(deps: AppDeps): Hono {
   app.get("/factories/:factory/machines/:machine", (c) => {
     const ref = machineOf(deps, c.req.param("factory"), c.req.param("machine"));
     const view = deps.directory.machine(ref.factory, ref.machine)!;
-    return c.json({ ...view, actor: deps.actorState(ref), thresholds: deps.thresholds.get(ref) });
+    return c.json({
+      ...view,
+      actor: deps.actorState(ref),
+      thresholds: deps.thresholds.get(ref),
+      window: deps.windowStats(ref) ?? null,
+    });
   });
 
   app.post("/factories/:factory/machines/:machine/release", (c) => {

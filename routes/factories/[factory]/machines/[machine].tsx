@@ -7,6 +7,7 @@ import LiveIndicator from "../../../../islands/LiveIndicator.tsx";
 import MachineLive, { type MachineLiveProps } from "../../../../islands/MachineLive.tsx";
 import MachinePredictions from "../../../../islands/MachinePredictions.tsx";
 import SpectrumChart from "../../../../islands/SpectrumChart.tsx";
+import WindowStats, { type MachineWindows } from "../../../../islands/WindowStats.tsx";
 import { alertsPath } from "../../../../web/browser/alert_format.ts";
 import { factoryPath } from "../../../../web/browser/format.ts";
 import { machineHistoryPath } from "../../../../web/browser/history_query.ts";
@@ -16,7 +17,12 @@ import { type Handlers, Island, type PageProps } from "../../../../web/islands_l
 import type { PageState } from "../../../../web/pages.ts";
 
 /** `/factories/:factory/machines/:machine`: one machine, live. */
-export const handler: Handlers<MachineLiveProps, PageState> = {
+/** What the page renders: the live part's props and the windows' statistics. */
+interface MachinePageData extends MachineLiveProps {
+  readonly windows: MachineWindows;
+}
+
+export const handler: Handlers<MachinePageData, PageState> = {
   async GET(_request, ctx) {
     const { factory, machine } = ctx.params;
     const valid = ID_PATTERN.test(factory) && ID_PATTERN.test(machine);
@@ -46,6 +52,7 @@ export const handler: Handlers<MachineLiveProps, PageState> = {
         alerts: ctx.state.alerts.active(factory, machine),
         // Labelling anomalies needs `acknowledge`; without identity wired, anyone may.
         canLabel: ctx.session?.user.permissions.includes("acknowledge") ?? true,
+        windows: ctx.state.windowStats?.({ factory, machine }) ?? null,
       },
       { title: `${machine} · ${factory} · Millwright` },
     );
@@ -111,7 +118,8 @@ async function seedSeries(
 }
 
 /** The machine live page. */
-export default function MachinePage({ data }: PageProps<MachineLiveProps>): VNode {
+export default function MachinePage({ data }: PageProps<MachinePageData>): VNode {
+  const { windows, ...live } = data;
   const { factory, machine } = data.seed;
   return (
     <PageLayout
@@ -129,11 +137,16 @@ export default function MachinePage({ data }: PageProps<MachineLiveProps>): VNod
         </>
       }
     >
-      <Island name="MachineLive" component={MachineLive} props={data} />
+      <Island name="MachineLive" component={MachineLive} props={live} />
       <Island
         name="MachinePredictions"
         component={MachinePredictions}
         props={{ factory, machine, initial: null }}
+      />
+      <Island
+        name="WindowStats"
+        component={WindowStats}
+        props={{ factory, machine, initial: windows }}
       />
       {data.seed.metrics.some((m) => m.startsWith("vib.")) && (
         <Island name="SpectrumChart" component={SpectrumChart} props={{ factory, machine }} />
