@@ -16,12 +16,12 @@ import type { SeriesSeed } from "../../../../web/browser/series_window.ts";
 import { type Handlers, Island, type PageProps } from "../../../../web/islands_layer/mod.ts";
 import type { PageState } from "../../../../web/pages.ts";
 
-/** `/factories/:factory/machines/:machine`: one machine, live. */
 /** What the page renders: the live part's props and the windows' statistics. */
 interface MachinePageData extends MachineLiveProps {
   readonly windows: MachineWindows;
 }
 
+/** `/factories/:factory/machines/:machine`: one machine, live. */
 export const handler: Handlers<MachinePageData, PageState> = {
   async GET(_request, ctx) {
     const { factory, machine } = ctx.params;
