@@ -37,6 +37,10 @@ import { notFoundPage } from "./pages.ts";
  *
  * @example
  * ```ts
+ * import type { AppDeps } from "./app_deps.ts";
+ * import { createPages, type PagesDeps } from "./pages.ts";
+ * declare const deps: AppDeps;
+ * declare const pageDeps: PagesDeps;
  * const app = createApp(deps, await createPages(pageDeps));
  * Deno.serve({ port: 8000 }, app.fetch);
  * ```

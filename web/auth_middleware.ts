@@ -67,9 +67,19 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  *
  * @example
  * ```ts
- * app.use("/api/v1/*", authMiddleware({
- *   authenticator, table: new AccessTable(API_ACCESS), prefix: "/api/v1", mode: "api",
- * }));
+ * import type { Hono } from "hono";
+ * import { AccessTable, API_ACCESS } from "./route_access.ts";
+ * declare const app: Hono;
+ * declare const authenticator: RequestAuthenticator;
+ * app.use(
+ *   "/api/v1/*",
+ *   authMiddleware({
+ *     authenticator,
+ *     table: new AccessTable(API_ACCESS),
+ *     prefix: "/api/v1",
+ *     mode: "api",
+ *   }),
+ * );
  * ```
  */
 export function authMiddleware(options: AuthMiddlewareOptions): MiddlewareHandler {

@@ -88,6 +88,12 @@ class LiveClient {
  *
  * @example
  * ```ts
+ * import type { EventBus } from "../engine/bus.ts";
+ * import { systemClock } from "../engine/clock.ts";
+ * import type { EngineMetrics } from "../engine/metrics.ts";
+ * declare const bus: EventBus;
+ * declare const metrics: EngineMetrics;
+ * declare const socket: WebSocket;
  * const hub = new LiveHub(bus, { clock: systemClock, metrics });
  * const client = hub.connect(socket, { factory: "demo" });
  * socket.onclose = () => hub.disconnect(client);

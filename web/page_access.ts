@@ -29,8 +29,13 @@ export type PageAccess =
  *
  * @example
  * ```ts
- * const access = checkPageAccess(ctx.session, ctx.url, "demo", "manage_users");
- * if (!access.allowed && access.reason === "sign-in") return Response.redirect(access.location, 303);
+ * import type { RouteContext } from "./islands_layer/mod.ts";
+ *
+ * function signInFirst(ctx: RouteContext<unknown, unknown>): Response | undefined {
+ *   const access = checkPageAccess(ctx.session, ctx.url, "demo", "manage_users");
+ *   if (!access.allowed && access.reason === "sign-in") return signInRedirect(access.location);
+ *   return undefined;
+ * }
  * ```
  */
 export function checkPageAccess(
@@ -73,8 +78,16 @@ export type PageRefusal = Exclude<PageAccess, { readonly allowed: true }>;
  *
  * @example
  * ```ts
- * const access = checkPageAccess(ctx.session, ctx.url, factory, "manage_users");
- * if (!access.allowed) return refusePage(ctx, access);
+ * import type { Handlers } from "./islands_layer/mod.ts";
+ *
+ * const handler: Handlers<{ factory: string } | DeniedPage, unknown> = {
+ *   GET(_request, ctx) {
+ *     const { factory } = ctx.params;
+ *     const access = checkPageAccess(ctx.session, ctx.url, factory, "manage_users");
+ *     if (!access.allowed) return refusePage(ctx, access);
+ *     return ctx.render({ factory }, { title: `Users · ${factory}` });
+ *   },
+ * };
  * ```
  */
 export function refusePage(

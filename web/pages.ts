@@ -175,6 +175,11 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "./app_deps.ts";
+ * declare const app: Hono;
+ * declare const { directory, store }: AppDeps;
+ * declare const dataDir: string;
  * const pages = await createPages({ directory, store, cacheDir: `${dataDir}/.cache` });
  * app.route("/", pages);
  * ```

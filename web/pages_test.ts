@@ -146,23 +146,22 @@ Deno.test("createPages seeds machine charts from memory, else from the store", a
 });
 
 Deno.test("createPages renders a machine's rolling windows from its actor, or says why there are none", async () => {
+  const windows = {
+    temperature: {
+      count: 120,
+      mean: 71.5,
+      stddev: 0.75,
+      min: 70,
+      max: 74,
+      from: NOW - 120_000,
+      to: NOW - 2_000,
+    },
+  };
   const asked: string[] = [];
   const app = await createPages(deps({
     windowStats: (ref) => {
       asked.push(ref.machine);
-      return ref.machine === "press-01"
-        ? {
-          temperature: {
-            count: 120,
-            mean: 71.5,
-            stddev: 0.75,
-            min: 70,
-            max: 74,
-            from: NOW - 120_000,
-            to: NOW - 2_000,
-          },
-        }
-        : undefined;
+      return ref.machine === "press-01" ? windows : undefined;
     },
   }));
   const html = await (await app.request("/factories/plant-1/machines/press-01")).text();
@@ -174,17 +173,7 @@ Deno.test("createPages renders a machine's rolling windows from its actor, or sa
   assert.deepEqual(islandProps(html, "WindowStats"), {
     factory: "plant-1",
     machine: "press-01",
-    initial: {
-      temperature: {
-        count: 120,
-        mean: 71.5,
-        stddev: 0.75,
-        min: 70,
-        max: 74,
-        from: NOW - 120_000,
-        to: NOW - 2_000,
-      },
-    },
+    initial: windows,
   });
   const idle = await (await app.request("/factories/plant-1/machines/mill-02")).text();
   assert.match(idle, /No window in memory: the machine(?:'|&#39;)s actor is idle/);

@@ -5,6 +5,7 @@ import { HttpError } from "./http_error.ts";
  *
  * @example
  * ```ts
+ * const now = Date.now();
  * parseTimeParam("from", "2026-11-23T10:00:00Z", 0); // 1795428000000
  * parseTimeParam("to", undefined, now); // now
  * ```

@@ -16,9 +16,20 @@ export interface AdminTableProps {
  *
  * @example
  * ```tsx
- * <AdminTable name="api-tokens" columns={["Name", "Actions"]}>
- *   {tokens.map((token) => <tr key={token.id}>…</tr>)}
- * </AdminTable>
+ * import type { ApiTokenRow } from "./identity_api.ts";
+ *
+ * function Tokens({ tokens }: { tokens: readonly ApiTokenRow[] }) {
+ *   return (
+ *     <AdminTable name="api-tokens" columns={["Name", "Actions"]}>
+ *       {tokens.map((token) => (
+ *         <tr key={token.id}>
+ *           <th scope="row">{token.name}</th>
+ *           <td><button type="button">Revoke</button></td>
+ *         </tr>
+ *       ))}
+ *     </AdminTable>
+ *   );
+ * }
  * ```
  */
 export function AdminTable({ name, columns, children }: AdminTableProps): VNode {
@@ -50,9 +61,16 @@ export interface LoadedProps<T> {
  *
  * @example
  * ```tsx
+ * import type { ReadonlySignal } from "@preact/signals";
+ * import type { UserRow } from "./identity_api.ts";
+ *
+ * declare const users: ReadonlySignal<readonly UserRow[] | undefined>;
+ * declare const loadProblem: ReadonlySignal<string | undefined>; // from useApiLoad
+ * const row = (user: UserRow) => <tr key={user.id}><td>{user.name}</td></tr>;
+ *
  * <Loaded value={users.value} problem={loadProblem.value}>
  *   {(list) => <AdminTable columns={["Name"]}>{list.map(row)}</AdminTable>}
- * </Loaded>
+ * </Loaded>;
  * ```
  */
 export function Loaded<T>({ value, problem, children }: LoadedProps<T>): VNode {

@@ -7,7 +7,12 @@ import { formatAgo } from "./format.ts";
  *
  * @example
  * ```tsx
- * <Ago now={usePageNow(serverNow)} ts={tile.lastSeen} />
+ * import type { TileState } from "./live_factory.ts";
+ * import { usePageNow } from "./page_clock.ts";
+ *
+ * function LastSeen({ serverNow, tile }: { serverNow: number; tile: TileState }) {
+ *   return <Ago now={usePageNow(serverNow)} ts={tile.lastSeen} />;
+ * }
  * ```
  */
 export function Ago(

@@ -39,6 +39,7 @@ export class AlertRequestError extends Error {
  *
  * @example
  * ```ts
+ * declare const id: string; // e.g. "oil-hot:press-01:1795428000000"
  * const alert = await postAlertAction("demo", id, "acknowledge", { note: "on it" });
  * ```
  * @throws {AlertRequestError} with the API's message (e.g. 409 "already acknowledged by ana").

@@ -58,7 +58,19 @@ export interface AlertChartOptions {
 /**
  * @example
  * ```ts
- * const chart = new AlertChart(div, historyColumns(series), { height: 160, label: "oil_temp", window, span });
+ * import type { Alert } from "../../engine/alerts/alert.ts";
+ * import { historyColumns, type HistorySeries } from "./history_columns.ts";
+ *
+ * declare const div: HTMLElement;
+ * declare const alert: Alert;
+ * declare const series: HistorySeries; // oil_temp over the span, from the history API
+ * const span = alertChartSpan(alert, Date.now()); // an alert is an AlertWindow
+ * const chart = new AlertChart(div, historyColumns(series), {
+ *   height: 160,
+ *   label: "oil_temp",
+ *   window: alert,
+ *   span,
+ * });
  * chart.destroy();
  * ```
  */

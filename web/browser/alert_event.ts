@@ -13,6 +13,9 @@ import type { AlertEvent } from "../../engine/events.ts";
  *
  * @example
  * ```ts
+ * import type { AlertEvent } from "../../engine/events.ts";
+ *
+ * declare const raisedEvent: AlertEvent, acknowledgedEvent: AlertEvent; // from the live socket
  * let alert = applyAlertEvent(undefined, raisedEvent); // state "active"
  * alert = applyAlertEvent(alert, acknowledgedEvent); // state "acknowledged"
  * ```

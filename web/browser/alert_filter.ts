@@ -95,6 +95,7 @@ export interface AlertFilterQuery {
  *
  * @example
  * ```ts
+ * const now = Date.now();
  * alertFilterQuery({ ...DEFAULT_FILTER, severity: "high" }, now);
  * // { states: ["active", "acknowledged"], severities: ["high", "critical"] }
  * ```

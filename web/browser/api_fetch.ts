@@ -163,6 +163,7 @@ const browserEnvironment: ApiEnvironment = {
  *
  * @example
  * ```ts
+ * const email = "grace@plant.example";
  * const users = await apiFetch("/api/v1/factories/demo/users");
  * await apiFetch("/api/v1/factories/demo/invites", { json: { email, role: "operator" } });
  * ```

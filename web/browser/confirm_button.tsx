@@ -20,7 +20,9 @@ export interface ConfirmButtonProps {
  *
  * @example
  * ```tsx
- * <ConfirmButton label="Revoke" question="Revoke this token?" onConfirm={revoke} />
+ * declare function revoke(): void; // revokes the row's token
+ *
+ * <ConfirmButton label="Revoke" question="Revoke this token?" onConfirm={revoke} />;
  * ```
  */
 export function ConfirmButton(

@@ -15,7 +15,9 @@ export interface CopyButtonProps {
  *
  * @example
  * ```tsx
- * <CopyButton text={link} label="Copy link" />
+ * declare const link: string; // e.g. an invitation link
+ *
+ * <CopyButton text={link} label="Copy link" />;
  * ```
  */
 export function CopyButton({ text, label = "Copy" }: CopyButtonProps): VNode {
@@ -54,7 +56,9 @@ export interface SecretValueProps {
  *
  * @example
  * ```tsx
- * <SecretValue label="Password" value={password} />
+ * declare const password: string; // a new device password, shown this once
+ *
+ * <SecretValue label="Password" value={password} />;
  * ```
  */
 export function SecretValue({ label, value, block = false }: SecretValueProps): VNode {

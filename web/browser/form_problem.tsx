@@ -14,6 +14,9 @@ export interface FormProblemProps {
  *
  * @example
  * ```tsx
+ * import type { ReadonlySignal } from "@preact/signals";
+ *
+ * declare const problem: ReadonlySignal<string | undefined>; // e.g. useBusyAction().problem
  * const block = <FormProblem message={problem.value} />;
  * const inline = <FormProblem message={problem.value} tag="span" />;
  * ```

@@ -55,7 +55,15 @@ const TIME_LABELS: uPlot.Axis.Values = [
  *
  * @example
  * ```ts
+ * import { historyColumns } from "./history_columns.ts";
+ * import type { HistoryAnswer } from "./history_fetch.ts";
+ * import type { TimeSpan } from "./history_query.ts";
+ *
+ * declare const div: HTMLElement;
+ * declare const answer: HistoryAnswer; // of the metric "temp"
+ * declare function onZoom(span: TimeSpan): void; // fetches the span at a finer resolution
  * const chart = new HistoryChart(div, { height: 180, syncKey: "history", label: "temp", onZoom });
+ * const { series: [series], every, from, to } = answer;
  * chart.show(historyColumns(series, every), { from, to });
  * chart.destroy();
  * ```

@@ -37,7 +37,14 @@ export class HistoryLoadError extends Error {
  *
  * @example
  * ```ts
- * const answer = await fetchHistory(historyApiUrl("demo", "press-01", span, ["oil_temp"], 900), signal);
+ * import { historyApiUrl, type TimeSpan } from "./history_query.ts";
+ *
+ * declare const span: TimeSpan;
+ * const { signal } = new AbortController();
+ * const answer = await fetchHistory(
+ *   historyApiUrl("demo", "press-01", span, ["oil_temp"], 900),
+ *   signal,
+ * );
  * ```
  * @throws {HistoryLoadError} with the API's error message, or the network failure.
  */

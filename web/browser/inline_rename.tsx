@@ -39,9 +39,21 @@ export interface InlineRename {
  *
  * @example
  * ```tsx
- * const rename = useInlineRename();
- * <th scope="row">{rename.editing.value ? <NameEditor … /> : user.name}</th>
- * <td><RenameButton rename={rename} who={user.email} /></td>
+ * function UserRow(
+ *   { user, save }: { user: { name: string; email: string }; save(name: string): Promise<unknown> },
+ * ) {
+ *   const rename = useInlineRename();
+ *   return (
+ *     <tr>
+ *       <th scope="row">
+ *         {rename.editing.value
+ *           ? <NameEditor rename={rename} name={user.name} who={user.email} save={save} />
+ *           : user.name}
+ *       </th>
+ *       <td><RenameButton rename={rename} who={user.email} /></td>
+ *     </tr>
+ *   );
+ * }
  * ```
  */
 export function useInlineRename(): InlineRename {
@@ -75,7 +87,13 @@ export interface RenameButtonProps {
  *
  * @example
  * ```tsx
- * <RenameButton rename={rename} who="ada@plant.example" disabled={busy.value} />
+ * import { useBusyAction } from "./use_busy_action.ts";
+ *
+ * function RowActions() {
+ *   const rename = useInlineRename();
+ *   const { busy } = useBusyAction();
+ *   return <RenameButton rename={rename} who="ada@plant.example" disabled={busy.value} />;
+ * }
  * ```
  */
 export function RenameButton({ rename, who, disabled = false }: RenameButtonProps): VNode | null {
@@ -115,8 +133,21 @@ export interface NameEditorProps {
  *
  * @example
  * ```tsx
- * <NameEditor rename={rename} name={user.name} who={user.email}
- *   save={async (name) => replace(await updateUser(factory, user.id, { name }))} />
+ * import { updateUser, type UserRow } from "./identity_api.ts";
+ *
+ * function NameCell(
+ *   { factory, user, replace }: { factory: string; user: UserRow; replace(next: UserRow): void },
+ * ) {
+ *   const rename = useInlineRename();
+ *   return (
+ *     <NameEditor
+ *       rename={rename}
+ *       name={user.name}
+ *       who={user.email}
+ *       save={async (name) => replace(await updateUser(factory, user.id, { name }))}
+ *     />
+ *   );
+ * }
  * ```
  */
 export function NameEditor({ rename, name, who, save }: NameEditorProps): VNode {

@@ -26,9 +26,19 @@ export interface LiveAlertsOptions {
 /**
  * @example
  * ```ts
- * const open = new LiveAlerts(seed, { keep: (a) => a.state !== "cleared", order: byUrgency });
- * useLiveFeed({ factory }, (m) => open.apply(m));
- * open.alerts.value; // re-renders as alerts change
+ * import { useMemo } from "preact/hooks";
+ * import type { Alert } from "../../engine/alerts/alert.ts";
+ * import { byUrgency } from "./alert_format.ts";
+ * import { useLiveFeed } from "./use_live.ts";
+ *
+ * function useOpen(factory: string, seed: readonly Alert[]): readonly Alert[] {
+ *   const open = useMemo(
+ *     () => new LiveAlerts(seed, { keep: (a) => a.state !== "cleared", order: byUrgency }),
+ *     [],
+ *   );
+ *   useLiveFeed({ factory }, (m) => open.apply(m));
+ *   return open.alerts.value; // re-renders as alerts change
+ * }
  * ```
  */
 export class LiveAlerts {

@@ -35,7 +35,15 @@ export interface LiveChartOptions {
  *
  * @example
  * ```ts
- * const chart = new LiveChart(div, live.series("temperature"), { windowMs: 300_000, now: Date.now, height: 160 });
+ * import type { LiveMachine } from "./live_machine.ts";
+ *
+ * declare const div: HTMLElement;
+ * declare const live: LiveMachine;
+ * const chart = new LiveChart(div, live.series("temperature"), {
+ *   windowMs: 300_000,
+ *   now: Date.now,
+ *   height: 160,
+ * });
  * live.onSeriesChange(() => chart.invalidate());
  * chart.destroy();
  * ```

@@ -48,7 +48,11 @@ export type StatusCounts = Readonly<Record<MachineStatus, number>>;
  *
  * @example
  * ```ts
+ * import { pageLiveSocket } from "./live_socket.ts";
+ *
+ * declare const seeds: readonly TileState[]; // as the server rendered them
  * const live = new LiveFactory("f1", seeds);
+ * const socket = pageLiveSocket({ factory: "f1" });
  * socket.subscribe((m) => live.apply(m));
  * live.tile("press-01").value.latest.temperature;
  * ```

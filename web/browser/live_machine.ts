@@ -48,7 +48,11 @@ export interface AnomalyEntry {
  *
  * @example
  * ```ts
+ * import { pageLiveSocket } from "./live_socket.ts";
+ *
+ * declare const seed: MachineSeed; // as the server rendered it
  * const live = new LiveMachine(seed, 300_000);
+ * const socket = pageLiveSocket({ factory: seed.factory, machine: seed.machine });
  * socket.subscribe((m) => live.apply(m));
  * live.latest("temperature").value?.value;
  * ```

@@ -31,8 +31,12 @@ export function alignPageClock(serverTime: number): void {
  *
  * @example
  * ```tsx
- * const now = usePageNow(props.serverNow);
- * <span>{formatAgo(now.value - lastSeen)}</span>;
+ * import { formatAgo } from "./format.ts";
+ *
+ * function LastSeen(props: { serverNow: number; lastSeen: number }) {
+ *   const now = usePageNow(props.serverNow);
+ *   return <span>{formatAgo(now.value - props.lastSeen)}</span>;
+ * }
  * ```
  */
 export function usePageNow(serverNow: number): ReadonlySignal<number> {

@@ -14,6 +14,10 @@ import type { ChartPeak } from "./spectrum_data.ts";
  *
  * @example
  * ```ts
+ * import type { ChartSpectrum } from "./spectrum_data.ts";
+ *
+ * declare const div: HTMLElement;
+ * declare const spectrum: ChartSpectrum; // from readSpectrum
  * const plot = new SpectrumPlot(div, 220);
  * plot.show(spectrum.frequencies, spectrum.magnitudes, spectrum.peaks);
  * plot.destroy();

@@ -46,6 +46,8 @@ export function spectrumPath(factory: string, machine: string, axis?: string): s
  * @throws {TypeError} saying which field is wrong.
  * @example
  * ```ts
+ * import { apiFetch } from "./api_fetch.ts";
+ *
  * const spectrum = readSpectrum(await apiFetch(spectrumPath("demo", "fan-01")));
  * ```
  */

@@ -29,8 +29,21 @@ export interface TextFieldProps extends TextFieldInput {
  *
  * @example
  * ```tsx
- * const email = useSignal("");
- * <TextField label="E-mail" labelClass="auth-field" type="email" name="email" required signal={email} />
+ * import { useSignal } from "@preact/signals";
+ *
+ * function EmailField() {
+ *   const email = useSignal("");
+ *   return (
+ *     <TextField
+ *       label="E-mail"
+ *       labelClass="auth-field"
+ *       type="email"
+ *       name="email"
+ *       required
+ *       signal={email}
+ *     />
+ *   );
+ * }
  * ```
  */
 export function TextField(

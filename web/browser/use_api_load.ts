@@ -15,10 +15,16 @@ export interface ApiLoad {
  *
  * @example
  * ```tsx
- * const tokens = useSignal<readonly ApiTokenRow[] | undefined>(undefined);
- * const { loadProblem, reload } = useApiLoad(async () => {
- *   tokens.value = await fetchApiTokens(factory);
- * }, [factory]);
+ * import { useSignal } from "@preact/signals";
+ * import { type ApiTokenRow, fetchApiTokens } from "./identity_api.ts";
+ *
+ * function useTokens(factory: string) {
+ *   const tokens = useSignal<readonly ApiTokenRow[] | undefined>(undefined);
+ *   const { loadProblem, reload } = useApiLoad(async () => {
+ *     tokens.value = await fetchApiTokens(factory);
+ *   }, [factory]);
+ *   return { tokens, loadProblem, reload };
+ * }
  * ```
  */
 export function useApiLoad(load: () => Promise<void>, inputs: Inputs): ApiLoad {

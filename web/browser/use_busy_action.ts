@@ -16,8 +16,22 @@ export interface BusyAction {
  *
  * @example
  * ```tsx
- * const { busy, problem, act } = useBusyAction(reload);
- * <button disabled={busy.value} onClick={() => act(() => revokeApiToken(factory, id))}>Revoke</button>
+ * import { FormProblem } from "./form_problem.tsx";
+ * import { revokeApiToken } from "./identity_api.ts";
+ *
+ * function RevokeButton(
+ *   { factory, id, reload }: { factory: string; id: string; reload(): Promise<void> },
+ * ) {
+ *   const { busy, problem, act } = useBusyAction(reload);
+ *   return (
+ *     <>
+ *       <button disabled={busy.value} onClick={() => act(() => revokeApiToken(factory, id))}>
+ *         Revoke
+ *       </button>
+ *       <FormProblem message={problem.value} tag="span" />
+ *     </>
+ *   );
+ * }
  * ```
  */
 export function useBusyAction(after?: () => Promise<unknown>): BusyAction {

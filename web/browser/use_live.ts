@@ -12,7 +12,14 @@ import { type ConnectionState, type LiveScope, pageLiveSocket } from "./live_soc
  *
  * @example
  * ```ts
- * useLiveFeed({ factory }, (message) => model.apply(message));
+ * import { useMemo } from "preact/hooks";
+ * import { LiveFactory, type TileState } from "./live_factory.ts";
+ *
+ * function useLiveFactory(factory: string, tiles: readonly TileState[]): LiveFactory {
+ *   const model = useMemo(() => new LiveFactory(factory, tiles), []);
+ *   useLiveFeed({ factory }, (message) => model.apply(message));
+ *   return model;
+ * }
  * ```
  */
 export function useLiveFeed(scope: LiveScope, apply: (message: LiveMessage) => void): void {

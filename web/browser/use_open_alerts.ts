@@ -17,8 +17,18 @@ const OPEN_ALERT_LIMIT = 200;
 /**
  * @example
  * ```tsx
- * const open = useOpenAlerts({ factory, machine }, props.alerts);
- * <ActiveAlertsPanel factory={factory} alerts={open} now={now} showMachine={false} />;
+ * import type { Alert } from "../../engine/alerts/alert.ts";
+ * import { ActiveAlertsPanel } from "./active_alerts.tsx";
+ * import { usePageNow } from "./page_clock.ts";
+ *
+ * function MachineAlerts(
+ *   props: { factory: string; machine: string; serverNow: number; alerts: readonly Alert[] },
+ * ) {
+ *   const { factory, machine } = props;
+ *   const now = usePageNow(props.serverNow);
+ *   const open = useOpenAlerts({ factory, machine }, props.alerts);
+ *   return <ActiveAlertsPanel factory={factory} alerts={open} now={now} showMachine={false} />;
+ * }
  * ```
  */
 export function useOpenAlerts(scope: LiveScope, seed: readonly Alert[]): LiveAlerts {

@@ -7,7 +7,10 @@ import { type WorstZone, ZONE_CLASSES, ZONE_LABELS } from "./vibration_zone.ts";
  *
  * @example
  * ```tsx
- * <VibrationBadge worst={worstIsoZone(values)} velocity={3.2} />
+ * import { worstIsoZone } from "./vibration_zone.ts";
+ *
+ * const values = { "vib.x.iso_zone": 2, "vib.y.iso_zone": 3, temp: 40 };
+ * <VibrationBadge worst={worstIsoZone(values)} velocity={3.2} />; // "ISO C · Alert"
  * ```
  */
 export function VibrationBadge(

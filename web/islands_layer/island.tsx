@@ -62,8 +62,9 @@ export interface IslandProps<P> {
  *
  * @example
  * ```tsx
- * import MachineLive from "../islands/MachineLive.tsx";
- * <Island name="MachineLive" component={MachineLive} props={{ factory, machine }} />;
+ * import MachineLive, { type MachineLiveProps } from "../../islands/MachineLive.tsx";
+ * declare const live: MachineLiveProps;
+ * <Island name="MachineLive" component={MachineLive} props={live} />;
  * ```
  */
 export function Island<P extends object>({ name, component, props }: IslandProps<P>): VNode {

@@ -29,7 +29,14 @@ export interface MountOptions<State> {
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import NotFoundPage from "../../routes/_404.tsx";
  * import * as overview from "../../routes/factories/[factory]/index.tsx";
+ * import type { PageState } from "../pages.ts";
+ * import type { PageAssets } from "./render_page.tsx";
+ * declare const app: Hono;
+ * declare const state: PageState;
+ * declare const assets: PageAssets;
  * mountRoute(app, "/factories/:factory", overview, { state, assets, notFound: NotFoundPage });
  * ```
  */

@@ -34,6 +34,11 @@ export interface HistoryParams {
  *
  * @example
  * ```ts
+ * import type { Context } from "hono";
+ * import type { Clock } from "../../../engine/clock.ts";
+ * declare const c: Context;
+ * declare const deps: { clock: Clock };
+ * const HISTORY_PARAMS = ["metric", "from", "to", "every", "agg", "maxPoints"];
  * readHistoryParams(new URL(c.req.url).searchParams, deps.clock.now(), HISTORY_PARAMS);
  * ```
  * @throws {HttpError} 400 naming the parameter, its value and what it must be.

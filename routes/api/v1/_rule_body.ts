@@ -24,6 +24,8 @@ export interface RuleBodyContext {
  *
  * @example
  * ```ts
+ * declare const request: Request;
+ * const body = await jsonBody(request);
  * const rule = readRuleBody(body, { factory: "plant-1", id: "press-hot", version: 1 });
  * ```
  * @throws {HttpError} 400 with `details: [{ path, message }]`.

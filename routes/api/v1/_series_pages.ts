@@ -24,7 +24,13 @@ export interface MergedRow {
  *
  * @example
  * ```ts
- * for await (const page of seriesPages(store, "temp", { factory, machine, from, to, pageSize: 10_000 })) {}
+ * import type { TimeSeriesStore } from "../../../engine/store/time_series_store.ts";
+ * declare const store: TimeSeriesStore;
+ * declare const factory: string, machine: string, from: number, to: number;
+ * const range = { factory, machine, from, to, pageSize: 10_000 };
+ * for await (const page of seriesPages(store, "temp", range)) {
+ *   for (const [ts, value] of page) console.log(ts, value);
+ * }
  * ```
  */
 export async function* seriesPages(

@@ -20,6 +20,8 @@ export interface AdminUserView extends UserView {
  *
  * @example
  * ```ts
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const identity: Identity;
  * const ada = await identity.users.create({
  *   email: "ada@plant.example", name: "Ada", role: "operator", factory: "plant-1",
  *   password: "kettle-orbit-fjord-42",

@@ -32,6 +32,10 @@ interface AdminChange {
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const app: Hono;
+ * declare const identity: Identity;
  * app.route("/api/v1", adminsApi(identity));
  * // PATCH /api/v1/admins/4f7c… {"role": "admin", "factory": "plant-1"}
  * ```

@@ -53,6 +53,13 @@ export interface AgentApiDeps {
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * declare const app: Hono;
+ * declare const directory: AgentApiDeps["directory"];
+ * declare const alerts: AgentApiDeps["alerts"];
+ * declare const anomalies: AgentApiDeps["anomalies"];
+ * declare const agent: AgentAsker;
+ * declare const explanations: NonNullable<AgentApiDeps["explanations"]>;
  * app.route("/api/v1", agentApi({ directory, alerts, anomalies, agent, explanations }));
  * ```
  */

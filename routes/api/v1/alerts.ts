@@ -47,6 +47,10 @@ type Verb = "acknowledge" | "clear" | "shelve" | "unshelve";
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", alertsApi(deps));
  * // POST /api/v1/factories/demo/alerts/oil-hot:press-01:1795428000000/acknowledge {"by":"ana"}
  * ```

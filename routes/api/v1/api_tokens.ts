@@ -14,6 +14,10 @@ export type ApiTokensDeps = Pick<Identity, "factories" | "apiTokens" | "audit">;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const app: Hono;
+ * declare const identity: Identity;
  * app.route("/api/v1", apiTokensApi(identity));
  * // POST /api/v1/factories/plant-1/api-tokens {"name": "MES", "permissions": ["view", "ingest"]}
  * ```

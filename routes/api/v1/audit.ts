@@ -17,6 +17,10 @@ export type AuditDeps = Pick<Identity, "factories" | "audit">;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const app: Hono;
+ * declare const identity: Identity;
  * app.route("/api/v1", auditApi(identity));
  * // GET /api/v1/factories/plant-1/audit?limit=50
  * ```

@@ -22,6 +22,10 @@ const BAD_CREDENTIALS = "Wrong e-mail or password";
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const app: Hono;
+ * declare const identity: Identity;
  * app.route("/api/v1", authApi(identity));
  * // POST /api/v1/auth/login {"email": "ada@plant.example", "password": "…"}
  * ```

@@ -50,6 +50,10 @@ export interface DevicesDeps {
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * declare const app: Hono;
+ * declare const credentials: DevicesDeps["credentials"];
+ * declare const provisioningKeys: DevicesDeps["provisioningKeys"];
  * app.route("/api/v1", devicesApi({ credentials, provisioningKeys, mqtt: { port: 1883 } }));
  * ```
  */

@@ -27,6 +27,10 @@ const JSON_PARAMS = ["metric", "from", "to", "every", "agg"] as const;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", exportApi(deps));
  * // GET /api/v1/factories/demo/machines/press-01/history.csv?from=2026-11-01&layout=wide
  * ```

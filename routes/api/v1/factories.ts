@@ -16,6 +16,10 @@ export type FactoriesDeps = Pick<Identity, "factories" | "audit">;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const app: Hono;
+ * declare const identity: Identity;
  * app.route("/api/v1", factoriesApi(identity));
  * // POST /api/v1/factories {"slug": "plant-2", "name": "Plant 2", "timeZone": "Europe/Berlin"}
  * ```

@@ -30,7 +30,14 @@ const OPS: readonly CrossingOp[] = [">", ">=", "<", "<="];
  *
  * @example
  * ```ts
- * app.route("/api/v1", forecastApi({ forecasts: (f, m, metric) => board.forecasts(f, m, metric) }));
+ * import type { Hono } from "hono";
+ * import type { ForecastBoard } from "../../../engine/forecast/mod.ts";
+ * declare const app: Hono;
+ * declare const board: ForecastBoard;
+ * app.route(
+ *   "/api/v1",
+ *   forecastApi({ forecasts: (f, m, metric) => board.forecasts(f, m, metric) }),
+ * );
  * ```
  */
 export function forecastApi(deps: ForecastApiDeps): Hono {

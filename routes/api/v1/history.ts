@@ -20,6 +20,10 @@ const PARAMS = ["metric", "from", "to", "every", "agg", "maxPoints"] as const;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", historyApi(deps));
  * // GET /api/v1/factories/demo/machines/press-01/history?metric=temp&from=2026-11-01T00:00:00Z
  * ```

@@ -17,6 +17,10 @@ export type InvitesDeps = Pick<
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const app: Hono;
+ * declare const identity: Identity;
  * app.route("/api/v1", invitesApi(identity));
  * // POST /api/v1/invites/Zm9v…/accept {"name": "Grace", "password": "…"}
  * ```

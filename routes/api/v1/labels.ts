@@ -61,6 +61,12 @@ const LABEL_EXAMPLE =
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * import type { OperatorLearning } from "../../../engine/learning/mod.ts";
+ * declare const api: Hono; // mounted at /api/v1
+ * declare const learning: OperatorLearning;
+ * declare const { alerts, directory, store, clock }: AppDeps;
  * api.route("/", labelsApi({ learning, alerts, directory, store, clock }));
  * ```
  */

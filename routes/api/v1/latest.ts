@@ -11,6 +11,10 @@ import { storedMachine } from "./_machine_ref.ts";
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", latestApi(deps));
  * ```
  */

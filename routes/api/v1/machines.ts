@@ -11,6 +11,10 @@ import { HttpError } from "../../../web/http_error.ts";
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", machinesApi(deps));
  * ```
  */

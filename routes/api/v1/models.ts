@@ -41,6 +41,10 @@ const MAX_VERSION = 1_000_000;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * declare const api: Hono; // mounted at /api/v1
+ * declare const learning: ModelsApiDeps["learning"];
+ * declare const directory: ModelsApiDeps["directory"];
  * api.route("/", modelsApi({ learning, directory }));
  * ```
  */

@@ -37,6 +37,10 @@ const LOG_PARAMS = ["alertId", "status", "since", "limit"];
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", notificationsApi(deps));
  * ```
  */

@@ -34,6 +34,10 @@ const MAX_RUNNING = 2;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", ruleBacktestApi(deps));
  * // POST /api/v1/rules/backtest {"rule": {…}, "from": "2026-11-23T00:00:00Z"}
  * ```

@@ -29,6 +29,10 @@ type RulesDeps = Pick<AppDeps, "rules">;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", rulesApi(deps));
  * // POST /api/v1/factories/plant-1/rules {"name": "Hot", "condition": {…}, "severity": "high"}
  * ```

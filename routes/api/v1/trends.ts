@@ -20,6 +20,10 @@ export const MAX_TREND_BUCKETS = 1_000;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { AppDeps } from "../../../web/app_deps.ts";
+ * declare const app: Hono;
+ * declare const deps: AppDeps;
  * app.route("/api/v1", trendsApi(deps));
  * // GET /api/v1/factories/demo/trends?every=1d&from=2026-11-01
  * ```

@@ -33,6 +33,10 @@ function inviteView(invite: Invite) {
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const app: Hono;
+ * declare const identity: Identity;
  * app.route("/api/v1", usersApi(identity));
  * // POST /api/v1/factories/plant-1/invites {"email": "grace@plant.example", "role": "operator"}
  * ```

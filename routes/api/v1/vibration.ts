@@ -35,6 +35,11 @@ export interface VibrationDeps {
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * import type { SpectrumCache, VibrationConfigTable } from "../../../engine/vibration/mod.ts";
+ * declare const app: Hono;
+ * declare const cache: SpectrumCache;
+ * declare const table: VibrationConfigTable;
  * app.route("/api/v1", vibrationApi({ spectra: cache, vibrationConfig: table }));
  * ```
  */

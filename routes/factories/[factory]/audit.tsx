@@ -47,6 +47,8 @@ export interface PageAuditLog {
  *
  * @example
  * ```ts
+ * import type { Identity } from "../../../engine/identity/mod.ts";
+ * declare const identity: Identity;
  * const audit = pageAuditLogOf(identity.audit); // for createPages({ audit, … })
  * ```
  */
