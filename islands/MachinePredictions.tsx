@@ -1,9 +1,9 @@
 import { useSignal } from "@preact/signals";
 import type { VNode } from "preact";
-import { useEffect } from "preact/hooks";
 import type { PredictionEvent } from "../engine/events.ts";
 import { apiFetch } from "../web/browser/api_fetch.ts";
 import { formatClock } from "../web/browser/format.ts";
+import { useApiLoad } from "../web/browser/use_api_load.ts";
 import { useLiveFeed } from "../web/browser/use_live.ts";
 import { FAULT_CLASS_TEXT } from "./LabelAnomaly.tsx";
 
@@ -37,7 +37,6 @@ export default function MachinePredictions(
   { factory, machine, initial, refreshMs = 120_000 }: MachinePredictionsProps,
 ): VNode {
   const view = useSignal<PredictionView | null>(initial);
-  const problem = useSignal<string | undefined>(undefined);
   useLiveFeed({ factory, machine }, (message) => {
     if (message.type !== "prediction" || message.machine !== machine) return;
     const current = view.value;
@@ -50,30 +49,17 @@ export default function MachinePredictions(
         : message,
     };
   });
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
-      try {
-        const answer = await apiFetch(
-          `/api/v1/factories/${encodeURIComponent(factory)}/machines/${
-            encodeURIComponent(machine)
-          }/prediction`,
-        ) as PredictionView;
-        if (!stopped) {
-          view.value = answer;
-          problem.value = undefined;
-        }
-      } catch (error) {
-        if (!stopped) problem.value = (error as Error).message;
-      }
-    };
-    void load();
-    const timer = setInterval(load, refreshMs);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [factory, machine]);
+  const path = `/api/v1/factories/${encodeURIComponent(factory)}/machines/${
+    encodeURIComponent(machine)
+  }/prediction`;
+  const { loadProblem: problem } = useApiLoad(
+    async (signal) => {
+      const answer = await apiFetch(path, { signal }) as PredictionView;
+      if (!signal.aborted) view.value = answer;
+    },
+    [path],
+    { everyMs: refreshMs },
+  );
 
   const v = view.value;
   const modelsHref = `/factories/${encodeURIComponent(factory)}/models`;

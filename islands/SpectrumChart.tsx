@@ -5,6 +5,7 @@ import { apiFetch } from "../web/browser/api_fetch.ts";
 import { formatClock, formatValue } from "../web/browser/format.ts";
 import { SpectrumPlot } from "../web/browser/spectrum_chart.ts";
 import { type ChartSpectrum, readSpectrum, spectrumPath } from "../web/browser/spectrum_data.ts";
+import { useApiLoad } from "../web/browser/use_api_load.ts";
 import { VibrationBadge } from "../web/browser/vibration_badge.tsx";
 
 /** Props of {@link SpectrumChart}. */
@@ -29,34 +30,28 @@ export default function SpectrumChart(
   { factory, machine, refreshMs = 5_000 }: SpectrumChartProps,
 ): VNode {
   const spectrum = useSignal<ChartSpectrum | null>(null);
-  const problem = useSignal<string | null>(null);
   const axis = useSignal<string | undefined>(undefined);
   const chartRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<SpectrumPlot | null>(null);
 
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
+  const path = spectrumPath(factory, machine, axis.value);
+  const { loadProblem: problem } = useApiLoad(
+    async (signal) => {
+      let next: ChartSpectrum;
       try {
-        const next = readSpectrum(await apiFetch(spectrumPath(factory, machine, axis.value)));
-        if (stopped) return;
-        spectrum.value = next;
-        problem.value = null;
+        next = readSpectrum(await apiFetch(path, { signal }));
       } catch (error) {
-        if (stopped) return;
-        const status = (error as { status?: number }).status;
-        problem.value = status === 404
-          ? "No waveform received yet."
-          : `Cannot read the spectrum: ${(error as Error).message}`;
+        throw new Error(
+          (error as { status?: number }).status === 404
+            ? "No waveform received yet."
+            : `Cannot read the spectrum: ${(error as Error).message}`,
+        );
       }
-    };
-    void load();
-    const timer = setInterval(load, refreshMs);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [factory, machine, axis.value]);
+      if (!signal.aborted) spectrum.value = next;
+    },
+    [path],
+    { everyMs: refreshMs },
+  );
 
   useEffect(() => {
     const s = spectrum.value;
@@ -96,7 +91,7 @@ export default function SpectrumChart(
           ))}
         </div>
       )}
-      {problem.value !== null && <p class="empty-note">{problem.value}</p>}
+      {problem.value !== undefined && <p class="empty-note">{problem.value}</p>}
       <div class="chart-body" ref={chartRef} />
       {s !== null && (
         <p class="panel-note spectrum-features">

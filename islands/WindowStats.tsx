@@ -1,9 +1,9 @@
 import { useSignal } from "@preact/signals";
 import type { VNode } from "preact";
-import { useEffect } from "preact/hooks";
 import type { MetricWindowStats } from "../actors/machine/window_stats.ts";
 import { apiFetch } from "../web/browser/api_fetch.ts";
 import { formatClock, formatValue } from "../web/browser/format.ts";
+import { useApiLoad } from "../web/browser/use_api_load.ts";
 
 /** Each metric's window statistics, or null when the machine has no actor in memory. */
 export type MachineWindows = Readonly<Record<string, MetricWindowStats>> | null;
@@ -28,30 +28,17 @@ export default function WindowStats(
   { factory, machine, initial, refreshMs = 5_000 }: WindowStatsProps,
 ): VNode {
   const windows = useSignal<MachineWindows>(initial);
-  const problem = useSignal<string | undefined>(undefined);
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
-      try {
-        const answer = await apiFetch(
-          `/api/v1/factories/${encodeURIComponent(factory)}/machines/${
-            encodeURIComponent(machine)
-          }`,
-        ) as { window: MachineWindows };
-        if (!stopped) {
-          windows.value = answer.window;
-          problem.value = undefined;
-        }
-      } catch (error) {
-        if (!stopped) problem.value = (error as Error).message;
-      }
-    };
-    const timer = setInterval(load, refreshMs);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [factory, machine]);
+  const path = `/api/v1/factories/${encodeURIComponent(factory)}/machines/${
+    encodeURIComponent(machine)
+  }`;
+  const { loadProblem } = useApiLoad(
+    async (signal) => {
+      const answer = await apiFetch(path, { signal }) as { window: MachineWindows };
+      if (!signal.aborted) windows.value = answer.window;
+    },
+    [path],
+    { everyMs: refreshMs, atOnce: false },
+  );
 
   const w = windows.value;
   const metrics = w === null ? [] : Object.keys(w);
@@ -86,7 +73,9 @@ export default function WindowStats(
           </tbody>
         </table>
       )}
-      {problem.value !== undefined && <p class="form-problem" role="alert">{problem.value}</p>}
+      {loadProblem.value !== undefined && (
+        <p class="form-problem" role="alert">{loadProblem.value}</p>
+      )}
     </section>
   );
 }
