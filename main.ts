@@ -93,6 +93,8 @@ export interface Millwright {
  *
  * @example
  * ```ts
+ * import { parseConfig } from "./engine/config.ts";
+ *
  * const mw = await startMillwright(parseConfig(Deno.env.toObject(), Deno.args));
  * await mw.stop();
  * ```

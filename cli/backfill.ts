@@ -71,7 +71,8 @@ export interface BackfillCommand {
  *
  * @example
  * ```ts
- * parseBackfillCommand(["--days", "7"], {}, Date.now()).grid.everyMs; // 10000
+ * const command = parseBackfillCommand(["--days", "7"], {}, Date.now());
+ * if (command !== "help") command.grid.everyMs; // 10000
  * ```
  * @throws {UsageError} saying what is wrong.
  */

@@ -68,6 +68,12 @@ export interface HistoryBatch {
  *
  * @example
  * ```ts
+ * import type { SqliteStore } from "../engine/store/sqlite_store.ts";
+ * import { demoMachines } from "../simulator/demo_factory.ts";
+ *
+ * declare const store: SqliteStore;
+ *
+ * const grid = historyGrid(Date.now(), 7, 10_000);
  * for (const batch of demoHistory({ grid, factory: "demo", machines: demoMachines, seed: 1 })) {
  *   await store.write(batch.points);
  * }

@@ -20,9 +20,19 @@ export interface SummaryContext {
  *
  * @example
  * ```ts
- * console.log(formatImportSummary(summary, { file: "a.csv", elapsedMs: 1200, deadLetterPath, deadLettersDropped: 0 }));
+ * import type { ImportSummary } from "./telemetry_import.ts";
+ *
+ * declare const summary: ImportSummary, deadLetterPath: string;
+ *
+ * console.log(formatImportSummary(summary, {
+ *   file: "a.csv",
+ *   elapsedMs: 1200,
+ *   deadLetterPath,
+ *   deadLettersDropped: 0,
+ * }));
  * // Imported a.csv (CSV, wide) in 1.2 s
- * //   lines read          1,001 …
+ * //   bytes read        40.2 KiB
+ * //   lines read        1,001 (834/s) …
  * ```
  */
 export function formatImportSummary(summary: ImportSummary, context: SummaryContext): string {

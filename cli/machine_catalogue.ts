@@ -25,7 +25,11 @@ export interface CataloguedMachine {
  *
  * @example
  * ```ts
- * registerMachines("./data/millwright.db", [{ factory: "plant1", machine: "press-07", metrics: ["temp"], lastTs }]);
+ * declare const lastTs: number;
+ *
+ * registerMachines("./data/millwright.db", [
+ *   { factory: "plant1", machine: "press-07", metrics: ["temp"], lastTs },
+ * ]);
  * ```
  */
 export function registerMachines(

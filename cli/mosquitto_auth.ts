@@ -104,9 +104,14 @@ export interface MosquittoAuthOptions {
  *
  * @example
  * ```ts
+ * declare const enginePassword: string;
+ *
  * await writeMosquittoAuth({
- *   passwordFile: "/etc/mosquitto/millwright.passwd", aclFile: "/etc/mosquitto/millwright.acl",
- *   engineUser: "millwright-engine", enginePassword, dataDir: "./data",
+ *   passwordFile: "/etc/mosquitto/millwright.passwd",
+ *   aclFile: "/etc/mosquitto/millwright.acl",
+ *   engineUser: "millwright-engine",
+ *   enginePassword,
+ *   dataDir: "./data",
  * });
  * ```
  */

@@ -6,8 +6,16 @@
  *
  * @example
  * ```ts
+ * import type { SeriesPoint } from "../engine/telemetry.ts";
+ *
+ * declare const batches: readonly SeriesPoint[][];
+ * declare function write(batch: SeriesPoint[]): Promise<void>;
+ *
  * const memory = new PeakMemory();
- * for (const batch of batches) { await write(batch); memory.sample(); }
+ * for (const batch of batches) {
+ *   await write(batch);
+ *   memory.sample();
+ * }
  * memory.peakBytes; // 98_304_000
  * ```
  */

@@ -27,9 +27,14 @@ const REDRAW_MS = 100;
  *
  * @example
  * ```ts
+ * declare const size: number, bytesRead: number;
+ *
  * const progress = new ProgressReporter({
  *   write: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
- *   interactive: Deno.stderr.isTerminal(), total: size, unit: "bytes", label: "import",
+ *   interactive: Deno.stderr.isTerminal(),
+ *   total: size,
+ *   unit: "bytes",
+ *   label: "import",
  * });
  * progress.update(bytesRead, "812,345 lines");
  * progress.finish();

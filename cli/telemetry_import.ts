@@ -110,9 +110,16 @@ const LP_MAX_BYTES = 256 * 1024 * 1024;
  *
  * @example
  * ```ts
+ * import type { SqliteStore } from "../engine/store/sqlite_store.ts";
+ *
+ * declare const store: SqliteStore;
+ *
  * const file = await Deno.open("press-07.csv");
  * const summary = await importTelemetry(file.readable, {
- *   format: "csv", factory: "plant1", machine: "press-07", receivedAt: Date.now(),
+ *   format: "csv",
+ *   factory: "plant1",
+ *   machine: "press-07",
+ *   receivedAt: Date.now(),
  *   write: (points) => store.write(points),
  * });
  * summary.valuesImported; // 3000

@@ -88,6 +88,10 @@ export interface MachineTypeSink {
  *
  * @example
  * ```ts
+ * import type { OperatorLearning } from "../engine/learning/operator_learning.ts";
+ *
+ * declare const learning: OperatorLearning;
+ *
  * registerDemoMachineTypes(learning.types); // 13 on a fresh database, 0 afterwards
  * ```
  */

@@ -96,8 +96,11 @@ const FAULT_DURATIONS: Readonly<Record<FaultKind, readonly [number, number]>> = 
  *
  * @example
  * ```ts
+ * import { TelemetryGenerator } from "./telemetry_generator.ts";
+ *
  * const generator = new TelemetryGenerator(pressProfile, 1);
- * generator.next(1_714_564_800_000); // { hydraulic_pressure: 207.9, ram_force: 1865, strokes_per_min: 24.6, … }
+ * generator.next(1_714_564_800_000);
+ * // { hydraulic_pressure: 207.9, ram_force: 1865, strokes_per_min: 24.6, … }
  * ```
  */
 export const pressProfile: MachineProfile = {

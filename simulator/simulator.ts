@@ -64,6 +64,8 @@ interface SimulatedVibration {
  *
  * @example
  * ```ts
+ * import { systemClock } from "../engine/clock.ts";
+ *
  * const simulator = new DemoSimulator({ mqttUrl: "mqtt://127.0.0.1:1883", clock: systemClock });
  * await simulator.start();
  * // … factories/demo/machines/press-01/telemetry every second …

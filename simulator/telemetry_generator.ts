@@ -57,9 +57,12 @@ const FAULT_KINDS: readonly FaultKind[] = ["spike", "drift", "stuck", "dropout"]
  *
  * @example
  * ```ts
+ * import { cncProfile } from "./machine_profiles.ts";
+ *
  * const generator = new TelemetryGenerator(cncProfile, 42);
  * generator.next(1_714_564_800_000);
- * // { spindle_rpm: 11067, spindle_load: 66.8, vibration: 2.49, coolant_temp: 20.8, axis_temp: 30.3, running: true }
+ * // { spindle_rpm: 11067, spindle_load: 66.8, vibration: 2.49, coolant_temp: 20.8,
+ * //   axis_temp: 30.3, running: true }
  * ```
  */
 export class TelemetryGenerator {

@@ -17,6 +17,10 @@ export interface WaveformMachine extends MachineRef {
  *
  * @example
  * ```ts
+ * import type { VibrationConfigTable } from "../engine/vibration/vibration_config_table.ts";
+ *
+ * declare const table: VibrationConfigTable;
+ *
  * for (const m of demoWaveformMachines) table.set(m, m.vibration);
  * ```
  */

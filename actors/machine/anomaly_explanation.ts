@@ -11,8 +11,13 @@ const MULTIVARIATE_NOTABLE = 0.6;
  *
  * @example
  * ```ts
+ * import type { AnomalyEvent } from "../../engine/events.ts";
+ *
+ * declare const event: AnomalyEvent;
+ *
  * explainAnomaly(event, { score: 0.72, topMetric: "temp" });
- * // "temp 97.2 outside expected 60.1 – 80.3 (sigma detector, score 0.83); machine-wide isolation score 0.72, mostly temp"
+ * // "temp at 97.2, expected 60.1 – 80.3 (sigma detector, score 0.83);
+ * //  machine-wide isolation score 0.72, mostly temp"
  * ```
  */
 export function explainAnomaly(

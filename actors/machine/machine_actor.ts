@@ -53,8 +53,25 @@ export interface MachineActorDeps {
  *
  * @example
  * ```ts
- * const registry = new ActorRegistry(machineBehavior({ sink: writer, bus, metrics, thresholds }), options);
- * registry.tell({ factory: "f", machine: "m" }, { kind: "telemetry", ts: Date.now(), metrics: { temp: 21 } });
+ * import { ActorRegistry, type ActorRegistryOptions } from "../../engine/actor/registry.ts";
+ * import type { EventBus } from "../../engine/bus.ts";
+ * import type { EngineMetrics } from "../../engine/metrics.ts";
+ * import type { MachineRef } from "../../engine/telemetry.ts";
+ * import type { MachineMessage } from "./machine_handler.ts";
+ * import type { MachineSnapshot, ThresholdTable } from "./machine_state.ts";
+ *
+ * declare const writer: PointSink, bus: EventBus, metrics: EngineMetrics;
+ * declare const thresholds: (ref: MachineRef) => ThresholdTable;
+ * declare const options: ActorRegistryOptions<MachineMessage, MachineSnapshot>;
+ *
+ * const registry = new ActorRegistry(
+ *   machineBehavior({ sink: writer, bus, metrics, thresholds }),
+ *   options,
+ * );
+ * registry.tell(
+ *   { factory: "f", machine: "m" },
+ *   { kind: "telemetry", ts: Date.now(), metrics: { temp: 21 } },
+ * );
  * ```
  */
 export function machineBehavior(

@@ -60,9 +60,15 @@ export interface MachineEffects {
  *
  * @example
  * ```ts
- * const state = newMachineState({ factory: "f", machine: "m" }, {});
+ * import { DEFAULT_MACHINE_OPTIONS, newMachineState } from "./machine_state.ts";
+ *
+ * const state = newMachineState({ factory: "f", machine: "m" }, { thresholds: {}, rules: [] });
  * const { row, events } = handleMachineMessage(
- *   state, { kind: "telemetry", ts: 1_000, metrics: { temp: 20 } }, 1_000, DEFAULT_MACHINE_OPTIONS);
+ *   state,
+ *   { kind: "telemetry", ts: 1_000, metrics: { temp: 20 } },
+ *   1_000,
+ *   DEFAULT_MACHINE_OPTIONS,
+ * );
  * ```
  */
 export function handleMachineMessage(

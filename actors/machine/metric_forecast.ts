@@ -39,6 +39,11 @@ export type MetricForecastSnapshot = ForecastFeedState;
  *
  * @example
  * ```ts
+ * import type { EventBus } from "../../engine/bus.ts";
+ * import type { MachineRef } from "../../engine/telemetry.ts";
+ *
+ * declare const bus: EventBus, ref: MachineRef, ts: number;
+ *
  * const forecast = new MetricForecast();
  * const path = forecast.observe(ts, 71.5);
  * if (path !== null) bus.publish(forecastEvent(ref, "temp", path, [{ op: ">", value: 90 }]));
@@ -73,6 +78,10 @@ export class MetricForecast extends ForecastFeed {
  *
  * @example
  * ```ts
+ * import type { Rule } from "../../engine/rules/mod.ts";
+ *
+ * declare const rules: readonly Rule[];
+ *
  * forecastThresholds("temp", { high: 90 }, rules); // [{ op: ">", value: 90 }, …]
  * ```
  */
@@ -100,6 +109,11 @@ export function forecastThresholds(
  *
  * @example
  * ```ts
+ * import type { ForecastPath } from "../../engine/forecast/mod.ts";
+ * import type { Rule } from "../../engine/rules/mod.ts";
+ *
+ * declare const path: ForecastPath, rules: readonly Rule[];
+ *
  * const input = ruleForecasts([["temp", path]], rules); // [] without forecast_crosses rules
  * ```
  */
@@ -137,7 +151,14 @@ export function forecastCrossings(
  *
  * @example
  * ```ts
- * bus.publish(forecastEvent({ factory: "f", machine: "oven-1" }, "temp", path, [{ op: ">", value: 90 }]));
+ * import type { EventBus } from "../../engine/bus.ts";
+ * import type { ForecastPath } from "../../engine/forecast/mod.ts";
+ *
+ * declare const bus: EventBus, path: ForecastPath;
+ *
+ * bus.publish(
+ *   forecastEvent({ factory: "f", machine: "oven-1" }, "temp", path, [{ op: ">", value: 90 }]),
+ * );
  * ```
  */
 export function forecastEvent(
@@ -167,7 +188,14 @@ export function forecastEvent(
  *
  * @example
  * ```ts
- * const path = forecastOf(state.forecasts, "temp", options.forecast, state.phase).observe(ts, value);
+ * import type { MachineOptions, MachineState } from "./machine_state.ts";
+ *
+ * declare const state: MachineState, options: MachineOptions, ts: number, value: number;
+ *
+ * if (options.forecast !== false) {
+ *   const path = forecastOf(state.forecasts, "temp", options.forecast, state.phase)
+ *     .observe(ts, value);
+ * }
  * ```
  */
 export function forecastOf(

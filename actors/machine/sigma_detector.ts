@@ -96,7 +96,15 @@ export function expectedBand(
  *
  * @example
  * ```ts
- * const verdict = assessValue(97.2, { stats: window.stats(), thresholds: { high: 90 }, twoState: false });
+ * import type { RollingWindow } from "./rolling_window.ts";
+ *
+ * declare const tempWindow: RollingWindow;
+ *
+ * const verdict = assessValue(97.2, {
+ *   stats: tempWindow.stats(),
+ *   thresholds: { high: 90 },
+ *   twoState: false,
+ * });
  * verdict.reason; // "above_threshold"
  * ```
  */

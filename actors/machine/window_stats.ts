@@ -24,6 +24,14 @@ export interface MetricWindowStats {
  *
  * @example
  * ```ts
+ * import type { ActorRegistry } from "../../engine/actor/registry.ts";
+ * import type { MachineRef } from "../../engine/telemetry.ts";
+ * import type { MachineMessage } from "./machine_handler.ts";
+ * import type { MachineSnapshot, MachineState } from "./machine_state.ts";
+ *
+ * declare const registry: ActorRegistry<MachineState, MachineMessage, MachineSnapshot>;
+ * declare const ref: MachineRef;
+ *
  * const stats = registry.inspect(ref, machineWindowStats);
  * stats?.temp.mean; // the mean of temp's window, or undefined without a live actor
  * ```

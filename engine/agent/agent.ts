@@ -77,6 +77,11 @@ const FORCE_ANSWER =
  *
  * @example
  * ```ts
+ * import type { ChatClient } from "./chat_client.ts";
+ * import type { Toolbox } from "./tools.ts";
+ *
+ * declare const client: ChatClient, tools: Toolbox;
+ *
  * const run = await runAgentLoop(client, tools, [
  *   { role: "system", content: SYSTEM_PROMPT },
  *   { role: "user", content: "Why is press-01 anomalous?" },
@@ -165,8 +170,16 @@ export interface MachineAgentOptions extends Omit<AgentLoopOptions, "signal"> {
  *
  * @example
  * ```ts
+ * import { OpenAiChatClient } from "./chat_client.ts";
+ * import type { AgentToolDeps } from "./tools.ts";
+ *
+ * declare const url: string, model: string, toolDeps: AgentToolDeps;
+ *
  * const agent = new MachineAgent(new OpenAiChatClient({ url, model }), toolDeps);
- * const { answer, toolCalls } = await agent.ask({ factory: "demo", machine: "press-01" }, "Why so hot?");
+ * const { answer, toolCalls } = await agent.ask(
+ *   { factory: "demo", machine: "press-01" },
+ *   "Why so hot?",
+ * );
  * ```
  */
 export class MachineAgent {

@@ -46,8 +46,21 @@ export interface ExplainerStats {
  *
  * @example
  * ```ts
+ * import type { Alert } from "../alerts/alert.ts";
+ * import type { EventBus } from "../bus.ts";
+ * import type { AlertEvent } from "../events.ts";
+ * import type { MachineAgent } from "./agent.ts";
+ * import type { ExplanationTable } from "./explanation_table.ts";
+ *
+ * declare const bus: EventBus, table: ExplanationTable, agent: MachineAgent;
+ * // The raise as an alert, and its deterministic explanation (see agentExplainJob).
+ * declare function alertOf(event: AlertEvent): Alert;
+ * declare function deterministic(event: AlertEvent): string;
+ *
  * const explainer = new AlertExplainer({
- *   bus, table, model: agent.model,
+ *   bus,
+ *   table,
+ *   model: agent.model,
  *   explain: (event, signal) => agent.explain(alertOf(event), deterministic(event), signal),
  * });
  * await explainer.close();
@@ -161,7 +174,20 @@ export class AlertExplainer {
  *
  * @example
  * ```ts
- * new AlertExplainer({ bus, table, model: agent.model, explain: agentExplainJob(agent, anomalies) });
+ * import type { EventBus } from "../bus.ts";
+ * import type { MachineAgent } from "./agent.ts";
+ * import type { ExplanationTable } from "./explanation_table.ts";
+ * import type { AnomalySource } from "./tools.ts";
+ *
+ * declare const bus: EventBus, table: ExplanationTable, agent: MachineAgent;
+ * declare const anomalies: AnomalySource;
+ *
+ * new AlertExplainer({
+ *   bus,
+ *   table,
+ *   model: agent.model,
+ *   explain: agentExplainJob(agent, anomalies),
+ * });
  * ```
  */
 export function agentExplainJob(

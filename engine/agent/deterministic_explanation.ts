@@ -18,9 +18,14 @@ export const LEAD_UP_MS = 15 * 60_000;
  *
  * @example
  * ```ts
+ * import type { Alert } from "../alerts/alert.ts";
+ *
+ * declare const alert: Alert;
+ *
  * deterministicExplanation(alert, []);
- * // "Oil too hot (high) on press-01, raised 2027-01-15T08:00:00.000Z: oil_temp 72.4 > 70 for 2 min.
- * //  Values when raised: oil_temp = 72.4. No anomaly was flagged in the 15 min before."
+ * // "Oil too hot (high) on press-01, raised 2027-01-15T08:00:00.000Z:
+ * //  oil_temp 72.4 > 70 for 2 min. Values when raised: oil_temp = 72.4.
+ * //  No anomaly was flagged on press-01 in the 15 min before."
  * ```
  */
 export function deterministicExplanation(

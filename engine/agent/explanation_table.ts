@@ -50,6 +50,11 @@ interface Row {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ *
+ * declare const db: DatabaseSync, clock: Clock, id: string;
+ *
  * const table = new ExplanationTable(db, clock);
  * table.queued("demo", id, "llama3.1");
  * table.done(id, { text: "…", model: "llama3.1", toolCalls: [] });

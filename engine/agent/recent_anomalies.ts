@@ -23,6 +23,10 @@ export interface RecentAnomaliesOptions {
  *
  * @example
  * ```ts
+ * import type { EventBus } from "../bus.ts";
+ *
+ * declare const bus: EventBus, now: number;
+ *
  * const recent = new RecentAnomalies(bus);
  * recent.query({ factory: "demo", machine: "press-01", from: now - 3_600_000, to: now });
  * recent.close();
@@ -82,6 +86,11 @@ export class RecentAnomalies {
  *
  * @example
  * ```ts
+ * import type { EventLog } from "../event_log/mod.ts";
+ * import { eventLogAnomalies } from "./tools.ts";
+ *
+ * declare const recent: RecentAnomalies, eventLog: EventLog;
+ *
  * const anomalies = combinedAnomalies(recent, eventLogAnomalies(eventLog));
  * ```
  */

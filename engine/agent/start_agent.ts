@@ -45,8 +45,33 @@ export interface RunningAgent {
  *
  * @example
  * ```ts
- * const agent = startAgent({ llm: config.llm, db, bus, clock, eventLog, alerts, directory,
- *   thresholds: (ref) => thresholds.get(ref), store, log });
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { AlertBook } from "../alerts/alert.ts";
+ * import type { EventBus } from "../bus.ts";
+ * import type { Clock } from "../clock.ts";
+ * import type { Config } from "../config.ts";
+ * import type { EventLog } from "../event_log/mod.ts";
+ * import type { LiveDirectory } from "../live_directory.ts";
+ * import type { ThresholdTable } from "../metadata/threshold_table.ts";
+ * import type { TimeSeriesStore } from "../store/time_series_store.ts";
+ *
+ * declare const config: Config, db: DatabaseSync, bus: EventBus, clock: Clock;
+ * declare const eventLog: EventLog, alerts: AlertBook, directory: LiveDirectory;
+ * declare const thresholds: ThresholdTable, store: TimeSeriesStore;
+ * declare const log: (message: string) => void;
+ *
+ * const agent = startAgent({
+ *   llm: config.llm,
+ *   db,
+ *   bus,
+ *   clock,
+ *   eventLog,
+ *   alerts,
+ *   directory,
+ *   thresholds: (ref) => thresholds.get(ref),
+ *   store,
+ *   log,
+ * });
  * await agent.close();
  * ```
  */

@@ -193,6 +193,8 @@ export const TOOL_DEFINITIONS: readonly ChatTool[] = [
  *
  * @example
  * ```ts
+ * declare const deps: AgentToolDeps;
+ *
  * const tools = agentToolbox(deps, { factory: "demo", machine: "press-01" });
  * const result = await tools.run({ name: "machine_summary", arguments: "{}" });
  * JSON.parse(result.content).status; // "normal"
@@ -261,7 +263,11 @@ export function agentToolbox(
  *
  * @example
  * ```ts
- * const deps = { ...others, anomalies: eventLogAnomalies(eventLog) };
+ * import type { EventLog } from "../event_log/mod.ts";
+ *
+ * declare const others: Omit<AgentToolDeps, "anomalies">, eventLog: EventLog;
+ *
+ * const deps: AgentToolDeps = { ...others, anomalies: eventLogAnomalies(eventLog) };
  * ```
  */
 export function eventLogAnomalies(

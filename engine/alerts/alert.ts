@@ -130,6 +130,8 @@ export type AlertActionRefusal = "not_found" | "not_applicable";
  *
  * @example
  * ```ts
+ * declare const alerts: AlertBook, id: string;
+ *
  * try {
  *   alerts.acknowledge(id, { by: "ana" });
  * } catch (error) {

@@ -111,6 +111,12 @@ const OPERATOR_ACTIONS: ReadonlySet<AlertAction> = new Set([
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { EventBus } from "../bus.ts";
+ * import { systemClock } from "../clock.ts";
+ *
+ * declare const db: DatabaseSync, bus: EventBus, id: string;
+ *
  * const alerts = new AlertStore(db, bus, { clock: systemClock });
  * alerts.active("demo", "press-01"); // open alerts, newest first
  * alerts.acknowledge(id, { by: "ana", note: "on it" });

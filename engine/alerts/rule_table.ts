@@ -24,6 +24,12 @@ export type RuleTableChange =
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import { systemClock } from "../clock.ts";
+ * import type { Rule } from "../rules/mod.ts";
+ *
+ * declare const db: DatabaseSync, validatedRule: Rule;
+ *
  * const rules = new RuleTable(db, systemClock);
  * const saved = rules.save(validatedRule, "ops@plant-1"); // version 1, 2, …
  * rules.current("plant-1"); // [saved]

@@ -22,6 +22,10 @@ export interface BacktestSummary {
  *
  * @example
  * ```ts
+ * import type { RuleTransition } from "../rules/mod.ts";
+ *
+ * declare const transitions: readonly RuleTransition[], to: number;
+ *
  * summarizeBacktest(transitions, to); // { raises: 3, activeMs: 540_000, activeAtEnd: false, … }
  * ```
  */

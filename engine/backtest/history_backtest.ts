@@ -75,6 +75,11 @@ export interface HistoryBacktest {
  *
  * @example
  * ```ts
+ * import type { Rule } from "../rules/mod.ts";
+ * import type { TimeSeriesStore } from "../store/time_series_store.ts";
+ *
+ * declare const rule: Rule, store: TimeSeriesStore, from: number, to: number;
+ *
  * const result = await backtestHistory(rule, { store, machines: ["press-01"], from, to });
  * result.summary.raises; // how often it would have fired
  * ```

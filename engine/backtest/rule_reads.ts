@@ -17,7 +17,8 @@ export interface RuleReads {
  *
  * @example
  * ```ts
- * ruleReads(rule); // { metrics: ["vibration"], allMetrics: false, kinds: Set { "metric" } }
+ * ruleReads({ condition: { kind: "metric", metric: "vibration", op: ">", value: 7.1 } });
+ * // { metrics: ["vibration"], allMetrics: false, kinds: Set { "metric" } }
  * ```
  */
 export function ruleReads(rule: Pick<Rule, "condition" | "clear">): RuleReads {

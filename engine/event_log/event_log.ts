@@ -77,6 +77,13 @@ interface Row {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { EventBus } from "../bus.ts";
+ * import { systemClock } from "../clock.ts";
+ * import type { EngineMetrics } from "../metrics.ts";
+ *
+ * declare const db: DatabaseSync, bus: EventBus, metrics: EngineMetrics, now: number;
+ *
  * const log = new EventLog(db, bus, { clock: systemClock, metrics });
  * log.trend({ factory: "demo", from: now - 86_400_000, to: now, every: 3_600_000 });
  * log.close();
@@ -205,6 +212,8 @@ export class EventLog implements Prunable {
    *
    * @example
    * ```ts
+   * declare const log: EventLog, from: number, to: number;
+   *
    * log.machineEvents({ factory: "demo", machine: "press-01", from, to }).anomalies.length;
    * ```
    */

@@ -22,6 +22,10 @@ export type ClassifierTrainer = (
  *
  * @example
  * ```ts
+ * import type { TrainingExample } from "./fault_classifier.ts";
+ *
+ * declare const examples: readonly TrainingExample[];
+ *
  * const result = await inProcessTrainer(examples, { folds: 5 });
  * ```
  */
@@ -51,6 +55,10 @@ export type TrainingReply =
  *
  * @example
  * ```ts
+ * import type { TrainingExample } from "./fault_classifier.ts";
+ *
+ * declare const examples: readonly TrainingExample[];
+ *
  * const result = await workerTrainer(examples, { folds: 5 });
  * ```
  */

@@ -116,6 +116,8 @@ export function checkTrainable(
  *
  * @example
  * ```ts
+ * declare const examples: readonly TrainingExample[];
+ *
  * const { model, evaluation } = trainFaultClassifier(examples, { folds: 5 });
  * evaluation.macroF1; // 0.93
  * ```
@@ -247,8 +249,12 @@ function classCounts(examples: readonly TrainingExample[]): Map<string, number> 
  *
  * @example
  * ```ts
+ * import type { FeatureWindow } from "./feature_window.ts";
+ *
+ * declare const serialized: SerializedModel, featureWindow: FeatureWindow;
+ *
  * const model = FaultModel.load(serialized);
- * model.predict(window); // { class: "overheating", confidence: 0.82, top: [...] }
+ * model.predict(featureWindow); // { class: "overheating", confidence: 0.82, top: [...] }
  * ```
  */
 export class FaultModel {

@@ -209,6 +209,10 @@ export function checkWindowSpan(span: WindowSpan): WindowSpan {
  *
  * @example
  * ```ts
+ * import type { TimeSeriesStore } from "../store/time_series_store.ts";
+ *
+ * declare const store: TimeSeriesStore, ts: number;
+ *
  * const window = await readFeatureWindow(store, { factory: "demo", machine: "press-01" }, ts);
  * window.metrics.oil_temp; // [720, 48.2, 0.4, …]
  * ```
@@ -254,7 +258,7 @@ export function featureColumns(metrics: Iterable<string>): string[] {
  *
  * @example
  * ```ts
- * toVector({ ts: 0, from: 0, to: 0, metrics: { a: metricFeatures([[0, 2]]) } }, ["a.mean", "b.mean"]);
+ * toVector({ metrics: { a: metricFeatures([[0, 2]]) } }, ["a.mean", "b.mean"]);
  * // [2, 0]
  * ```
  */

@@ -27,8 +27,18 @@ const COLUMNS =
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { FeatureWindow } from "./feature_window.ts";
+ *
+ * declare const db: DatabaseSync, clock: Clock, ts: number, featureWindow: FeatureWindow;
+ *
  * const labels = new LabelTable(db, clock);
- * const label = labels.add({ factory: "demo", machine: "press-01", ts, label: "normal", by: "ana" }, "press", window);
+ * const label = labels.add(
+ *   { factory: "demo", machine: "press-01", ts, label: "normal", by: "ana" },
+ *   "press",
+ *   featureWindow,
+ * );
  * labels.list("demo", { machine: "press-01" }); // [label]
  * ```
  */

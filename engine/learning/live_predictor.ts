@@ -42,6 +42,16 @@ export interface LivePredictorOptions {
  *
  * @example
  * ```ts
+ * import type { EventBus } from "../bus.ts";
+ * import type { Clock } from "../clock.ts";
+ * import type { TimeSeriesStore } from "../store/time_series_store.ts";
+ * import type { MachineRef } from "../telemetry.ts";
+ * import type { ModelTable } from "./model_table.ts";
+ *
+ * declare const store: TimeSeriesStore, bus: EventBus, clock: Clock, models: ModelTable;
+ * declare const typeOf: (ref: MachineRef) => string;
+ * declare const machines: () => Iterable<MachineRef>;
+ *
  * const predictor = new LivePredictor({ store, bus, clock, models, typeOf, machines });
  * predictor.start();
  * predictor.latest({ factory: "demo", machine: "press-01" }); // PredictionEvent | undefined

@@ -20,6 +20,11 @@ export interface MachineTypeInfo extends MachineRef {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ *
+ * declare const db: DatabaseSync, clock: Clock;
+ *
  * const types = new MachineTypeTable(db, clock);
  * types.set({ factory: "demo", machine: "m7" }, "press", "ana");
  * types.typeOf({ factory: "demo", machine: "m7" }); // "press"

@@ -16,7 +16,13 @@ export interface ModelTypeRow {
  *
  * @example
  * ```ts
- * modelTypes({ labels, models }, "demo"); // [{ machineType: "press", labelCount: 40, activeVersion: 2, … }]
+ * import type { LabelTable } from "./label_table.ts";
+ * import type { ModelTable } from "./model_table.ts";
+ *
+ * declare const labels: LabelTable, models: ModelTable;
+ *
+ * modelTypes({ labels, models }, "demo");
+ * // [{ machineType: "press", labelCount: 40, activeVersion: 2, … }]
  * ```
  */
 export function modelTypes(

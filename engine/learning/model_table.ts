@@ -63,6 +63,12 @@ const COLUMNS =
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { TrainingResult } from "./fault_classifier.ts";
+ *
+ * declare const db: DatabaseSync, clock: Clock, result: TrainingResult;
+ *
  * const models = new ModelTable(db, clock);
  * const v = models.create("demo", "press", "ana", 40);
  * models.finish("demo", "press", v.version, result);

@@ -54,9 +54,27 @@ export interface LabelOutcome {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { EventBus } from "../bus.ts";
+ * import type { Clock } from "../clock.ts";
+ * import type { TimeSeriesStore } from "../store/time_series_store.ts";
+ * import type { MachineRef } from "../telemetry.ts";
+ * import type { ApplySensitivity } from "./sensitivity_table.ts";
+ *
+ * declare const db: DatabaseSync, clock: Clock, store: TimeSeriesStore, bus: EventBus;
+ * declare const applySensitivity: ApplySensitivity, machines: () => Iterable<MachineRef>;
+ * declare const ts: number;
+ *
  * const learning = new OperatorLearning({ db, clock, store, bus, applySensitivity, machines });
  * learning.start();
- * await learning.addLabel({ factory: "demo", machine: "press-01", ts, label: "false_alarm", metric: "oil_temp", by: "ana" });
+ * await learning.addLabel({
+ *   factory: "demo",
+ *   machine: "press-01",
+ *   ts,
+ *   label: "false_alarm",
+ *   metric: "oil_temp",
+ *   by: "ana",
+ * });
  * ```
  */
 export class OperatorLearning {

@@ -87,6 +87,8 @@ export function fitForest(
  *
  * @example
  * ```ts
+ * declare const forest: ForestModel;
+ *
  * forestProbabilities(forest, [3.2, 0.1]); // [0.9, 0.1]
  * ```
  */

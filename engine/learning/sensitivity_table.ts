@@ -47,6 +47,14 @@ export interface SensitivityChange extends MachineRef {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { MachineRef } from "../telemetry.ts";
+ * import type { Label } from "./label.ts";
+ *
+ * declare const db: DatabaseSync, clock: Clock, apply: ApplySensitivity;
+ * declare const label: Label, ref: MachineRef;
+ *
  * const sensitivity = new SensitivityTable(db, clock, apply);
  * sensitivity.onLabel(label); // false alarm on oil_temp: 1 → 1.15
  * sensitivity.factors(ref); // { oil_temp: 1.15 }

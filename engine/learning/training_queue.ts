@@ -28,6 +28,12 @@ export interface TrainingQueueOptions {
  *
  * @example
  * ```ts
+ * import { workerTrainer } from "./classifier_trainer.ts";
+ * import type { LabelTable } from "./label_table.ts";
+ * import type { ModelTable } from "./model_table.ts";
+ *
+ * declare const labels: LabelTable, models: ModelTable;
+ *
  * const queue = new TrainingQueue(labels, models, { trainer: workerTrainer });
  * const version = queue.request("demo", "press", "ana"); // state "queued"
  * await queue.idle();

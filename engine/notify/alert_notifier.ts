@@ -71,6 +71,10 @@ function explanation(event: AlertEvent): string {
  *
  * @example
  * ```ts
+ * import type { AlertEvent } from "../events.ts";
+ *
+ * declare const event: AlertEvent, dispatcher: NotificationSink;
+ *
  * const alert = alertNotification(event, "https://mw.example");
  * if (alert !== undefined) dispatcher.notify(alert);
  * ```
@@ -107,8 +111,18 @@ export function alertNotification(
  *
  * @example
  * ```ts
+ * import type { AlertStore } from "../alerts/alert_store.ts";
+ * import type { EventBus } from "../bus.ts";
+ * import type { MachineDirectory } from "../machine_view.ts";
+ *
+ * declare const bus: EventBus, dispatcher: NotificationSink;
+ * declare const alertStore: AlertStore, directory: MachineDirectory;
+ *
  * const notifier = new AlertNotifier({
- *   bus, sink: dispatcher, shelved: alertStore, directory,
+ *   bus,
+ *   sink: dispatcher,
+ *   shelved: alertStore,
+ *   directory,
  *   publicUrl: () => "https://mw.factory.example",
  * });
  * notifier.close(); // stops listening

@@ -31,6 +31,11 @@ export class ChannelUnavailableError extends Error {
  *
  * @example
  * ```ts
+ * import type { ChannelConfig } from "./channel_config.ts";
+ * import type { SmtpServer } from "./email_channel.ts";
+ *
+ * declare const config: ChannelConfig, server: SmtpServer, from: string;
+ *
  * const channel = buildChannel("demo/ops-hook", config, { smtp: { server, from } });
  * ```
  * @throws {ChannelUnavailableError} saying what is missing or refused.

@@ -371,6 +371,8 @@ function readSettings(
  *
  * @example
  * ```ts
+ * declare const url: string, secret: string;
+ *
  * const config = readChannelConfig("ops-hook", { kind: "webhook", settings: { url, secret } });
  * const updated = readChannelConfig("ops-hook", maskChannelConfig(config), config); // secret kept
  * ```

@@ -49,6 +49,11 @@ export function routingWithout(routing: RoutingTable, id: string): RoutingTable 
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import { systemClock } from "../clock.ts";
+ *
+ * declare const db: DatabaseSync, url: string, secret: string;
+ *
  * const table = new ChannelConfigTable(db, systemClock);
  * table.saveChannel("demo", { id: "ops-hook", kind: "webhook", settings: { url, secret } });
  * table.setRouting("demo", { default: { high: ["ops-hook"] } });

@@ -19,6 +19,10 @@ export interface ChannelView {
  *
  * @example
  * ```ts
+ * import type { ChannelConfigTable } from "./channel_config_table.ts";
+ *
+ * declare const table: ChannelConfigTable, problems: Record<string, string>;
+ *
  * const views = table.channels("demo").map((c) => channelView(c, problems[c.config.id]));
  * ```
  */

@@ -106,6 +106,15 @@ function qualifyRouting(
  *
  * @example
  * ```ts
+ * import type { EngineMetrics } from "../metrics.ts";
+ * import type { AlertNotification } from "./alert_notification.ts";
+ * import type { ChannelEnvironment } from "./build_channel.ts";
+ * import type { ChannelConfigTable } from "./channel_config_table.ts";
+ * import type { NotificationLog } from "./notification_log.ts";
+ *
+ * declare const table: ChannelConfigTable, log: NotificationLog, metrics: EngineMetrics;
+ * declare const smtp: ChannelEnvironment["smtp"], alert: AlertNotification;
+ *
  * const notifications = new ConfiguredDispatcher({ table, log, metrics, environment: { smtp } });
  * notifications.start();
  * notifications.notify(alert);

@@ -103,6 +103,10 @@ function alertHtml(a: AlertNotification, timeZone: string, chart: boolean): stri
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const alert: AlertNotification;
+ *
  * const mail = renderEmail({ kind: "alert", alert }, "Europe/Berlin");
  * mail.subject; // "[HIGH] Raised: Oil too hot — press-01 (demo)"
  * ```
@@ -168,6 +172,8 @@ function classify(error: unknown): DeliveryOutcome {
  *
  * @example
  * ```ts
+ * declare const password: string;
+ *
  * const channel = new EmailChannel({
  *   id: "maintenance-mail",
  *   smtp: { host: "smtp.factory.example", port: 587, user: "alerts", password },

@@ -9,6 +9,10 @@ import type { NotificationMessage } from "./notification_message.ts";
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const channel: NotificationChannel, alert: AlertNotification;
+ *
  * const outcome = await channel.send({ kind: "alert", alert }, { deliveryId: "42", attempt: 1 });
  * if (outcome.status === "retryable") console.log(outcome.error);
  * ```

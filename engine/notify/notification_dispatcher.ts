@@ -137,6 +137,16 @@ function checkRetryPolicy(policy: RetryPolicy): void {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { EngineMetrics } from "../metrics.ts";
+ * import type { AlertNotification } from "./alert_notification.ts";
+ * import type { EmailChannel } from "./email_channel.ts";
+ * import { NotificationLog } from "./notification_log.ts";
+ * import type { SlackChannel } from "./slack_channel.ts";
+ *
+ * declare const slack: SlackChannel, mail: EmailChannel;
+ * declare const db: DatabaseSync, metrics: EngineMetrics, alert: AlertNotification;
+ *
  * const dispatcher = new NotificationDispatcher({
  *   channels: [slack, mail],
  *   routing: { default: { high: ["ops-slack"], critical: ["ops-slack", "ops-mail"] } },

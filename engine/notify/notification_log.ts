@@ -155,6 +155,8 @@ function toEntry(row: Row): NotificationLogEntry {
  *
  * @example
  * ```ts
+ * import { openMetadataDb } from "../metadata/metadata_db.ts";
+ *
  * const log = new NotificationLog(openMetadataDb("data/millwright.db"));
  * log.listNotifications({ alertId: "a-17", limit: 20 });
  * log.listNotifications({ status: "failed", since: Date.now() - 86_400_000, limit: 100 });
@@ -217,6 +219,12 @@ export class NotificationLog {
    *
    * @example
    * ```ts
+   * import type { AlertNotification } from "./alert_notification.ts";
+   * import type { NotificationDispatcher } from "./notification_dispatcher.ts";
+   *
+   * declare const log: NotificationLog, dispatcher: NotificationDispatcher;
+   * declare const alert: AlertNotification;
+   *
    * if (!log.hasTransition("a-17", "raised")) dispatcher.notify(alert);
    * ```
    */
@@ -249,6 +257,8 @@ export class NotificationLog {
    *
    * @example
    * ```ts
+   * declare const log: NotificationLog;
+   *
    * const [last] = log.listNotifications({ alertId: "a-17", limit: 1 });
    * last.status; // "sent"
    * ```

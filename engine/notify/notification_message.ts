@@ -33,6 +33,10 @@ export interface DigestMessage {
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const alert: AlertNotification;
+ *
  * const message: NotificationMessage = { kind: "alert", alert };
  * ```
  */

@@ -14,8 +14,16 @@ export type SeverityRoutes = Readonly<Partial<Record<Severity, readonly string[]
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const alert: AlertNotification;
+ *
  * const routing: RoutingTable = {
- *   default: { medium: ["ops-mail"], high: ["ops-mail", "ops-slack"], critical: ["ops-slack", "oncall-sms"] },
+ *   default: {
+ *     medium: ["ops-mail"],
+ *     high: ["ops-mail", "ops-slack"],
+ *     critical: ["ops-slack", "oncall-sms"],
+ *   },
  *   rules: { "r-oil": { high: ["maintenance-mail"] } },
  * };
  * channelsFor(routing, alert); // for r-oil at high: ["maintenance-mail"]

@@ -43,6 +43,10 @@ export function transitionWord(transition: AlertTransition): string {
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const alert: AlertNotification;
+ *
  * notificationSubject({ kind: "alert", alert });
  * // "[HIGH] Raised: Oil too hot — press-01 (demo)"
  * ```
@@ -81,6 +85,10 @@ export function digestIntro(message: DigestMessage): string {
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const alert: AlertNotification;
+ *
  * notificationText({ kind: "alert", alert }, "Europe/Berlin");
  * ```
  */

@@ -57,6 +57,8 @@ function readRoutes(
  *
  * @example
  * ```ts
+ * declare const request: Request;
+ *
  * const routing = readRoutingConfig(await request.json(), new Set(["ops-mail", "oncall-sms"]));
  * ```
  * @throws {NotificationConfigError} naming the field at fault and its value.

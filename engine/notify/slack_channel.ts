@@ -59,6 +59,10 @@ function alertSection(a: AlertNotification, timeZone: string): Record<string, un
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const alert: AlertNotification;
+ *
  * const payload = slackPayload({ kind: "alert", alert }, "UTC");
  * payload.text; // "[HIGH] Raised: Oil too hot — press-01 (demo)"
  * ```

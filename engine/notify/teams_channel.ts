@@ -42,6 +42,10 @@ const COLOUR: Record<Severity, string> = {
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const alert: AlertNotification;
+ *
  * const payload = teamsPayload({ kind: "alert", alert }, "UTC");
  * payload.attachments[0].contentType; // "application/vnd.microsoft.card.adaptive"
  * ```

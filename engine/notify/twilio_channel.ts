@@ -34,6 +34,10 @@ const E164 = /^\+[1-9]\d{6,14}$/;
  *
  * @example
  * ```ts
+ * import type { AlertNotification } from "./alert_notification.ts";
+ *
+ * declare const alert: AlertNotification;
+ *
  * smsText({ kind: "alert", alert });
  * // "[HIGH] Raised: Oil too hot — press-01 (demo). oil_temp 82.5 > 80 https://…/alerts/a-17"
  * ```
@@ -60,8 +64,14 @@ export function smsText(message: NotificationMessage): string {
  *
  * @example
  * ```ts
+ * declare const token: string;
+ *
  * const channel = new TwilioChannel({
- *   id: "oncall-sms", accountSid: "AC…", authToken: token, from: "+15017122661", to: "+4915112345678",
+ *   id: "oncall-sms",
+ *   accountSid: "AC…",
+ *   authToken: token,
+ *   from: "+15017122661",
+ *   to: "+4915112345678",
  * });
  * ```
  */

@@ -33,7 +33,13 @@ export interface WebhookChannelOptions {
  *
  * @example
  * ```ts
- * const channel = new WebhookChannel({ id: "ops-hook", url: "https://ops.example/hooks/millwright", secret });
+ * declare const secret: string;
+ *
+ * const channel = new WebhookChannel({
+ *   id: "ops-hook",
+ *   url: "https://ops.example/hooks/millwright",
+ *   secret,
+ * });
  * ```
  */
 export class WebhookChannel implements NotificationChannel {

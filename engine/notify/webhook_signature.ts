@@ -84,11 +84,14 @@ export type SignatureVerdict =
  *
  * @example
  * ```ts
- * const body = await request.text();
- * const verdict = await verifyWebhookSignature("s3cret", { body, headers: request.headers }, {
- *   now: Date.now(),
- * });
- * if (!verdict.valid) return new Response(verdict.reason, { status: 401 });
+ * async function receive(request: Request): Promise<Response> {
+ *   const body = await request.text();
+ *   const verdict = await verifyWebhookSignature("s3cret", { body, headers: request.headers }, {
+ *     now: Date.now(),
+ *   });
+ *   if (!verdict.valid) return new Response(verdict.reason, { status: 401 });
+ *   return new Response(null, { status: 204 });
+ * }
  * ```
  */
 export async function verifyWebhookSignature(

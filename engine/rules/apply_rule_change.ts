@@ -37,7 +37,16 @@ export type RuleChange =
  *
  * @example
  * ```ts
- * const { transitions } = applyRuleChange(state, { kind: "upsert", rule: { ...rule, version: 4, enabled: false } }, Date.now());
+ * import type { Rule } from "./rule.ts";
+ * import type { RuleEngineState } from "./rule_state.ts";
+ *
+ * declare const state: RuleEngineState, rule: Rule;
+ *
+ * const { transitions } = applyRuleChange(
+ *   state,
+ *   { kind: "upsert", rule: { ...rule, version: 4, enabled: false } },
+ *   Date.now(),
+ * );
  * transitions[0]?.type; // "cleared" (reason "rule_disabled") if an alert was active
  * ```
  */

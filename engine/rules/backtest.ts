@@ -52,7 +52,13 @@ const MAX_TICKS = 10_000_000;
  *
  * @example
  * ```ts
- * const transitions = backtestRule(rule, history, { target: { factory: "plant-1", machine: "press-01" } });
+ * import type { Rule } from "./rule.ts";
+ *
+ * declare const rule: Rule, samples: readonly BacktestSample[];
+ *
+ * const transitions = backtestRule(rule, samples, {
+ *   target: { factory: "plant-1", machine: "press-01" },
+ * });
  * transitions.filter((t) => t.type === "raised").length; // how often it would have fired
  * ```
  */

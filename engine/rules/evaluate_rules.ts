@@ -42,6 +42,11 @@ const scratch: RuleTransition[] = [];
  *
  * @example
  * ```ts
+ * import type { Rule } from "./rule.ts";
+ * import { newRuleEngineState } from "./rule_state.ts";
+ *
+ * declare const rules: readonly Rule[];
+ *
  * const state = newRuleEngineState({ factory: "plant-1", machine: "press-01" });
  * const { transitions } = evaluateRules(state, rules, {
  *   kind: "sample", ts: 1_000, values: { vibration: 7.4 }, anomalous: [], status: "normal",

@@ -8,8 +8,19 @@ import type { RuleForecast } from "./rule_input.ts";
  *
  * @example
  * ```ts
- * const input = { kind: "sample", ts, values, anomalous: [], status: "normal",
- *   forecasts: [ruleForecast("temp", path)] };
+ * import type { ForecastPath } from "../forecast/forecast_path.ts";
+ * import type { RuleSample } from "./rule_input.ts";
+ *
+ * declare const ts: number, values: Record<string, number>, path: ForecastPath;
+ *
+ * const input: RuleSample = {
+ *   kind: "sample",
+ *   ts,
+ *   values,
+ *   anomalous: [],
+ *   status: "normal",
+ *   forecasts: [ruleForecast("temp", path)],
+ * };
  * ```
  */
 export function ruleForecast(metric: string, path: ForecastPath): RuleForecast {

@@ -75,9 +75,16 @@ interface TreeContext {
  *
  * @example
  * ```ts
- * const result = validateRule(await request.json());
- * if (!result.ok) return Response.json({ errors: result.errors }, { status: 422 });
- * save(result.rule);
+ * import type { Rule } from "./rule.ts";
+ *
+ * declare function save(rule: Rule): void;
+ *
+ * async function createRule(request: Request): Promise<Response> {
+ *   const result = validateRule(await request.json());
+ *   if (!result.ok) return Response.json({ errors: result.errors }, { status: 422 });
+ *   save(result.rule);
+ *   return new Response(null, { status: 201 });
+ * }
  * ```
  */
 export function validateRule(input: unknown): RuleValidation {
