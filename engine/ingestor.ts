@@ -88,7 +88,22 @@ const DELIVERY_MESSAGES: Record<Exclude<DeliveryResult, "accepted">, string> = {
  *
  * @example
  * ```ts
- * const ingestor = new Ingestor((p) => registry.tell(p, toMessage(p)), { clock, metrics, deadLetter });
+ * import type { ActorRegistry } from "./actor/registry.ts";
+ * import type { Clock } from "./clock.ts";
+ * import type { DeadLetterFile } from "./ingest/mod.ts";
+ * import type { EngineMetrics } from "./metrics.ts";
+ * import type { TelemetryPoint } from "./telemetry.ts";
+ *
+ * declare const registry: ActorRegistry<unknown, unknown, unknown>;
+ * declare function toMessage(point: TelemetryPoint): unknown;
+ * declare const clock: Clock, metrics: EngineMetrics, deadLetter: DeadLetterFile;
+ * declare const payload: Uint8Array;
+ *
+ * const ingestor = new Ingestor((p) => registry.tell(p, toMessage(p)), {
+ *   clock,
+ *   metrics,
+ *   deadLetter,
+ * });
  * ingestor.ingestMqtt("factories/demo/machines/press-01/telemetry", payload);
  * ```
  */

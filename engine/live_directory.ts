@@ -79,6 +79,11 @@ const PERSIST_SLICES = 5;
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { EventBus } from "./bus.ts";
+ * import { systemClock } from "./clock.ts";
+ * declare const db: DatabaseSync, bus: EventBus;
+ *
  * const directory = new LiveDirectory(db, bus, { clock: systemClock });
  * directory.machines("demo").map((m) => m.status);
  * ```

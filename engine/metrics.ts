@@ -263,6 +263,7 @@ export class EngineMetrics {
    *
    * @example
    * ```ts
+   * declare const metrics: EngineMetrics;
    * const received = metrics.tally(metrics.ingestMessages, { source: "mqtt" });
    * received.inc();
    * ```

@@ -107,6 +107,17 @@ type Cell<State, Message, Snapshot> = ActorCell<State, Message, Snapshot>;
  *
  * @example
  * ```ts
+ * import type { EventBus } from "../bus.ts";
+ * import type { Clock } from "../clock.ts";
+ * import type { EngineMetrics } from "../metrics.ts";
+ * import type { ActorBehavior, SnapshotStore } from "./behavior.ts";
+ *
+ * type Message = { kind: "point"; value: number } | { kind: "tick" };
+ * declare const machineBehavior: ActorBehavior<unknown, Message, unknown>;
+ * declare const clock: Clock, bus: EventBus, metrics: EngineMetrics;
+ * declare const snapshots: SnapshotStore<unknown>;
+ * declare const point: Message, tick: Message;
+ *
  * const registry = new ActorRegistry(machineBehavior, { clock, bus, metrics, snapshots });
  * registry.tell({ factory: "f1", machine: "press-7" }, point); // "accepted"
  * registry.broadcast(tick);

@@ -122,6 +122,7 @@ export type CrashDecision = RestartDecision | QuarantineDecision;
  *
  * @example
  * ```ts
+ * declare function restart(): void;
  * let history = NO_RESTARTS;
  * const decision = decideOnCrash(history, Date.now(), DEFAULT_SUPERVISION_POLICY, Math.random);
  * if (decision.directive === "restart") setTimeout(restart, decision.delayMs);

@@ -46,7 +46,13 @@ export interface ContextualOptions {
  *
  * @example
  * ```ts
- * const d = new ContextualDetector({ grids: [5, 6, 7], order: 2, rest: 50, restLevel: 0.75, warmup: 50 });
+ * const d = new ContextualDetector({
+ *   grids: [5, 6, 7],
+ *   order: 2,
+ *   rest: 50,
+ *   restLevel: 0.75,
+ *   warmup: 50,
+ * });
  * for (let i = 0; i < 200; i++) d.update(i % 2);
  * d.update(0); // 0: a known rhythm
  * d.update(1); // 0

@@ -31,6 +31,7 @@ export function averagePathLength(n: number): number {
  *
  * @example
  * ```ts
+ * declare const rows: number[][]; // training rows, e.g. [temperature, rpm]
  * const forest = new IsolationForest(rows, { trees: 25, sampleSize: 64, seed: 1 });
  * while (!forest.complete) forest.buildTree();
  * forest.score([20, 1500]).score; // ≈ 0.4 for an ordinary row

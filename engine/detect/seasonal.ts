@@ -43,7 +43,12 @@ export interface SeasonalOptions {
  * @example
  * ```ts
  * const d = new SeasonalDetector({
- *   binsPerDay: 24, weekend: false, memoryMs: 3_000_000, k: 4, minCoverageMs: 3_600_000, winsorize: 0,
+ *   binsPerDay: 24,
+ *   weekend: false,
+ *   memoryMs: 3_000_000,
+ *   k: 4,
+ *   minCoverageMs: 3_600_000,
+ *   winsorize: 0,
  * });
  * d.update(12.5, Date.UTC(2024, 0, 1, 9));
  * ```

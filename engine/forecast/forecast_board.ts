@@ -45,6 +45,9 @@ interface Entry {
  *
  * @example
  * ```ts
+ * import type { EventBus } from "../bus.ts";
+ * declare const bus: EventBus;
+ *
  * const board = new ForecastBoard();
  * bus.subscribe((event) => board.observe(event));
  * board.forecasts("plant-1", "oven-01"); // ForecastEvent[]

@@ -87,6 +87,9 @@ export interface ForecasterSnapshot {
  *
  * @example
  * ```ts
+ * import type { MetricForecasterState } from "./metric_forecaster.ts";
+ * declare const state: MetricForecasterState;
+ *
  * const layout = { ring: 241, horizons: [1, 2, 4, 8, 16, 32, 64, 128, 240], errorWindow: 64 };
  * const snapshot = packForecasterState(state, layout);
  * const again = unpackForecasterState(snapshot, layout.ring); // same state, near-exact
@@ -137,6 +140,9 @@ export function packForecasterState(
  *
  * @example
  * ```ts
+ * import { MetricForecaster } from "./metric_forecaster.ts";
+ * declare const snapshot: ForecasterSnapshot;
+ *
  * new MetricForecaster({}, unpackForecasterState(snapshot, 241));
  * ```
  */

@@ -81,7 +81,12 @@ export interface HoltWintersState {
  *
  * @example
  * ```ts
- * const m = new HoltWinters({ candidates: [{ alpha: 0.5, beta: 0.1 }], gamma: 0.1, phi: 1, errorDecay: 0.05 });
+ * const m = new HoltWinters({
+ *   candidates: [{ alpha: 0.5, beta: 0.1 }],
+ *   gamma: 0.1,
+ *   phi: 1,
+ *   errorDecay: 0.05,
+ * });
  * for (let t = 0; t < 100; t++) m.update(2 * t);
  * m.forecast(10); // ≈ 218
  * ```

@@ -29,6 +29,9 @@ export interface ThresholdCrossing extends ForecastThreshold {
  *
  * @example
  * ```ts
+ * import type { ForecastPath } from "./forecast_path.ts";
+ * declare const path: ForecastPath;
+ *
  * const c = timeToThreshold(path, { op: ">", value: 90 });
  * c.expectedMs; // e.g. 840_000: about 14 min
  * ```

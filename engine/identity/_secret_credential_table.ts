@@ -44,10 +44,20 @@ export interface SecretCredentialTableOptions<R extends SecretCredentialRow, V> 
  *
  * @example
  * ```ts
- * const table = new SecretCredentialTable<Row, Key>(db, {
- *   clock, table: "provisioning_keys", view, liveOrder: ["factory", "id"],
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { ProvisioningKey } from "./provisioning_keys.ts";
+ * declare const db: DatabaseSync, clock: Clock;
+ * declare function view(row: SecretCredentialRow): ProvisioningKey;
+ *
+ * const table = new SecretCredentialTable<SecretCredentialRow, ProvisioningKey>(db, {
+ *   clock,
+ *   table: "provisioning_keys",
+ *   view,
+ *   liveOrder: ["factory", "id"],
  * });
- * const { id, secret } = await table.create("p_", { factory: "demo", name: "line 1", created_by: "u_1" });
+ * const columns = { factory: "demo", name: "line 1", created_by: "u_1" };
+ * const { id, secret } = await table.create("p_", columns);
  * await table.verify(id, secret); // the key, with lastUsedAt now
  * ```
  */

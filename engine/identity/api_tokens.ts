@@ -55,8 +55,18 @@ function toApiToken(row: ApiTokenRow): ApiToken {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { Principal } from "./principal.ts";
+ * declare const db: DatabaseSync, clock: Clock, creator: Principal;
+ *
  * const tokens = new ApiTokenStore(db, clock);
- * const { token } = tokens.create({ factory: "plant-1", name: "MES", permissions: ["view"], creator });
+ * const { token } = tokens.create({
+ *   factory: "plant-1",
+ *   name: "MES",
+ *   permissions: ["view"],
+ *   creator,
+ * });
  * tokens.authenticate(token)?.permissions.has("view"); // true
  * ```
  */

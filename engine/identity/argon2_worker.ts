@@ -12,6 +12,11 @@ interface Pending {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import { Identity } from "./identity.ts";
+ * declare const db: DatabaseSync, clock: Clock, dataDir: string;
+ *
  * const argon2 = new Argon2Worker();
  * const identity = await Identity.open(db, { clock, dataDir, argon2: argon2.run });
  * // on shutdown:

@@ -65,8 +65,20 @@ export const AUDIT_RETENTION_MS = 2 * 365 * 86_400_000;
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { Principal } from "./principal.ts";
+ * declare const db: DatabaseSync, clock: Clock, principal: Principal;
+ * declare const userId: string, ip: string;
+ *
  * const audit = new AuditLog(db, clock);
- * audit.record({ factory: "plant-1", actor: principal, action: "user.disable", target: userId, ip });
+ * audit.record({
+ *   factory: "plant-1",
+ *   actor: principal,
+ *   action: "user.disable",
+ *   target: userId,
+ *   ip,
+ * });
  * audit.list({ factory: "plant-1", limit: 50 }); // newest first
  * ```
  */

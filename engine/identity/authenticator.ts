@@ -35,6 +35,13 @@ export interface AuthenticatorParts {
  *
  * @example
  * ```ts
+ * import type { Context } from "hono";
+ * import { HttpError } from "../../web/http_error.ts";
+ * import type { Identity } from "./identity.ts";
+ * import type { Principal } from "./principal.ts";
+ * declare const identity: Identity;
+ * declare const c: Context<{ Variables: { principal: Principal } }>; // a Hono handler's
+ *
  * const auth = await identity.authenticator.authenticate(c.req.raw);
  * if (auth === null) throw new HttpError(401, "Sign in first");
  * c.set("principal", auth.principal);

@@ -24,7 +24,14 @@ export type BootstrapResult =
  *
  * @example
  * ```ts
- * const result = await bootstrapAdmin(users, { email: config.adminEmail, password: config.adminPassword });
+ * import type { Config } from "../config.ts";
+ * import type { UserStore } from "./user_store.ts";
+ * declare const users: UserStore, config: Config;
+ *
+ * const result = await bootstrapAdmin(users, {
+ *   email: config.adminEmail,
+ *   password: config.adminPassword,
+ * });
  * if (result.created && result.generatedPassword) {
  *   console.log(`First super admin ${result.user.email}, password ${result.generatedPassword}`);
  * }

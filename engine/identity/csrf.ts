@@ -12,6 +12,8 @@ export const CSRF_HEADER = "X-CSRF-Token";
  *
  * @example
  * ```ts
+ * declare const secret: Uint8Array; // the session signing secret
+ * declare const jti: string, otherJti: string; // session ids
  * const csrf = new CsrfTokens(secret);
  * const token = csrf.tokenFor(jti);
  * csrf.check(jti, token); // true

@@ -54,9 +54,15 @@ export const MAX_CREDENTIAL_NAME = 100;
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import { systemClock } from "../clock.ts";
+ * declare const db: DatabaseSync;
+ *
  * const credentials = new DeviceCredentialStore(db, { clock: systemClock });
  * const { credential, password } = await credentials.create({
- *   factory: "demo", machine: "press-01", createdBy: "u_1",
+ *   factory: "demo",
+ *   machine: "press-01",
+ *   createdBy: "u_1",
  * });
  * await credentials.verify(credential.id, password); // the credential
  * ```

@@ -80,6 +80,10 @@ function checkName(name: unknown): string {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import { systemClock } from "../clock.ts";
+ * declare const db: DatabaseSync;
+ *
  * const factories = new FactoryStore(db, systemClock);
  * factories.create({ slug: "plant-1", name: "Plant 1", timeZone: "Europe/Berlin" });
  * factories.get("plant-1")?.name; // "Plant 1"

@@ -83,11 +83,22 @@ export function userView(user: User): UserView {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import { systemClock } from "../clock.ts";
+ * import type { Config } from "../config.ts";
+ * declare const db: DatabaseSync, config: Config;
+ *
  * const identity = await Identity.open(db, {
- *   clock: systemClock, dataDir: config.dataDir, jwtSecret: config.jwtSecret,
- *   publicUrl: config.publicUrl, secureCookies: config.publicUrl?.startsWith("https:") ?? false,
+ *   clock: systemClock,
+ *   dataDir: config.dataDir,
+ *   jwtSecret: config.jwtSecret,
+ *   publicUrl: config.publicUrl,
+ *   secureCookies: config.publicUrl?.startsWith("https:") ?? false,
  * });
- * const first = await identity.bootstrapAdmin({ email: config.adminEmail, password: config.adminPassword });
+ * const first = await identity.bootstrapAdmin({
+ *   email: config.adminEmail,
+ *   password: config.adminPassword,
+ * });
  * ```
  */
 export class Identity {

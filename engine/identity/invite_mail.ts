@@ -51,6 +51,8 @@ export function inviteMail(invite: Invite, link: string, factoryName?: string): 
  *
  * @example
  * ```ts
+ * import type { Config } from "../config.ts";
+ * declare const config: Config;
  * const mailer = config.smtp ? new SmtpMailer(config.smtp) : undefined;
  * ```
  */

@@ -78,8 +78,19 @@ function toInvite(row: InviteRow): Invite {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { UserStore } from "./user_store.ts";
+ * declare const db: DatabaseSync, clock: Clock, users: UserStore;
+ * const email = "grace@plant.example";
+ *
  * const invites = new InviteStore(db, clock, users);
- * const { token } = invites.createInvite({ email, role: "operator", factory: "plant-1", createdBy: "Ada" });
+ * const { token } = invites.createInvite({
+ *   email,
+ *   role: "operator",
+ *   factory: "plant-1",
+ *   createdBy: "Ada",
+ * });
  * const user = await invites.accept(token, { name: "Grace", password: "kettle-orbit-fjord-42" });
  * ```
  */

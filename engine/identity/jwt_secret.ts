@@ -13,6 +13,8 @@ const GENERATED_BYTES = 64;
  *
  * @example
  * ```ts
+ * import type { Config } from "../config.ts";
+ * declare const config: Config;
  * const secret = await loadJwtSecret({ configured: config.jwtSecret, dataDir: config.dataDir });
  * ```
  * @throws {RangeError} when the configured or stored secret is shorter than 256 bits.

@@ -37,11 +37,18 @@ interface Failures {
  *
  * @example
  * ```ts
+ * import type { Clock } from "../clock.ts";
+ * declare const clock: Clock;
+ * declare const ok: boolean; // whether the password was right
+ * declare function tooManyRequests(retryAfterMs: number): Response;
+ *
  * const throttle = new LoginThrottle(clock);
- * const decision = throttle.check("ada@plant.example", "10.0.0.7");
- * if (!decision.allowed) return tooManyRequests(decision.retryAfterMs);
- * if (ok) throttle.recordSuccess("ada@plant.example");
- * else throttle.recordFailure("ada@plant.example", "10.0.0.7");
+ * function login(): Response | undefined {
+ *   const decision = throttle.check("ada@plant.example", "10.0.0.7");
+ *   if (!decision.allowed) return tooManyRequests(decision.retryAfterMs);
+ *   if (ok) throttle.recordSuccess("ada@plant.example");
+ *   else throttle.recordFailure("ada@plant.example", "10.0.0.7");
+ * }
  * ```
  */
 export class LoginThrottle {

@@ -33,6 +33,9 @@ const USERNAME = /^[^\s:+#/]{1,128}$/;
  *
  * @example
  * ```ts
+ * declare const devices: MosquittoAuthInput["devices"];
+ * declare const provisioningKeys: MosquittoAuthInput["provisioningKeys"];
+ * declare const engine: MosquittoAuthInput["engine"];
  * mosquittoPasswordFile({ devices, provisioningKeys, engine });
  * // "millwright-engine:$7$101$…\nd_k3v9…:$7$101$…\n"
  * ```
@@ -74,6 +77,9 @@ export function mosquittoPasswordFile(input: MosquittoAuthInput): string {
  *
  * @example
  * ```ts
+ * declare const devices: MosquittoAuthInput["devices"];
+ * declare const provisioningKeys: MosquittoAuthInput["provisioningKeys"];
+ * declare const engine: MosquittoAuthInput["engine"];
  * mosquittoAclFile({ devices, provisioningKeys, engine });
  * // "…user d_k3v9…\ntopic write factories/demo/machines/press-01/telemetry\n…"
  * ```
@@ -119,6 +125,8 @@ export function mosquittoAclFile(input: MosquittoAuthInput): string {
  *
  * @example
  * ```ts
+ * declare const input: MosquittoAuthInput;
+ * const text = mosquittoPasswordFile(input);
  * await writeFileAtomic("/etc/mosquitto/millwright.passwd", text);
  * ```
  */

@@ -25,7 +25,17 @@ export interface OpenedIdentity {
  *
  * @example
  * ```ts
- * const { identity, auth, close } = await openIdentity(config, db, { clock, log, factories: ["demo"] });
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { Config } from "../config.ts";
+ * declare const config: Config, db: DatabaseSync, clock: Clock;
+ * const log = (message: string) => console.log(message);
+ *
+ * const { identity, auth, close } = await openIdentity(config, db, {
+ *   clock,
+ *   log,
+ *   factories: [{ slug: "demo" }],
+ * });
  * ```
  */
 export async function openIdentity(

@@ -104,6 +104,7 @@ function b64(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { Argon2Worker } from "./argon2_worker.ts";
  * const hasher = new PasswordHasher({ run: new Argon2Worker().run });
  * const stored = await hasher.hash("kettle-orbit-fjord-42");
  * await hasher.verify(stored, "kettle-orbit-fjord-42"); // true
@@ -168,6 +169,7 @@ export async function hashPassword(
  *
  * @example
  * ```ts
+ * const stored = await hashPassword("correct horse battery staple");
  * await verifyPassword(stored, "correct horse battery staple"); // true
  * ```
  * @throws {RangeError} when `stored` is not an Argon2id PHC string.

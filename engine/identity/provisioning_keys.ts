@@ -35,6 +35,10 @@ export interface HashedProvisioningKey extends ProvisioningKey {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import { systemClock } from "../clock.ts";
+ * declare const db: DatabaseSync;
+ *
  * const keys = new ProvisioningKeyStore(db, { clock: systemClock });
  * const { key, secret } = await keys.create({ factory: "demo", createdBy: "u_1" });
  * await keys.verify(key.id, secret); // the key

@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import type { Context } from "hono";
+ * declare const c: Context, token: string; // a Hono handler's context, a session JWT
  * c.header("Set-Cookie", sessionCookie(token, { secure: true, maxAgeSeconds: 43_200 }));
  * // "__Host-mw_session=eyJ…; Path=/; Max-Age=43200; HttpOnly; SameSite=Lax; Secure"
  * ```

@@ -59,7 +59,17 @@ export interface SessionTokensOptions {
  *
  * @example
  * ```ts
- * const sessions = new SessionTokens(db, { secret, clock, cutoffOf: (id) => users.tokenCutoff(id) });
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * import type { User, UserStore } from "./user_store.ts";
+ * declare const db: DatabaseSync, secret: Uint8Array, clock: Clock;
+ * declare const users: UserStore, user: User;
+ *
+ * const sessions = new SessionTokens(db, {
+ *   secret,
+ *   clock,
+ *   cutoffOf: (id) => users.tokenCutoff(id),
+ * });
  * const { token, jti } = await sessions.issue(user.id);
  * (await sessions.verify(token))?.userId === user.id; // true
  * sessions.revoke(jti);

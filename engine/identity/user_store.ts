@@ -104,9 +104,16 @@ export function checkPassword(password: unknown, email?: string): string {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import { systemClock } from "../clock.ts";
+ * declare const db: DatabaseSync;
+ *
  * const users = new UserStore(db, systemClock);
  * const ada = await users.create({
- *   email: "ada@plant.example", name: "Ada", role: "operator", factory: "plant-1",
+ *   email: "ada@plant.example",
+ *   name: "Ada",
+ *   role: "operator",
+ *   factory: "plant-1",
  *   password: "kettle-orbit-fjord-42",
  * });
  * users.getByEmail("ADA@plant.example")?.id === ada.id; // true

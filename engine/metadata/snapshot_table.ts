@@ -8,6 +8,11 @@ import type { Clock } from "../clock.ts";
  *
  * @example
  * ```ts
+ * import { systemClock } from "../clock.ts";
+ * import { openMetadataDb } from "./metadata_db.ts";
+ * type MachineSnapshot = { status: string; values: Record<string, number> };
+ * declare const path: string, snapshot: MachineSnapshot;
+ *
  * const snapshots = new SnapshotTable<MachineSnapshot>(openMetadataDb(path), systemClock);
  * snapshots.save("demo/press-01", snapshot);
  * ```

@@ -13,6 +13,9 @@ export interface Limits {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * declare const db: DatabaseSync;
+ *
  * const thresholds = new ThresholdTable(db);
  * thresholds.set({ factory: "demo", machine: "press-01" }, { oil_temp: { high: 70 } });
  * thresholds.get({ factory: "demo", machine: "press-01" }); // { oil_temp: { high: 70 } }

@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * declare function sendPuback(): void;
  * const gate = new AckGate(20_000);
  * gate.admit(() => sendPuback()); // sent now, or once the main thread caught up
  * gate.sent(1);                    // one publish posted to the main thread

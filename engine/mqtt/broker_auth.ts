@@ -37,6 +37,9 @@ export interface InternalCredential {
  *
  * @example
  * ```ts
+ * import { MqttSource, type PublishHandler } from "./mqtt_source.ts";
+ * declare const url: string, onPublish: PublishHandler;
+ *
  * const internal = newInternalCredential();
  * new MqttSource({ url, ...internal }, onPublish);
  * ```
@@ -115,10 +118,21 @@ const CONNACK_NOT_AUTHORIZED = 5;
  *
  * @example
  * ```ts
+ * import type { DeviceCredentialStore } from "../identity/device_credentials.ts";
+ * import type { FactoryStore } from "../identity/factory_store.ts";
+ * import type { ProvisioningKeyStore } from "../identity/provisioning_keys.ts";
+ * import type { LiveDirectory } from "../live_directory.ts";
+ * import { EmbeddedBroker } from "./embedded_broker.ts";
+ * declare const credentials: DeviceCredentialStore, provisioningKeys: ProvisioningKeyStore;
+ * declare const factories: FactoryStore, directory: LiveDirectory;
+ * declare const id: string;
+ *
  * const auth = new BrokerAuth({
- *   credentials, provisioningKeys, internal: newInternalCredential(),
+ *   credentials,
+ *   provisioningKeys,
+ *   internal: newInternalCredential(),
  *   autoRegister: (f) => factories.get(f)?.autoRegister ?? false,
- *   machineExists: (f, m) => directory.has(f, m),
+ *   machineExists: (f, m) => directory.machine(f, m) !== undefined,
  * });
  * const broker = await EmbeddedBroker.start({ host: "0.0.0.0", port: 1883, auth });
  * // after credentials.revoke(id):

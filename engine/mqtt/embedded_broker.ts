@@ -21,6 +21,9 @@ export interface EmbeddedBrokerOptions {
  *
  * @example
  * ```ts
+ * import type { BrokerAuth } from "./broker_auth.ts";
+ * declare const auth: BrokerAuth;
+ *
  * const broker = await EmbeddedBroker.start({ host: "127.0.0.1", port: 1883, auth });
  * console.log(broker.url); // mqtt://127.0.0.1:1883
  * await broker.close();

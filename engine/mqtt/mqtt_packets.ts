@@ -40,7 +40,10 @@ export interface ConnectOptions {
  *
  * @example
  * ```ts
- * conn.write(connectPacket({ clientId: "millwright-engine", clean: false, keepAliveSeconds: 60 }));
+ * declare const conn: Deno.Conn;
+ * await conn.write(
+ *   connectPacket({ clientId: "millwright-engine", clean: false, keepAliveSeconds: 60 }),
+ * );
  * ```
  */
 export function connectPacket(options: ConnectOptions): Uint8Array {
@@ -134,6 +137,8 @@ export function readPublish(packet: Packet): Publish {
  *
  * @example
  * ```ts
+ * declare const conn: Deno.Conn;
+ * declare function handle(packet: Packet): void;
  * const reader = new PacketReader();
  * const n = await conn.read(reader.space());
  * reader.wrote(n!);

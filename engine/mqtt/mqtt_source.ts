@@ -65,7 +65,9 @@ const MAX_IN_FLIGHT = 5_000;
  *
  * @example
  * ```ts
- * const source = new MqttSource({ url: "mqtt://127.0.0.1:1883" }, (topic, payload) => ingest(topic, payload));
+ * declare function ingest(topic: string, payload: Uint8Array): void;
+ * const url = "mqtt://127.0.0.1:1883";
+ * const source = new MqttSource({ url }, (topic, payload) => ingest(topic, payload));
  * await source.start();
  * await source.stop();
  * ```

@@ -57,8 +57,14 @@ const CONNACK_REASONS: Record<number, string> = {
  *
  * @example
  * ```ts
- * const subscriber = new MqttSubscriber({ url, clientId: "millwright-engine",
- *   topics: ["factories/+/machines/+/telemetry"], maxInFlight: 5_000, log: console.log }, sink);
+ * declare const url: string, sink: PublishSink;
+ * const subscriber = new MqttSubscriber({
+ *   url,
+ *   clientId: "millwright-engine",
+ *   topics: ["factories/+/machines/+/telemetry"],
+ *   maxInFlight: 5_000,
+ *   log: console.log,
+ * }, sink);
  * await subscriber.start();
  * subscriber.taken(500);
  * await subscriber.stop();

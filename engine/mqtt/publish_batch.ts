@@ -15,10 +15,15 @@ export interface PublishBatch {
  *
  * @example
  * ```ts
+ * import { transferablesOf } from "./telemetry_batch.ts";
+ * declare const payload: Uint8Array;
+ * // The worker's global scope (see mqtt_source_worker.ts):
+ * declare const scope: { postMessage(message: unknown, transfer: Transferable[]): void };
+ *
  * const batcher = new PublishBatcher();
  * batcher.add("factories/f/machines/m/telemetry", payload);
  * const batch = batcher.take();
- * postMessage(batch, [batch.bytes.buffer, batch.ends.buffer]);
+ * scope.postMessage(batch, transferablesOf(batch)); // bytes and ends transferred
  * ```
  */
 export class PublishBatcher {

@@ -71,9 +71,14 @@ const TELEMETRY_SUFFIX = "/telemetry";
  *
  * @example
  * ```ts
+ * import type { PublishBatcher } from "./publish_batch.ts";
+ * declare const batcher: PublishBatcher;
+ * // The worker's global scope (see mqtt_source_worker.ts):
+ * declare const scope: { postMessage(message: unknown, transfer: Transferable[]): void };
+ *
  * const encoder = new TelemetryBatchEncoder({ maxBytes: 256 * 1024, maxFutureMs: 300_000 });
  * const batch = encoder.encode(batcher.take());
- * postMessage(batch, transferablesOf(batch));
+ * scope.postMessage(batch, transferablesOf(batch));
  * ```
  */
 export class TelemetryBatchEncoder {
@@ -276,8 +281,17 @@ export type DecodedPublishHandler = (ref: MachineRef, points: TelemetryPoint[]) 
  *
  * @example
  * ```ts
+ * import type { TelemetryPoint } from "../telemetry.ts";
+ * declare const batch: TelemetryBatch;
+ * declare function ingest(topic: string, payload: Uint8Array): void;
+ * declare function take(points: TelemetryPoint[]): void;
+ *
  * const decoder = new TelemetryBatchDecoder();
- * decoder.forEach(batch, (topic, payload) => ingest(topic, payload), (ref, points) => take(points));
+ * decoder.forEach(
+ *   batch,
+ *   (topic, payload) => ingest(topic, payload),
+ *   (ref, points) => take(points),
+ * );
  * ```
  */
 export class TelemetryBatchDecoder {

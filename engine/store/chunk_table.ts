@@ -103,6 +103,12 @@ const EMPTY: PointColumns = { ts: new Float64Array(0), values: new Float64Array(
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import { RollupBatch } from "./rollup_batch.ts";
+ * declare const db: DatabaseSync, seriesId: number, from: number, to: number;
+ * declare const ts: Float64Array, values: Float64Array; // the series' new points, as columns
+ * const rollupBatch = new RollupBatch(60_000);
+ *
  * const chunks = new ChunkTable(db);
  * chunks.merge(seriesId, { ts, values }, rollupBatch);
  * chunks.read(seriesId, from, to).values;

@@ -94,6 +94,10 @@ export function latestByTime(
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * declare const db: DatabaseSync;
+ * declare const ids: Uint32Array, ts: Float64Array, values: Float64Array;
+ *
  * const head = new HeadLog(db);
  * head.append({ ids, ts, values }); // inside the write transaction
  * const upTo = head.lastId(); // inside the compaction's transaction, then:
@@ -180,6 +184,10 @@ export class HeadLog {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * declare const db: DatabaseSync, seriesId: number, from: number, to: number;
+ * const view = new HeadView(db);
+ *
  * db.exec("BEGIN");
  * view.refresh();
  * const recent = view.points(seriesId, from, to);

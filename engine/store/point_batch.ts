@@ -43,6 +43,9 @@ export interface SeriesRef {
  *
  * @example
  * ```ts
+ * import type { SeriesPoint } from "../telemetry.ts";
+ * declare const points: SeriesPoint[], worker: Worker;
+ *
  * const encoder = new PointBatchEncoder();
  * const batch = encoder.encode(points);
  * worker.postMessage(batch, [batch.keys.buffer, batch.ts.buffer, batch.values.buffer]);

@@ -15,6 +15,8 @@ const IGNORE: MergeSink = { add() {}, overwrite() {} };
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * declare const db: DatabaseSync;
  * db.exec("BEGIN");
  * packPointRows(db);
  * db.exec("COMMIT");

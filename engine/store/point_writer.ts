@@ -54,6 +54,11 @@ export interface WriteOutcome {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { SeriesPoint } from "../telemetry.ts";
+ * import { PointBatchEncoder } from "./point_batch.ts";
+ * declare const db: DatabaseSync, points: SeriesPoint[];
+ *
  * const writer = new PointWriter(db);
  * writer.write(new PointBatchEncoder().encode(points));
  * writer.compact();
@@ -216,6 +221,8 @@ export class PointWriter {
  *
  * @example
  * ```ts
+ * declare const writer: PointWriter;
+ * const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
  * const compaction = writer.startCompaction();
  * while (!compaction.step(5)) await pause();
  * compaction.outcome; // { overwritten, recomputed }

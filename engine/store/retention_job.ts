@@ -56,6 +56,12 @@ export const DEFAULT_CHUNK_ROWS = 500;
  *
  * @example
  * ```ts
+ * import { systemClock } from "../clock.ts";
+ * import type { EventLog } from "../event_log/event_log.ts";
+ * import type { EngineMetrics } from "../metrics.ts";
+ * import type { SqliteStore } from "./sqlite_store.ts";
+ * declare const store: SqliteStore, eventLog: EventLog, metrics: EngineMetrics;
+ *
  * const job = new RetentionJob([store, eventLog], { clock: systemClock, metrics });
  * job.start();
  * job.stop();

@@ -29,6 +29,9 @@ const floorTo = (column: string, width: number) =>
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * declare const db: DatabaseSync, seriesId: number, minuteStart: number;
+ *
  * const journal = new RollupJournal(db);
  * db.exec("BEGIN");
  * journal.mark([[seriesId, minuteStart]]);

@@ -12,6 +12,8 @@ const floorTo = (column: string, width: number) =>
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * declare const db: DatabaseSync;
  * db.exec("BEGIN");
  * rebuildRollups(db);
  * db.exec("COMMIT");

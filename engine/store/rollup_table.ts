@@ -49,9 +49,14 @@ const CELL_COLUMNS =
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { RollupBatch } from "./rollup_batch.ts";
+ * declare const db: DatabaseSync, batch: RollupBatch;
+ * declare const seriesId: number, from: number, to: number;
+ *
  * const rollups = new RollupTable(db);
  * rollups.apply(batch); // inside the write transaction
- * rollups.query(seriesId, 3_600_000, from, to, 1_000);
+ * rollups.query(seriesId, 3_600_000, 3_600_000, { from, to, limit: 1_000 }); // hourly buckets
  * ```
  */
 export class RollupTable {

@@ -31,6 +31,11 @@ export interface StoreWriteClientOptions {
  *
  * @example
  * ```ts
+ * import type { SeriesPoint } from "../telemetry.ts";
+ * import { PointBatchEncoder } from "./point_batch.ts";
+ * declare const path: string, points: SeriesPoint[];
+ * const encoder = new PointBatchEncoder();
+ *
  * const client = new StoreWriteClient({
  *   path,
  *   foldEveryMs: 10_000,

@@ -32,6 +32,12 @@ export interface StoreWriterOptions {
  *
  * @example
  * ```ts
+ * import { systemClock } from "../clock.ts";
+ * import type { EngineMetrics } from "../metrics.ts";
+ * import type { SeriesPoint } from "../telemetry.ts";
+ * import type { TimeSeriesStore } from "./time_series_store.ts";
+ * declare const store: TimeSeriesStore, metrics: EngineMetrics, points: SeriesPoint[];
+ *
  * const writer = new StoreWriter(store, { clock: systemClock, metrics });
  * await writer.write(points); // usually resolves without waiting
  * await writer.close(); // flushes what is buffered

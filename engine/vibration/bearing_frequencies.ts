@@ -34,7 +34,10 @@ export interface BearingFrequencies {
  * @example
  * ```ts
  * // SKF 6205 (9 balls, d = 7.94 mm, D = 39.04 mm, α = 0) at 1,800 rpm:
- * bearingFrequencies({ balls: 9, ballDiameterMm: 7.94, pitchDiameterMm: 39.04, contactAngleDeg: 0 }, 30);
+ * bearingFrequencies(
+ *   { balls: 9, ballDiameterMm: 7.94, pitchDiameterMm: 39.04, contactAngleDeg: 0 },
+ *   30,
+ * );
  * // { bpfo: 107.5, bpfi: 162.5, bsf: 70.7, ftf: 11.9 } (rounded)
  * ```
  */

@@ -10,7 +10,8 @@ export const MAX_SPECTRUM_POINTS = 2_048;
  *
  * @example
  * ```ts
- * const { frequencies, magnitudes } = downsampleSpectrum(Float64Array.from([0, 1, 5, 1, 0, 2]), 10, 3);
+ * const amplitudes = Float64Array.from([0, 1, 5, 1, 0, 2]);
+ * const { frequencies, magnitudes } = downsampleSpectrum(amplitudes, 10, 3);
  * frequencies; // [10, 20, 50]: the highest bin of each run of two
  * magnitudes; // [1, 5, 2]
  * ```

@@ -32,7 +32,10 @@ const windows = new Map<number, HannWindow>();
  * @example
  * ```ts
  * const fs = 1024;
- * const samples = Float64Array.from({ length: 1024 }, (_, i) => 2 * Math.sin(2 * Math.PI * 64 * i / fs));
+ * const samples = Float64Array.from(
+ *   { length: 1024 },
+ *   (_, i) => 2 * Math.sin(2 * Math.PI * 64 * i / fs),
+ * );
  * const spectrum = amplitudeSpectrum(samples, fs);
  * spectrum.binHz; // 1
  * spectrum.amplitudes[64]; // 2 (within rounding)
@@ -91,8 +94,10 @@ export function amplitudeSpectrum(
  *
  * @example
  * ```ts
+ * declare const spectrum: AmplitudeSpectrum;
  * bandRms(spectrum, 10, 1000); // RMS acceleration in 10–1000 Hz
- * bandRms(spectrum, 10, 1000, (hz) => 1000 / (2 * Math.PI * hz)); // RMS velocity, mm/s from m/s²
+ * // RMS velocity, mm/s from m/s²:
+ * bandRms(spectrum, 10, 1000, (hz) => 1000 / (2 * Math.PI * hz));
  * ```
  */
 export function bandRms(

@@ -56,6 +56,7 @@ export interface SpectrumSnapshot extends MachineRef {
  *
  * @example
  * ```ts
+ * declare const snapshot: SpectrumSnapshot; // of demo/fan-01, axis "x"
  * const cache = new SpectrumCache({ maxEntries: 500 });
  * cache.put(snapshot);
  * cache.get({ factory: "demo", machine: "fan-01" }, "x"); // snapshot

@@ -43,8 +43,21 @@ export interface VibrationAnalyzerOptions {
  *
  * @example
  * ```ts
- * const analyzer = new VibrationAnalyzer({ clock, config: (ref) => table.get(ref)?.config, cache, publish: (e) => bus.publish(e) });
- * const { points, rejections } = analyzer.analyze({ factory: "demo", machine: "fan-01" }, payload, clock.now());
+ * import type { EventBus } from "../bus.ts";
+ * import type { Clock } from "../clock.ts";
+ * import type { SpectrumCache } from "./spectrum_cache.ts";
+ * import type { VibrationConfigTable } from "./vibration_config_table.ts";
+ * declare const clock: Clock, table: VibrationConfigTable, cache: SpectrumCache, bus: EventBus;
+ * declare const payload: Uint8Array;
+ *
+ * const analyzer = new VibrationAnalyzer({
+ *   clock,
+ *   config: (ref) => table.get(ref)?.config,
+ *   cache,
+ *   publish: (e) => bus.publish(e),
+ * });
+ * const fan = { factory: "demo", machine: "fan-01" };
+ * const { points, rejections } = analyzer.analyze(fan, payload, clock.now());
  * ```
  */
 export class VibrationAnalyzer {
@@ -126,6 +139,8 @@ export class VibrationAnalyzer {
  *
  * @example
  * ```ts
+ * import type { VibrationAnalysis } from "./waveform_features.ts";
+ * declare const analysis: VibrationAnalysis;
  * vibrationMetrics("x", analysis)["vib.x.rms_velocity"]; // e.g. 2.1
  * ```
  */

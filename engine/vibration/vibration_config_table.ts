@@ -16,9 +16,14 @@ export interface StoredVibrationConfig {
  *
  * @example
  * ```ts
+ * import type { DatabaseSync } from "node:sqlite";
+ * import type { Clock } from "../clock.ts";
+ * declare const db: DatabaseSync, clock: Clock;
+ *
  * const table = new VibrationConfigTable(db, clock);
- * table.set({ factory: "demo", machine: "pump-01" }, { isoGroup: 4, foundation: "rigid", shaft: { hz: 29.5 } });
- * table.get({ factory: "demo", machine: "pump-01" })?.config.isoGroup; // 4
+ * const pump = { factory: "demo", machine: "pump-01" };
+ * table.set(pump, { isoGroup: 4, foundation: "rigid", shaft: { hz: 29.5 } });
+ * table.get(pump)?.config.isoGroup; // 4
  * ```
  */
 export class VibrationConfigTable {

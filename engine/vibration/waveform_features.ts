@@ -92,8 +92,12 @@ interface Target {
  * @example
  * ```ts
  * const fs = 5120;
- * const samples = Float64Array.from({ length: 4096 }, (_, i) => 10 * Math.sin(2 * Math.PI * 100 * i / fs));
- * const { features, zone } = analyzeWaveform(samples, fs, { config: { isoGroup: 2, foundation: "rigid" } });
+ * const samples = Float64Array.from(
+ *   { length: 4096 },
+ *   (_, i) => 10 * Math.sin(2 * Math.PI * 100 * i / fs),
+ * );
+ * const config = { isoGroup: 2, foundation: "rigid" } as const;
+ * const { features, zone } = analyzeWaveform(samples, fs, { config });
  * features.rmsAccel; // 7.071 m/s²
  * features.rmsVelocity; // 11.25 mm/s (10 / (2π·100) / √2 · 1000)
  * zone; // "D"

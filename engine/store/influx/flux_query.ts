@@ -38,7 +38,15 @@ const FLUX_FUNCTION: Readonly<Record<Aggregate, string>> = {
  *
  * @example
  * ```ts
- * rangeFlux("telemetry", { factory: "f", machine: "m", metrics: ["temp"], from: 0, to: 60_000, every: 10_000, agg: "max" });
+ * rangeFlux("telemetry", {
+ *   factory: "f",
+ *   machine: "m",
+ *   metrics: ["temp"],
+ *   from: 0,
+ *   to: 60_000,
+ *   every: 10_000,
+ *   agg: "max",
+ * });
  * ```
  */
 export function rangeFlux(bucket: string, query: RangeQuery): string {

@@ -39,8 +39,23 @@ type Row = Record<string, unknown>;
  *
  * @example
  * ```ts
- * const store = await openInfluxStore({ influx: config.influx, dataDir, clock, metrics, bus, deadLetter });
- * const [temp] = await store.queryRange({ factory: "f", machine: "m", metrics: ["temp"], from, to, every: 60_000 });
+ * import type { Clock } from "../../clock.ts";
+ * import type { InfluxConfig } from "../../config.ts";
+ * import type { EngineMetrics } from "../../metrics.ts";
+ * import type { DeadLetterSink } from "./influx_writer.ts";
+ * import { openInfluxStore } from "./open_influx_store.ts";
+ * declare const influx: InfluxConfig, dataDir: string, clock: Clock, metrics: EngineMetrics;
+ * declare const deadLetter: DeadLetterSink, from: number, to: number;
+ *
+ * const store = await openInfluxStore({ influx, dataDir, clock, metrics, deadLetter });
+ * const [temp] = await store.queryRange({
+ *   factory: "f",
+ *   machine: "m",
+ *   metrics: ["temp"],
+ *   from,
+ *   to,
+ *   every: 60_000,
+ * });
  * ```
  */
 export class InfluxStore implements TimeSeriesStore {

@@ -19,8 +19,13 @@ export interface WriteTarget {
  *
  * @example
  * ```ts
- * const send = influxWriteRequest(new InfluxDB({ url, token }), { org: "acme", bucket: "telemetry" });
- * await send("telemetry,factory=f,machine=m temp=21.5 1714564800000000000", new AbortController().signal);
+ * import { InfluxDB } from "@influxdata/influxdb-client";
+ * declare const url: string, token: string;
+ *
+ * const influx = new InfluxDB({ url, token });
+ * const send = influxWriteRequest(influx, { org: "acme", bucket: "telemetry" });
+ * const line = "telemetry,factory=f,machine=m temp=21.5 1714564800000000000";
+ * await send(line, new AbortController().signal);
  * ```
  */
 export function influxWriteRequest(influx: InfluxDB, target: WriteTarget): WriteRequest {

@@ -78,8 +78,18 @@ class WriterClosed extends Error {}
  *
  * @example
  * ```ts
+ * import type { InfluxDB } from "@influxdata/influxdb-client";
+ * import { systemClock } from "../../clock.ts";
+ * import type { EngineMetrics } from "../../metrics.ts";
+ * import { influxWriteRequest } from "./influx_write_request.ts";
+ * import type { WriteSpool } from "./write_spool.ts";
+ * declare const spool: WriteSpool, influx: InfluxDB, org: string, bucket: string;
+ * declare const metrics: EngineMetrics, deadLetter: DeadLetterSink;
+ *
  * const writer = new InfluxWriter(spool, influxWriteRequest(influx, { org, bucket }), {
- *   clock: systemClock, metrics, deadLetter,
+ *   clock: systemClock,
+ *   metrics,
+ *   deadLetter,
  * });
  * writer.start();
  * await writer.close();

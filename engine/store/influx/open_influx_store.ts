@@ -41,7 +41,20 @@ export interface OpenInfluxStoreOptions {
  *
  * @example
  * ```ts
- * const store = await openInfluxStore({ influx: config.influx, dataDir: config.dataDir, clock, metrics, deadLetter });
+ * import type { Clock } from "../../clock.ts";
+ * import type { Config, InfluxConfig } from "../../config.ts";
+ * import type { EngineMetrics } from "../../metrics.ts";
+ * import type { DeadLetterSink } from "./influx_writer.ts";
+ * declare const config: Config & { influx: InfluxConfig }; // INFLUX_URL is set
+ * declare const clock: Clock, metrics: EngineMetrics, deadLetter: DeadLetterSink;
+ *
+ * const store = await openInfluxStore({
+ *   influx: config.influx,
+ *   dataDir: config.dataDir,
+ *   clock,
+ *   metrics,
+ *   deadLetter,
+ * });
  * await store.close(); // stops the writer; unsent points stay spooled
  * ```
  */

@@ -44,7 +44,8 @@ export interface RecordRef extends RecordMeta {
  *
  * @example
  * ```ts
- * const bytes = encodeRecord(["telemetry,factory=f,machine=m t=1 1000000"], { appendedAt: Date.now(), points: 1 });
+ * const lines = ["telemetry,factory=f,machine=m t=1 1000000"];
+ * const bytes = encodeRecord(lines, { appendedAt: Date.now(), points: 1 });
  * ```
  */
 export function encodeRecord(
@@ -83,6 +84,7 @@ export interface ScanResult {
  *
  * @example
  * ```ts
+ * declare const path: string; // a segment file
  * const { records, validEnd } = scanRecords(await Deno.readFile(path));
  * ```
  */

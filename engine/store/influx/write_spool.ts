@@ -100,6 +100,10 @@ const CURSOR_FILE = "ack";
  *
  * @example
  * ```ts
+ * import { systemClock } from "../../clock.ts";
+ * import type { EngineMetrics } from "../../metrics.ts";
+ * declare const metrics: EngineMetrics;
+ *
  * const spool = await WriteSpool.open({ dir: "data/influx-spool", clock: systemClock, metrics });
  * await spool.append(["telemetry,factory=f,machine=m temp=21.5 1714564800000000000"], 1);
  * const batch = await spool.read({ maxLines: 5_000, maxBytes: 1 << 20 });
