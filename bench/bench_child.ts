@@ -22,7 +22,11 @@ export interface BenchChildOptions {
 /**
  * @example
  * ```ts
- * const child = BenchChild.spawn("bench/raw_subscriber_process.ts", { name: "raw", args: ["--broker", url] });
+ * declare const url: string; // the broker's
+ * const child = BenchChild.spawn("bench/raw_subscriber_process.ts", {
+ *   name: "raw",
+ *   args: ["--broker", url],
+ * });
  * const hello = await child.message<{ url: string }>(30_000);
  * await child.stop();
  * ```

@@ -16,8 +16,17 @@ export interface GeneratorChildOptions {
  *
  * @example
  * ```ts
- * const generator = await GeneratorChild.start({ brokerUrl, machines: 1000, metrics: 4, qos: 1, publishers: 2 });
- * const run = await generator.run(5_000, 10_000, () => {});
+ * declare const brokerUrl: string;
+ * const generator = await GeneratorChild.start({
+ *   brokerUrl,
+ *   machines: 1000,
+ *   metrics: 4,
+ *   qos: 1,
+ *   publishers: 2,
+ * });
+ * const run = await generator.run(5_000, 10_000, async (published) => {
+ *   console.log(`${published} sent; waiting for their acknowledgements`);
+ * });
  * await generator.stop();
  * ```
  */

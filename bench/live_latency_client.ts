@@ -10,6 +10,7 @@ import { type LatencySummary, summarizeLatency } from "./percentiles.ts";
  *
  * @example
  * ```ts
+ * declare const token: string; // an API token of the engine
  * const live = await LiveLatencyClient.open("http://127.0.0.1:8000", "bench", token);
  * live.takeLatency(); // { count, p50, p99, max }
  * await live.close();

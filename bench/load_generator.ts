@@ -55,7 +55,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *
  * @example
  * ```ts
- * const generator = await LoadGenerator.connect({ brokerUrl, machines: 1000, metrics: 4, qos: 1, publishers: 2 });
+ * declare const brokerUrl: string;
+ * const generator = await LoadGenerator.connect({
+ *   brokerUrl,
+ *   machines: 1000,
+ *   metrics: 4,
+ *   qos: 1,
+ *   publishers: 2,
+ * });
  * const run = await generator.run(5_000, 10_000);
  * await generator.close();
  * ```

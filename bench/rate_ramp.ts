@@ -31,6 +31,10 @@ const RATE_GRAIN = 500;
  *
  * @example
  * ```ts
+ * import type { BenchTarget } from "./bench_target.ts";
+ * import type { StepRig } from "./rate_step.ts";
+ * declare const raw: BenchTarget;
+ * declare const rig: StepRig;
  * const ramp = await rampRate(raw, rig, { rates: [5_000, 10_000], stepMs: 8_000, refine: 1 });
  * ramp.sustainedRate;
  * ```

@@ -132,7 +132,10 @@ export interface ProfileScore {
  *
  * @example
  * ```ts
- * const result = scoreCorpus(files, scoresByFile, NAB_PROFILES.standard);
+ * import type { NabFile } from "./corpus.ts";
+ * declare const files: readonly NabFile[];
+ * declare const scores: readonly ArrayLike<number>[]; // a detector's, per file, per row
+ * const result = scoreCorpus(files, scores, NAB_PROFILES.standard);
  * result.normalized; // e.g. 70.1
  * ```
  */

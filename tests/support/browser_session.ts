@@ -12,6 +12,10 @@ import { login, TEST_ADMIN, type TestSession } from "./test_engine.ts";
  *
  * @example
  * ```ts
+ * import type { Browser } from "playwright-core";
+ * import { addUser, type TestEngine } from "./test_engine.ts";
+ * declare const browser: Browser;
+ * declare const mw: TestEngine;
  * const ana = await addUser(mw, "bakery", "operator", "ana@bakery.test", "ana");
  * const { context } = await signedInContext(browser, mw.url, ana);
  * await (await context.newPage()).goto(`${mw.url}/factories/bakery/alerts`);
@@ -35,6 +39,10 @@ export async function signedInContext(
  *
  * @example
  * ```ts
+ * import type { Browser } from "playwright-core";
+ * import type { TestEngine } from "./test_engine.ts";
+ * declare const browser: Browser;
+ * declare const mw: TestEngine;
  * const page = await signedInPage(browser, mw.url);
  * await page.goto(`${mw.url}/factories/plant-1/notifications`);
  * ```

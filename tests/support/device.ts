@@ -16,6 +16,9 @@ export interface DeviceMqttOptions {
  *
  * @example
  * ```ts
+ * import mqtt from "mqtt";
+ * import { addFactory, type TestEngine } from "./test_engine.ts";
+ * declare const mw: TestEngine;
  * await addFactory(mw, "plant1", { autoRegister: false });
  * const device = await mqtt.connectAsync(mw.mqttUrl, {
  *   clientId: "press-07-device",
