@@ -108,7 +108,7 @@ export interface AlertPage {
 
 /** Who acts on an alert, and why. */
 export interface OperatorAction {
-  /** The operator (until identity lands, whoever the request names). */
+  /** The operator: the signed-in caller (the API names no one else when its gate runs). */
   readonly by: string;
   readonly note?: string;
 }

@@ -9,7 +9,7 @@ import { ApiError, apiFetch } from "./api_fetch.ts";
 /** An operator action on an alert. */
 export type AlertVerb = "acknowledge" | "clear" | "shelve" | "unshelve";
 
-/** What an action sends; `by` is the operator until identity lands. */
+/** What an action sends; the signed-in caller acts (`by` counts only without a sign-in gate). */
 export interface AlertActionBody {
   readonly by?: string;
   readonly note?: string;

@@ -1,7 +1,7 @@
 import { type Rule, type RuleValidationError, validateRule } from "../../../engine/rules/mod.ts";
 import { HttpError } from "../../../web/http_error.ts";
 
-/** Who changed a rule when the body names nobody (until identity lands). */
+/** Who changed a rule when no sign-in gate runs and the body names nobody. */
 export const DEFAULT_CHANGED_BY = "engineer";
 
 /** What {@link readRuleBody} fills in before validating. */

@@ -20,7 +20,7 @@ import { refuseUnknown } from "./_history_params.ts";
 export const DEFAULT_ALERT_LIMIT = 100;
 export const MAX_ALERT_LIMIT = 1_000;
 
-/** Who acts when the request names nobody (until identity lands). */
+/** Who acts when no sign-in gate runs and the request names nobody. */
 export const DEFAULT_OPERATOR = "operator";
 
 const LIST_PARAMS = ["state", "severity", "machine", "from", "to", "limit", "before"] as const;

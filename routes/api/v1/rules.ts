@@ -23,7 +23,8 @@ type RulesDeps = Pick<AppDeps, "rules">;
  * `POST …/{id}/enable` and `…/disable`. Every save is a new version and
  * reaches the running machine actors at once (through the rule table's
  * listeners); a delete keeps the history. Bodies are rules as
- * `validateRule` reads them, plus `by` (who, until identity lands). Problems
+ * `validateRule` reads them; the signed-in caller is who changed it (`by`, in the
+ * body or the query, counts only where no sign-in gate runs). Problems
  * are a 400 whose `details` point into the body: `/condition/any/1/value`.
  * Backtests are in `rule_backtest.ts`.
  *
