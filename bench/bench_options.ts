@@ -13,6 +13,8 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Publisher connections of the load generator. */
   readonly publishers: number;
+  /** Steps past the last listed rate, by the last gap, while they pass. */
+  readonly stepsPast: number;
   /** Bisection steps after the first failing rate. */
   readonly refine: number;
   /** A step's backlog must drain within this ("bounded lag"), ms. */
@@ -32,6 +34,7 @@ export const BENCH_USAGE = `deno task bench [flags]
   --qos=0|1           publish and raw-subscribe QoS (1; the engine always subscribes with QoS 1)
   --step-seconds=S    load per step (6)
   --rates=R1,R2,...   offered msgs/s to step through (5000,10000,20000,30000,40000,60000)
+  --steps-past=N      further steps past the last rate, by the last gap, while they pass (12)
   --rounds=N          raw/engine rounds, reported as medians (2)
   --publishers=N      load generator connections (1)
   --refine=N          bisection steps after the first failing rate (2)
@@ -54,6 +57,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       qos: { type: "string", default: "1" },
       "step-seconds": { type: "string", default: "6" },
       rates: { type: "string", default: "5000,10000,20000,30000,40000,60000" },
+      "steps-past": { type: "string", default: "12" },
       rounds: { type: "string", default: "2" },
       publishers: { type: "string", default: "1" },
       refine: { type: "string", default: "2" },
@@ -85,6 +89,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     qos: integer("qos", 0, 1) as 0 | 1,
     stepSeconds: integer("step-seconds", 1, 600),
     rates: [...rates].sort((a, b) => a - b),
+    stepsPast: integer("steps-past", 0, 100),
     rounds: integer("rounds", 1, 20),
     publishers: integer("publishers", 1, 64),
     refine: integer("refine", 0, 10),

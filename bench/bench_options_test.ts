@@ -8,6 +8,8 @@ Deno.test("parseBenchOptions reads the flags and sorts the rates", () => {
   assert.deepEqual(options.rates, [5000, 20000]);
   assert.equal(options.write, true);
   assert.equal(options.metrics, 4);
+  assert.equal(options.stepsPast, 12);
+  assert.equal(parseBenchOptions(["--steps-past=0"]).stepsPast, 0);
 });
 
 Deno.test("parseBenchOptions names the flag and the value it refuses", () => {

@@ -235,8 +235,9 @@ session, \`factories/+/machines/+/telemetry\`, JSON.parse only) or the engine
 (bench/engine_process.ts: SIMULATOR=off, fresh DATA_DIR, its own QoS 1 persistent session) with the
 bench's WebSocket client on \`/api/v1/live?factory=bench&batch=1\` (frames of a turn's events,
 as the live pages ask for) connected throughout. Each round runs the raw subscriber's ramp, then
-the engine's; each ramp raises the rate until a step fails and bisects once. Before its steps the
-engine is warmed up with 375 messages per machine (5,000 msgs/s for 75 s; the raw subscriber: 2 s
+the engine's; each ramp raises the rate (past the listed rates by their last gap, as long as steps
+pass) until a step fails, then bisects between the last good and the first failing rate (twice by
+default). Before its steps the engine is warmed up with 375 messages per machine (5,000 msgs/s for 75 s; the raw subscriber: 2 s
 at 1,000), so that what every machine does once, early on (its first isolation forest, its
 forecasts' first paths after 60 s of data, the store's first compactions), is behind it as in a
 running engine, not inside a measured step. Before a step the bench waits for the target to be

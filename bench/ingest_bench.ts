@@ -122,6 +122,7 @@ async function runRound(
 ): Promise<BenchRound> {
   const ramp = {
     rates: options.rates,
+    stepsPast: options.stepsPast,
     stepMs: options.stepSeconds * 1000,
     refine: options.refine,
     onStep: (step: StepResult) => console.log(`  ${describe(step)}`),
