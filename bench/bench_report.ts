@@ -254,7 +254,8 @@ the target's storage writes; *CPU* = % of one core per process, *others* = every
 the host (other tenants of a shared machine), *stolen* = time the hypervisor gave the host's
 virtual cores to other machines. A failing step during which others used, or the hypervisor
 stole, more than 25 % of a core is marked *disturbed* and re-run. *under-offered*: the generator could not publish
-the offered rate; a broker near 100 % is what holds it back.`;
+the offered rate; a broker near 100 % is what holds it back, and a ramp that stops there measured
+the rig (generator and broker), not the target.`;
 
 const BEGIN = "<!-- ingest-bench:begin -->";
 const END = "<!-- ingest-bench:end -->";

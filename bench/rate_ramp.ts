@@ -87,12 +87,9 @@ export async function climb(
     }
     good = result;
   }
-  // A rate that could not be offered ends the ramp: bisecting would measure generator or broker.
-  for (
-    let i = 0;
-    i < options.refine && bad !== undefined && bad.verdict !== "under-offered";
-    i++
-  ) {
+  // A rate the generator could not offer is bisected like any failure: both targets then stop
+  // at what the rig delivers (the broker's ceiling), not one at a step that happened to miss it.
+  for (let i = 0; i < options.refine && bad !== undefined; i++) {
     const low = good?.offeredRate ?? 0;
     const rate = Math.round((low + bad.offeredRate) / 2 / RATE_GRAIN) * RATE_GRAIN;
     if (rate <= low || rate >= bad.offeredRate) break;

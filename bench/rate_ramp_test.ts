@@ -69,11 +69,11 @@ Deno.test("climb stops at the last step it may take when every step passes", asy
   assert.equal(ramp.sustainedRate, 50_000);
 });
 
-Deno.test("climb does not bisect below a rate the generator could not offer", async () => {
+Deno.test("climb bisects below a rate the generator could not offer, like any failure", async () => {
   const target = targetUpTo(30_000, "under-offered");
   const ramp = await climb(target.runStep, { rates: [20_000, 40_000], stepsPast: 5, refine: 2 });
-  assert.deepEqual(target.offered, [20_000, 40_000]);
-  assert.equal(ramp.sustainedRate, 20_000);
+  assert.deepEqual(target.offered, [20_000, 40_000, 30_000, 35_000]);
+  assert.equal(ramp.sustainedRate, 30_000);
 });
 
 Deno.test("climb counts the last attempt at a rate and keeps every attempt", async () => {
