@@ -73,7 +73,8 @@ const ms = (
   n: number,
 ) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : Math.round(n).toString()) : "–");
 const mib = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–");
-const pct = (n: number | undefined) => (n === undefined ? "–" : Math.round(n).toString());
+const pct = (n: number | undefined) =>
+  n === undefined || Number.isNaN(n) ? "–" : Math.round(n).toString();
 
 /** The processes whose CPU share the tables show, in order. */
 export const CPU_COLUMNS = ["target", "broker", "generator", "bench", "others"] as const;
@@ -125,7 +126,7 @@ export function renderSummary(
     "|---|--:|--:|--:|",
     `| sustained msgs/s (no loss, backlog drained ≤ lag bound) | ${int(s.rawRate)} | ${
       int(s.engineRate)
-    } | **${s.ratio.toFixed(2)}** |`,
+    } | **${ratioText(s.ratio)}** |`,
     `| sustained msgs/s per round | ${per((r) => r.raw.sustainedRate)} | ${
       per((r) => r.engine.sustainedRate)
     } | |`,
@@ -138,7 +139,7 @@ export function renderSummary(
     `Target (1,000 machines × 4 metrics): engine ≥ ${TARGET_RATIO} × raw — **${
       s.ratioMet ? "met" : "missed"
     }** (${
-      s.ratio.toFixed(2)
+      ratioText(s.ratio)
     }); p99 publish→WebSocket < ${TARGET_P99_MS} ms at half the raw rate — **${
       s.latencyMet ? "met" : "missed"
     }** (${ms(s.engineP99)} ms).`,
@@ -167,6 +168,19 @@ export function renderSummary(
       `its mosquitto ${atSustained((r) => r.engine, "broker")}, host ${
         hostTotal((r) => r.engine)
       } in all.`,
+  );
+  // Whether a ramp found the target's ceiling or the broker's: mosquitto is one thread.
+  const brokerAtFailure = (ramp: (r: BenchRound) => RampResult) =>
+    rounds.map((r) => {
+      const failed = ramp(r).steps.find((step) => step.verdict !== "ok");
+      return failed === undefined ? "none failed" : `${pct(failed.cpu.broker)} %`;
+    }).join(", ");
+  lines.push(
+    "",
+    `Mosquitto at each ramp's first failing step (a broker near 100 % of its one core, not the ` +
+      `target, set the limit there): raw subscriber ${brokerAtFailure((r) => r.raw)}; engine ${
+        brokerAtFailure((r) => r.engine)
+      }.`,
   );
   const steps = rounds.flatMap((r) => [
     ...r.raw.steps,
@@ -276,4 +290,9 @@ export async function writeSection(path: string, section: string, howTo: string)
     ? text.slice(0, begin) + block + text.slice(end + END.length)
     : `${text.trimEnd()}\n\n${block}\n`;
   await Deno.writeTextFile(path, text);
+}
+
+/** engine / raw, or why there is none (a raw subscriber that sustained no rate). */
+function ratioText(ratio: number): string {
+  return Number.isNaN(ratio) ? "n/a (the raw subscriber sustained no rate)" : ratio.toFixed(2);
 }
