@@ -251,13 +251,13 @@ bench's WebSocket client on \`/api/v1/live?factory=bench&batch=1\` (frames of a 
 as the live pages ask for) connected throughout. Each round runs the raw subscriber's ramp, then
 the engine's; each ramp raises the rate (past the listed rates by their last gap, as long as steps
 pass) until a step fails, then bisects between the last good and the first failing rate (twice by
-default). Before its steps the engine is warmed up with 375 messages per machine (5,000 msgs/s for 75 s; the raw subscriber: 2 s
-at 1,000), so that what every machine does once, early on (its first isolation forest, its
-forecasts' first paths after 60 s of data, the store's first compactions), is behind it as in a
-running engine, not inside a measured step. Before a step the bench waits for the target to be
-idle and the host to be quiet; a step is
-ok with no loss, its backlog drained within the lag bound, and at least 95 % of the sent rate taken
-in while publishing. Latency is receive time minus the payload's \`ts\` (one clock): at the
+default). Before its steps the engine is warmed up with 375 messages per machine (5,000 msgs/s
+for 75 s; the raw subscriber: 2 s at 1,000), so that what every machine does once, early on (its
+first isolation forest, its forecasts' first paths after 60 s of data, the store's first
+compactions), is behind it as in a running engine, not inside a measured step. Before a step the
+bench waits for the target to be idle and the host to be quiet; a step is ok with no loss, its
+backlog drained within the lag bound, and at least 95 % of the sent rate taken in while
+publishing. Latency is receive time minus the payload's \`ts\` (one clock): at the
 WebSocket client for the engine, in the subscriber for raw. All processes share the host's cores.`;
 
 const LEGEND =
@@ -267,9 +267,9 @@ the engine's mailbox depth) when publishing stopped; *drain* = time until all wa
 the target's storage writes; *CPU* = % of one core per process, *others* = everything else busy on
 the host (other tenants of a shared machine), *stolen* = time the hypervisor gave the host's
 virtual cores to other machines. A failing step during which others used, or the hypervisor
-stole, more than 25 % of a core is marked *disturbed* and re-run. *under-offered*: the generator could not publish
-the offered rate; a broker near 100 % is what holds it back, and a ramp that stops there measured
-the rig (generator and broker), not the target.`;
+stole, more than 25 % of a core is marked *disturbed* and re-run. *under-offered*: the generator
+could not publish the offered rate; a broker near 100 % is what holds it back, and a ramp that
+stops there measured the rig (generator and broker), not the target.`;
 
 const BEGIN = "<!-- ingest-bench:begin -->";
 const END = "<!-- ingest-bench:end -->";
