@@ -4,8 +4,8 @@
  * directory, the live hub sending every event to one WebSocket client that
  * keeps up (in batch mode, as the live pages do), and the store writer
  * handing points to the store's write worker. 1,000 machines × 4 metrics
- * (`BENCH_MACHINES` to change; `BENCH_ROUNDS` rounds, 7 by default), each machine at 17.5 Hz as in the ingest bench
- * at 17,500 msgs/s:
+ * (`BENCH_MACHINES` to change; `BENCH_ROUNDS` rounds, 7 by default), each
+ * machine at 17.5 Hz as in the ingest bench at 17,500 msgs/s:
  *
  *   deno run -A bench/engine_path_bench.ts [warm-up messages per machine]
  *

@@ -4,7 +4,11 @@
  *
  * @example
  * ```ts
- * sumSamples('a_total{source="mqtt"} 3\na_total{source="http"} 4\n', "a_total", { source: "mqtt" }); // 3
+ * sumSamples(
+ *   'a_total{source="mqtt"} 3\na_total{source="http"} 4\n',
+ *   "a_total",
+ *   { source: "mqtt" },
+ * ); // 3
  * ```
  */
 export function sumSamples(

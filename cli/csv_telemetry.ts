@@ -153,7 +153,11 @@ function skipSpaces(line: string, pos: number): number {
  *
  * @example
  * ```ts
- * const decoder = new CsvTelemetryDecoder({ kind: "long" }, { factory: "f", machine: "m" }, Date.now());
+ * const decoder = new CsvTelemetryDecoder(
+ *   { kind: "long" },
+ *   { factory: "f", machine: "m" },
+ *   Date.now(),
+ * );
  * decoder.decode(["1714564800000,temp,21.5"], 2).points;
  * // [{ factory: "f", machine: "m", ts: 1714564800000, metrics: { temp: 21.5 } }]
  * ```

@@ -69,7 +69,8 @@ export interface ImportCommand {
  * @example
  * ```ts
  * parseImportCommand(["--factory", "plant1", "--machine", "press-07", "press.csv"], {});
- * // { file: "press.csv", format: "csv", factory: "plant1", machine: "press-07", precision: "ns", dataDir: "./data" }
+ * // { file: "press.csv", format: "csv", factory: "plant1", machine: "press-07",
+ * //   precision: "ns", dataDir: "./data" }
  * ```
  * @throws {UsageError} saying what is wrong and how to write it.
  */

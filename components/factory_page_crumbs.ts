@@ -13,7 +13,8 @@ import type { Crumb } from "./PageLayout.tsx";
  * @example
  * ```ts
  * factoryPageCrumbs("demo", "Users");
- * // [{ label: "Factories", href: "/" }, { label: "demo", href: "/factories/demo" }, { label: "Users" }]
+ * // [{ label: "Factories", href: "/" }, { label: "demo", href: "/factories/demo" },
+ * //   { label: "Users" }]
  * ```
  */
 export function factoryPageCrumbs(factory: string, page: string): Crumb[] {

@@ -239,7 +239,8 @@ export class Ingestor {
       if (delivery === "accepted") {
         accepted++;
       } else {
-        // Shed, quarantined and stopped points are counted by the registry; here they are only reported.
+        // Shed, quarantined and stopped points are counted by the registry; here they are only
+        // reported.
         rejected.push({
           reason: delivery,
           message: DELIVERY_MESSAGES[delivery],

@@ -149,7 +149,10 @@ export default function LabelAnomaly(props: LabelAnomalyProps): VNode {
  *
  * @example
  * ```ts
- * labelledText({ label: { id: 3, label: "false_alarm" }, sensitivity: { metric: "oil_temp", after: 1.15 } });
+ * labelledText({
+ *   label: { id: 3, label: "false_alarm" },
+ *   sensitivity: { metric: "oil_temp", after: 1.15 },
+ * });
  * // "Labelled false alarm (#3); oil_temp detectors now ×1.15 tolerant"
  * ```
  */

@@ -52,7 +52,8 @@ Deno.test("an engineer builds a rule in the browser: validation, preview, create
   });
   try {
     await addFactory(mw, "bakery");
-    // Three people of the bakery, each signed in in their own browser: who acts is who is signed in.
+    // Three people of the bakery, each signed in in their own browser: who acts is who is
+    // signed in.
     const engineer = await addUser(mw, "bakery", "admin", "engineer@bakery.test", "engineer");
     const omar = await addUser(mw, "bakery", "operator", "omar@bakery.test", "omar");
     const ana = await addUser(mw, "bakery", "admin", "ana@bakery.test", "ana");

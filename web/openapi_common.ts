@@ -126,7 +126,8 @@ export function errorResponse(description = "Error"): JsonContent<{ $ref: string
  * @example
  * ```ts
  * factoryList("users", ref("User"), "Users");
- * // json({ type: "object", properties: { factory: …, users: { type: "array", items: … } } }, "Users")
+ * // json({ type: "object", properties: { factory: …, users: { type: "array", items: … } } },
+ * //   "Users")
  * ```
  */
 export function factoryList(

@@ -4,7 +4,8 @@
  *
  * @example
  * ```ts
- * replaceSection("# B\n", "nab", "## NAB\n"); // "# B\n\n<!-- nab:start -->\n## NAB\n<!-- nab:end -->\n"
+ * replaceSection("# B\n", "nab", "## NAB\n");
+ * // "# B\n\n<!-- nab:start -->\n## NAB\n<!-- nab:end -->\n"
  * ```
  */
 export function replaceSection(doc: string, name: string, body: string): string {

@@ -813,7 +813,8 @@ Deno.test("ActorRegistry sweeps every 250 ms by default: a 120th of the fleet's 
   const { registry, clock, snapshots } = setup({ snapshotEveryMs: 30_000 });
   const batches = await dirtyActorsWithBatches(registry, snapshots, 240);
   clock.tick(30_000);
-  // 240 actors × 250 ms / 30 s: 2 a sweep; a sweep a second saved 8 (34 at 1,000 machines, ~20 ms).
+  // 240 actors × 250 ms / 30 s: 2 a sweep; a sweep a second saved 8 (34 at 1,000 machines,
+  // ~20 ms).
   assert.deepEqual(batches, [2]);
   clock.tick(250);
   assert.deepEqual(batches, [2, 2]);

@@ -88,7 +88,8 @@ const FORCE_ANSWER =
  * ]);
  * run.answer;
  * ```
- * @throws {ChatClientError} when the model cannot be reached; {@link AgentError} when it answers nothing.
+ * @throws {ChatClientError} when the model cannot be reached; {@link AgentError} when it
+ * answers nothing.
  */
 export async function runAgentLoop(
   client: ChatClient,

@@ -28,7 +28,10 @@ export const DEFAULT_BACKTEST_LIMITS: BacktestLimits = {
  *
  * @example
  * ```ts
- * throw new BacktestLimitError("maxRangeMs", "Cannot backtest 30 d: at most 7 d; choose a shorter range");
+ * throw new BacktestLimitError(
+ *   "maxRangeMs",
+ *   "Cannot backtest 30 d: at most 7 d; choose a shorter range",
+ * );
  * ```
  */
 export class BacktestLimitError extends RangeError {

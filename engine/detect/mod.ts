@@ -1,8 +1,9 @@
 /**
  * Streaming anomaly detection: per-metric detectors (rolling σ, robust
  * median/MAD, EWMA, CUSUM, flatline, time-of-day context, contextual
- * novelty of quantised transitions), the anomaly likelihood, the per-metric stack that combines them, and the per-machine
- * detector that adds an isolation forest across metrics.
+ * novelty of quantised transitions), the anomaly likelihood, the per-metric
+ * stack that combines them, and the per-machine detector that adds an
+ * isolation forest across metrics.
  *
  * @module
  */

@@ -15,9 +15,10 @@ export interface RobustMadState {
  * Bounded memory: a ring of the last w values plus the same values kept
  * sorted. Each update finds the leaving value by binary search (O(log w))
  * and moves its slot to where the arriving value belongs, shifting only the
- * values in between (O(w) at worst, w = 32 by default; usually a few). The median is read in O(1); the MAD is
- * found with a two-pointer walk out from the median over the sorted values
- * (O(w/2)), refreshed every `window / 4` updates, so amortised O(1) per point.
+ * values in between (O(w) at worst, w = 32 by default; usually a few). The
+ * median is read in O(1); the MAD is found with a two-pointer walk out from
+ * the median over the sorted values (O(w/2)), refreshed every `window / 4`
+ * updates, so amortised O(1) per point.
  * The score is in units of `k` robust σ (1 = alarm). A caller that needs the
  * score only for some points learns the others with `skip` (a ring write)
  * and asks `score` when it needs one; the sorted copy is then rebuilt.

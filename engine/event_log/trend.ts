@@ -59,7 +59,9 @@ export interface TrendInput {
  *   machines: new Map([["press-01", 0]]), initial: new Map(),
  *   changes: [{ machine: "press-01", ts: 4_000_000, status: "anomalous" }],
  *   anomalies: new Map([[3_600_000, 3]]),
- * }); // [{ts: 0, machines: {normal: 1, …}, anomalies: 0}, {ts: 3_600_000, machines: {anomalous: 1, …}, anomalies: 3}]
+ * });
+ * // [{ts: 0, machines: {normal: 1, …}, anomalies: 0},
+ * //  {ts: 3_600_000, machines: {anomalous: 1, …}, anomalies: 3}]
  * ```
  */
 export function computeTrend(input: TrendInput): TrendBucket[] {

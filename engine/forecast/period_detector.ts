@@ -47,9 +47,9 @@ export interface PeriodDetectorState {
  * autocorrelation at lags 2 … capacity/3 — at least three cycles in view)
  * takes O(capacity²/3) and runs every `checkEvery × factor` steps, which is
  * O(1) amortised per step. A coarse period (factor > 1) is refined to the
- * step on the latest 2 × maxPeriod steps, kept at full resolution. The period is the lag of the highest local peak
- * at or above `minCorrelation`, refined by a parabola through its
- * neighbours and scaled back to steps.
+ * step on the latest 2 × maxPeriod steps, kept at full resolution. The
+ * period is the lag of the highest local peak at or above `minCorrelation`,
+ * refined by a parabola through its neighbours and scaled back to steps.
  *
  * @example
  * ```ts

@@ -36,7 +36,8 @@ export type BootstrapResult =
  *   console.log(`First super admin ${result.user.email}, password ${result.generatedPassword}`);
  * }
  * ```
- * @throws {IdentityError} when `ADMIN_PASSWORD` fails the policy or the e-mail belongs to another user.
+ * @throws {IdentityError} when `ADMIN_PASSWORD` fails the policy or the e-mail belongs to
+ * another user.
  */
 export async function bootstrapAdmin(
   users: Pick<UserStore, "superAdmins" | "getByEmail" | "create">,

@@ -90,7 +90,8 @@ export function parseIsoDateTime(text: string): number | string {
   }
   const offsetMs = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
   const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC maps years 0-99 to 1900-1999; such years are implausible anyway and fail the range check.
+  // Date.UTC maps years 0-99 to 1900-1999; such years are implausible anyway and fail the range
+  // check.
   return utc + fraction - offsetMs;
 }
 

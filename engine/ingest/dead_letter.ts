@@ -28,7 +28,8 @@ export interface DeadLetterOptions {
 
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 const DEFAULT_MAX_QUEUE = 10_000;
-// Records serialized per write: large enough to amortize the syscall, small enough to keep the string short.
+// Records serialized per write: large enough to amortize the syscall, small enough to keep the
+// string short.
 const BATCH_RECORDS = 1_000;
 
 const encoder = new TextEncoder();
@@ -46,7 +47,12 @@ const encoder = new TextEncoder();
  * @example
  * ```ts
  * const deadLetter = new DeadLetterFile("./data/dead-letter.jsonl");
- * deadLetter.append({ at: Date.now(), source: "mqtt", reason: "bad_json", message: "payload is not valid JSON" });
+ * deadLetter.append({
+ *   at: Date.now(),
+ *   source: "mqtt",
+ *   reason: "bad_json",
+ *   message: "payload is not valid JSON",
+ * });
  * await deadLetter.close(); // writes what is queued
  * console.log(deadLetter.written, deadLetter.dropped); // 1 0
  * ```

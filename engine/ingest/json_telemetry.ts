@@ -74,7 +74,8 @@ const NUMERIC_TS_HINT = "send epoch milliseconds";
  *   { receivedAt: Date.now() },
  * );
  * // points: [{ factory: "demo", machine: "press-01", ts: <receivedAt>, metrics: { temp: 21.5 } }]
- * // rejections: [{ reason: "bad_value", index: 1, message: "metric 'temp' must be a number or boolean: got string \"hot\"", … }]
+ * // rejections: [{ reason: "bad_value", index: 1,
+ * //   message: "metric 'temp' must be a number or boolean: got string \"hot\"", … }]
  * ```
  */
 export function decodeJsonTelemetry(
@@ -340,7 +341,8 @@ function rejectPoint(
   ref: Partial<MachineRef> | undefined,
   problem: PointProblem,
 ): void {
-  // Re-serializing loses values JSON cannot hold (1e999 → null), so a single point keeps its text.
+  // Re-serializing loses values JSON cannot hold (1e999 → null), so a single point keeps its
+  // text.
   const raw = truncateRaw(context.singleText ?? JSON.stringify(point) ?? String(point));
   context.result.rejections.push(rejection(problem.reason, problem.message, index, ref, raw));
 }

@@ -47,7 +47,8 @@ const ID_RULE = "[A-Za-z0-9_.-]{1,64}";
  *   {},
  *   { receivedAt: Date.now() },
  * );
- * // [{ factory: "demo", machine: "press-01", ts: 1714564800000, metrics: { oil_temp: 48.2, running: 1 } }]
+ * // [{ factory: "demo", machine: "press-01", ts: 1714564800000,
+ * //   metrics: { oil_temp: 48.2, running: 1 } }]
  * ```
  */
 export function decodeLineProtocol(
@@ -237,7 +238,12 @@ function rejection(
  *
  * @example
  * ```ts
- * encodeLineProtocol({ factory: "demo", machine: "press-01", ts: 1714564800000, metrics: { oil_temp: 48.2 } });
+ * encodeLineProtocol({
+ *   factory: "demo",
+ *   machine: "press-01",
+ *   ts: 1714564800000,
+ *   metrics: { oil_temp: 48.2 },
+ * });
  * // "telemetry,factory=demo,machine=press-01 oil_temp=48.2 1714564800000000000"
  * ```
  */

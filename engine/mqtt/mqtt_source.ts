@@ -227,7 +227,8 @@ export class MqttSource {
     try {
       this.#onPublish(topic, payload, text);
     } catch (error) {
-      // The ingest path rejects bad input itself; a throw here is a bug, not a reason to drop the batch.
+      // The ingest path rejects bad input itself; a throw here is a bug, not a reason to drop the
+      // batch.
       this.#log(`mqtt: handling a publish on ${topic} failed: ${(error as Error).message}`);
     }
   }

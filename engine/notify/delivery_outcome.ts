@@ -7,7 +7,11 @@
  *
  * @example
  * ```ts
- * const outcome: DeliveryOutcome = { status: "retryable", error: "HTTP 429", retryAfterMs: 30_000 };
+ * const outcome: DeliveryOutcome = {
+ *   status: "retryable",
+ *   error: "HTTP 429",
+ *   retryAfterMs: 30_000,
+ * };
  * ```
  */
 export type DeliveryOutcome =

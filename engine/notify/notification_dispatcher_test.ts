@@ -102,7 +102,8 @@ Deno.test("NotificationDispatcher retries a webhook that fails twice with 503 an
     assert.equal(entries[0].attempts, 3);
     assert.equal(entries[0].sentAt, T0 + 15_000);
 
-    // Exactly one request was accepted; all three carried the same delivery id and a valid signature.
+    // Exactly one request was accepted; all three carried the same delivery id and a valid
+    // signature.
     const ids = new Set(receiver.requests.map((r) => r.headers.get("x-millwright-delivery")));
     assert.equal(ids.size, 1);
     for (const request of receiver.requests) {

@@ -21,7 +21,10 @@ const PADDING = 4;
  *
  * @example
  * ```ts
- * const png = renderSparklinePng({ metric: "oil_temp", points: [{ ts: 0, value: 70 }, { ts: 1, value: 82 }] });
+ * const png = renderSparklinePng({
+ *   metric: "oil_temp",
+ *   points: [{ ts: 0, value: 70 }, { ts: 1, value: 82 }],
+ * });
  * ```
  */
 export function renderSparklinePng(

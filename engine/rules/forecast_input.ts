@@ -36,7 +36,13 @@ export function ruleForecast(metric: string, path: ForecastPath): RuleForecast {
  *
  * @example
  * ```ts
- * forecastThresholdsOf({ kind: "forecast_crosses", metric: "temp", op: ">", value: 90, withinMs: 900_000 });
+ * forecastThresholdsOf({
+ *   kind: "forecast_crosses",
+ *   metric: "temp",
+ *   op: ">",
+ *   value: 90,
+ *   withinMs: 900_000,
+ * });
  * // { temp: [{ op: ">", value: 90 }] }
  * ```
  */

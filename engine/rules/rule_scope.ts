@@ -34,7 +34,10 @@ export function machineTypeOf(machine: string): string {
  *
  * @example
  * ```ts
- * ruleAppliesTo({ factory: "f", machineTypes: ["press"] }, { factory: "f", machine: "press-02" }); // true
+ * ruleAppliesTo(
+ *   { factory: "f", machineTypes: ["press"] },
+ *   { factory: "f", machine: "press-02" },
+ * ); // true
  * ```
  */
 export function ruleAppliesTo(scope: RuleScope, target: RuleTarget): boolean {

@@ -97,7 +97,11 @@ export interface RuleEngineState {
  *
  * @example
  * ```ts
- * const state = newRuleEngineState({ factory: "plant-1", machine: "press-01", timeZone: "Europe/Berlin" });
+ * const state = newRuleEngineState({
+ *   factory: "plant-1",
+ *   machine: "press-01",
+ *   timeZone: "Europe/Berlin",
+ * });
  * state.target.machineType; // "press"
  * ```
  */

@@ -219,7 +219,8 @@ Deno.test("SqliteStore rollups equal aggregates of the final raw data after rand
         });
         await store.write(batch);
         for (const p of batch) expected.get(p.metric)!.set(p.ts, p.value);
-        // Some batches wait in the head, late and rewritten points included, for a later compaction.
+        // Some batches wait in the head, late and rewritten points included, for a later
+        // compaction.
         if (rand() < 0.4) await store.compact();
       }
       // Answers from the chunks with the head laid over them, before the last compaction.

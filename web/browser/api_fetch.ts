@@ -93,7 +93,12 @@ export function retryAfterSeconds(header: string | null): number | undefined {
  *
  * @example
  * ```ts
- * const call = createApiFetch({ fetch, csrfToken: () => "t", currentPath: () => "/", navigate() {} });
+ * const call = createApiFetch({
+ *   fetch,
+ *   csrfToken: () => "t",
+ *   currentPath: () => "/",
+ *   navigate() {},
+ * });
  * await call("/api/v1/auth/logout", { method: "POST" });
  * ```
  */

@@ -39,9 +39,10 @@ export interface InlineRename {
  *
  * @example
  * ```tsx
- * function UserRow(
- *   { user, save }: { user: { name: string; email: string }; save(name: string): Promise<unknown> },
- * ) {
+ * function UserRow({ user, save }: {
+ *   user: { name: string; email: string };
+ *   save(name: string): Promise<unknown>;
+ * }) {
  *   const rename = useInlineRename();
  *   return (
  *     <tr>

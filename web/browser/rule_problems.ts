@@ -14,7 +14,9 @@ export interface RuleProblem {
  *
  * @example
  * ```ts
- * const problems = new RuleProblems([{ path: "/condition/any/1/value", message: "must be a finite number" }]);
+ * const problems = new RuleProblems([
+ *   { path: "/condition/any/1/value", message: "must be a finite number" },
+ * ]);
  * problems.at("/condition/any/1/value"); // ["must be a finite number"]
  * ```
  */

@@ -15,7 +15,8 @@ export const MAX_SEED_POINTS = 600;
  *
  * @example
  * ```ts
- * toSeriesSeed([[1000, 3], [2000, 4]], [2000]); // { ts: [1000, 2000], values: [3, 4], flagged: [2000] }
+ * toSeriesSeed([[1000, 3], [2000, 4]], [2000]);
+ * // { ts: [1000, 2000], values: [3, 4], flagged: [2000] }
  * ```
  */
 export function toSeriesSeed(

@@ -5,7 +5,8 @@ import { crc32 } from "node:zlib";
  *
  * ```
  * magic "MWS1" (4 bytes) | payload length (u32 LE) | CRC-32 of length + payload (u32 LE)
- * payload: appendedAt (f64 LE, epoch ms) | points (u32 LE) | lines (u32 LE) | lines as UTF-8, "\n"-joined
+ * payload: appendedAt (f64 LE, epoch ms) | points (u32 LE) | lines (u32 LE) |
+ *          lines as UTF-8, "\n"-joined
  * ```
  *
  * The magic lets a reader find the next record after a damaged one; the CRC

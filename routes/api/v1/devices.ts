@@ -253,7 +253,8 @@ function mqttOf(c: Context, deps: DevicesDeps, factory: string, machine: string)
  * ```ts
  * const topic = "factories/demo/machines/m1/telemetry";
  * snippets({ host: "10.0.0.5", port: 1883, topic }, "d_k3v9…", "secret").mosquitto_pub;
- * // "mosquitto_pub -h 10.0.0.5 -p 1883 -i d_k3v9… -u 'd_k3v9…' -P 'secret' -q 1 -t '…' -m '…'"
+ * // "mosquitto_pub -h 10.0.0.5 -p 1883 -i d_k3v9… -u 'd_k3v9…' -P 'secret' " +
+ * //   "-q 1 -t '…' -m '…'"
  * ```
  */
 export function snippets(

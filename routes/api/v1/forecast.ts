@@ -25,7 +25,8 @@ const OPS: readonly CrossingOp[] = [">", ">=", "<", "<="];
  * to `horizon` (a duration, e.g. `15m`; default: all the forecast has), with
  * the crossing estimates of its configured thresholds — and of `threshold`
  * (with `op`, default `>`) when given. Answers
- * `{factory, machine, forecasts: [{metric, ts, step, value, coverage, period, horizon: [{ts, mean, low, high}], crossings: [...]}]}`;
+ * `{factory, machine, forecasts: [{metric, ts, step, value, coverage, period,
+ * horizon: [{ts, mean, low, high}], crossings: [...]}]}`;
  * 404 when the machine has no forecast (unknown, or not warm yet).
  *
  * @example

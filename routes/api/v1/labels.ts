@@ -55,7 +55,8 @@ const LABEL_EXAMPLE =
  *   (with `alertId`, machine and ts default to the alert's); stores the feature window
  *   around `ts` and adapts the metric's sensitivity; 201 `{label, sensitivity}`;
  * - `GET /factories/{f}/labels?machine=&type=&limit=` — newest first;
- * - `DELETE /factories/{f}/labels/{id}` — the label (a sensitivity change it caused stays, audited);
+ * - `DELETE /factories/{f}/labels/{id}` — the label (a sensitivity change it caused stays,
+ *   audited);
  * - `GET /factories/{f}/machines/{m}/sensitivity` — factors and their audit;
  * - `POST …/sensitivity/reset` — `{metric?, reason?}`: factors back to 1.
  *

@@ -35,7 +35,8 @@ const put = (body: unknown) => ({
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
 
-// 2 m/s² at BPFO (105.75 Hz at 29.5 Hz shaft speed) and 0.5 m/s² at 1×, 4,096 samples at 5,120 Hz.
+// 2 m/s² at BPFO (105.75 Hz at 29.5 Hz shaft speed) and 0.5 m/s² at 1×,
+// 4,096 samples at 5,120 Hz.
 const bpfo = 4.5 * 29.5 * (1 - 7.94 / 39.04);
 const samples = Array.from(
   { length: 4096 },
