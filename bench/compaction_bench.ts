@@ -6,7 +6,8 @@
  * compacted each time it holds the write worker's `compactAtPoints`
  * (500,000 points, ~6 s of the stream) and the 1 h / 1 d rollups folded
  * every ~25 s of it. Prints the time of each compaction and their median,
- * 90th percentile and maximum. Add `--cpu-prof --cpu-prof-dir=DIR` before
+ * 90th percentile and maximum. `--compact-at=N` compacts at N points instead
+ * (with a slice that takes the whole head at once). Add `--cpu-prof --cpu-prof-dir=DIR` before
  * the script and read the profile with `bench/cpu_profile_summary.ts` to
  * see where a compaction's time goes.
  *
@@ -14,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { PointBatchEncoder } from "../engine/store/point_batch.ts";
-import { PointWriter } from "../engine/store/point_writer.ts";
+import { COMPACTION_SLICE, PointWriter } from "../engine/store/point_writer.ts";
 import { SqliteStore } from "../engine/store/sqlite_store.ts";
 import { openWriteConnection } from "../engine/store/write_connection.ts";
 import type { SeriesPoint } from "../engine/telemetry.ts";
@@ -25,29 +26,34 @@ const METRICS = ["temperature", "vibration", "current", "rpm"];
 const MSGS_PER_S = 20_000;
 /** Points per write: what the store writer sends at this rate. */
 const BATCH_POINTS = 20_000;
-/** The write worker's default `compactAtPoints`. */
-const COMPACT_AT_POINTS = 500_000;
 /** Compactions between two folds (~25 s of the stream). */
 const FOLD_EVERY = 4;
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { compactions: { type: "string", default: "40" } },
+  // 500,000: the write worker's default `compactAtPoints`.
+  options: {
+    compactions: { type: "string", default: "40" },
+    "compact-at": { type: "string", default: "500000" },
+  },
 });
-const compactions = Number(values.compactions);
-if (!Number.isInteger(compactions) || compactions < 1) {
-  console.error(
-    `'--compactions' must be a positive integer: current value is '${values.compactions}'`,
-  );
+const positive = (name: "compactions" | "compact-at"): number => {
+  const n = Number(values[name]);
+  if (Number.isInteger(n) && n > 0) return n;
+  console.error(`'--${name}' must be a positive integer: current value is '${values[name]}'`);
   Deno.exit(2);
-}
+};
+const compactions = positive("compactions");
+const compactAt = positive("compact-at");
 
 const dir = await Deno.makeTempDir({ prefix: "compaction-bench-" });
 try {
   const path = `${dir}/ts.db`;
   await new SqliteStore({ path }).close(); // schema
   const db = openWriteConnection(path);
-  const writer = new PointWriter(db);
+  const writer = new PointWriter(db, {
+    compactionSlice: Math.max(COMPACTION_SLICE, compactAt + BATCH_POINTS),
+  });
   const encoder = new PointBatchEncoder();
   const t0 = 1_800_000_000_000;
   let message = 0;
@@ -65,7 +71,7 @@ try {
   };
   const took: number[] = [];
   for (let c = 0; c < compactions; c++) {
-    while (writer.pendingCompaction < COMPACT_AT_POINTS) writer.write(encoder.encode(nextBatch()));
+    while (writer.pendingCompaction < compactAt) writer.write(encoder.encode(nextBatch()));
     const started = performance.now();
     writer.compact();
     took.push(performance.now() - started);
@@ -75,7 +81,7 @@ try {
   const sorted = [...took].sort((a, b) => a - b);
   const ms = (n: number) => n.toFixed(0);
   console.log(
-    `${compactions} compactions of ${COMPACT_AT_POINTS.toLocaleString("en-US")} points ` +
+    `${compactions} compactions of ${compactAt.toLocaleString("en-US")} points ` +
       `(${MACHINES * METRICS.length} series, ${MSGS_PER_S.toLocaleString("en-US")} msgs/s): ` +
       `median ${ms(percentile(sorted, 50))} ms, p90 ${ms(percentile(sorted, 90))} ms, ` +
       `max ${ms(sorted.at(-1)!)} ms`,
