@@ -9,7 +9,7 @@ import { ActorRegistry } from "./engine/actor/mod.ts";
 import { machineBehavior } from "./actors/machine/machine_actor.ts";
 import type { MachineMessage } from "./actors/machine/machine_handler.ts";
 import type { MachineSnapshot, MachineState } from "./actors/machine/machine_state.ts";
-import { machineWindowStats } from "./actors/machine/window_stats.ts";
+import { currentWindowStats } from "./actors/machine/window_stats.ts";
 import { EventBus } from "./engine/bus.ts";
 import { startAgent } from "./engine/agent/start_agent.ts";
 import { AlertStore } from "./engine/alerts/alert_store.ts";
@@ -382,7 +382,7 @@ export async function startMillwright(
       return { status, checks };
     };
     const windowStats = (ref: { factory: string; machine: string }) =>
-      registry.inspect(ref, machineWindowStats);
+      currentWindowStats(registry, ref);
     const deps = {
       auth,
       security: {

@@ -5,7 +5,10 @@ import { apiFetch } from "../web/browser/api_fetch.ts";
 import { formatClock, formatValue } from "../web/browser/format.ts";
 import { useApiLoad } from "../web/browser/use_api_load.ts";
 
-/** Each metric's window statistics, or null when the machine has no actor in memory. */
+/**
+ * Each metric's window statistics (from the machine's last snapshot while it
+ * is passivated), or null when none can be read now.
+ */
 export type MachineWindows = Readonly<Record<string, MetricWindowStats>> | null;
 
 /** Props of {@link WindowStats}. */
@@ -19,7 +22,8 @@ export interface WindowStatsProps {
 }
 
 /**
- * The machine's rolling windows as its actor holds them: per metric the
+ * The machine's rolling windows as its actor holds them (an idle machine's
+ * as they stood when its actor was passivated): per metric the
  * values in the window, their mean, standard deviation, min and max — what
  * each new value's σ test is judged against. Reloaded every few seconds from
  * `GET …/machines/{m}` (the live feed carries values, not windows).
@@ -49,8 +53,8 @@ export default function WindowStats(
       </h2>
       {w === null && (
         <p class="empty-note">
-          No window in memory: the machine's actor is idle (no telemetry for 10 min), quarantined or
-          restarting. Its windows return with its next value.
+          No windows to show: the machine's actor is restarting, or it never saved its state. Its
+          windows return with its next value.
         </p>
       )}
       {w !== null && metrics.length === 0 && (

@@ -72,7 +72,11 @@ export interface AppDeps {
   readonly notifications: NotificationsDeps;
   readonly ingest: (request: HttpIngestRequest) => IngestReport;
   readonly actorState: (ref: MachineRef) => ActorState;
-  /** Each metric's rolling-window statistics from the machine's actor; undefined without one in memory. */
+  /**
+   * Each metric's rolling-window statistics from the machine's actor, or from
+   * its last snapshot while it is out of memory; undefined when neither can be
+   * read now.
+   */
   readonly windowStats: (ref: MachineRef) => Record<string, MetricWindowStats> | undefined;
   /** Lifts a machine's quarantine; false when it was not quarantined. */
   readonly release: (ref: MachineRef) => boolean;

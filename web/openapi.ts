@@ -101,8 +101,10 @@ export const OPENAPI_DOCUMENT = {
         description:
           "`window` holds each metric's rolling window as its actor has it now (the basis of the " +
           "σ test: count, mean, sample standard deviation, min, max, and the times of its oldest " +
-          "and newest value); `null` when the machine has no actor in memory (passivated after " +
-          "10 min without telemetry, quarantined, or restarting). Not in the machine list.",
+          "and newest value). A machine whose actor is out of memory (passivated after 10 min " +
+          "without telemetry, or quarantined) answers the windows of its last snapshot, as they " +
+          "stood then; `null` while its actor restarts or handles a message, or when it never " +
+          "saved its state. Not in the machine list.",
         parameters: machineParams,
         responses: {
           200: json(ref("Machine"), "Machine"),

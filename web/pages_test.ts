@@ -176,7 +176,7 @@ Deno.test("createPages renders a machine's rolling windows from its actor, or sa
     initial: windows,
   });
   const idle = await (await app.request("/factories/plant-1/machines/mill-02")).text();
-  assert.match(idle, /No window in memory: the machine(?:'|&#39;)s actor is idle/);
+  assert.match(idle, /No windows to show: the machine(?:'|&#39;)s actor is restarting/);
   assert.deepEqual(asked, ["press-01", "mill-02"]);
 });
 

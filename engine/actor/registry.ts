@@ -290,6 +290,17 @@ export class ActorRegistry<State, Message, Snapshot> {
     return this.#byFactory.get(ref.factory)?.get(ref.machine)?.inspect(read);
   }
 
+  /**
+   * The last snapshot saved of `ref`'s actor while the actor is not in
+   * memory (passivated, or quarantined); undefined while it is in memory (ask
+   * {@link inspect}), or when it never saved one. Read from the snapshot
+   * store each call.
+   */
+  stored(ref: MachineRef): Snapshot | undefined {
+    const key = machineKey(ref);
+    return this.#actors.has(key) ? undefined : this.#snapshots.load(key);
+  }
+
   /** Where the actor of `ref` is in its life. */
   state(ref: MachineRef): ActorPhase {
     const key = machineKey(ref);

@@ -233,6 +233,24 @@ Deno.test("ActorRegistry inspect reads an actor's state between messages, never 
   assert.equal(registry.inspect(press, total), undefined, "stopped");
 });
 
+Deno.test("ActorRegistry stored reads the snapshot of an actor out of memory only", async () => {
+  const { registry, clock, snapshots } = setup({ passivateAfterMs: 10_000, sweepEveryMs: 1_000 });
+  assert.equal(registry.stored(press), undefined, "never heard of");
+  registry.tell(press, add(5));
+  await flush();
+  snapshots.saved.set("f1/press", 99); // an older snapshot, while the actor runs
+  assert.equal(registry.stored(press), undefined, "in memory: inspect it instead");
+  clock.tick(10_000);
+  assert.equal(registry.state(press), "passivated");
+  assert.equal(registry.stored(press), 5, "the snapshot passivation saved");
+  registry.tell(press, add(1));
+  await flush();
+  assert.equal(registry.stored(press), undefined, "restored into memory");
+  assert.equal(registry.stored(lathe), undefined, "another machine");
+  await registry.drain();
+  assert.equal(registry.stored(press), 6, "drained: the snapshot of its last state");
+});
+
 Deno.test("ActorRegistry restarts a crashed actor after backoff", async () => {
   const { registry, clock, snapshots, log, shed, crashes, events, metrics } = setup();
   snapshots.saved.set("f1/press", 10);
