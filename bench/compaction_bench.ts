@@ -5,15 +5,18 @@
  * to a fresh store on a file in batches of 20,000 points, with the head
  * compacted each time it holds the write worker's `compactAtPoints`
  * (500,000 points, ~6 s of the stream) and the 1 h / 1 d rollups folded
- * every ~25 s of it, the WAL checkpointed after each compaction (the store's
- * checkpointer does so every 5 s). Each compaction runs in steps of 4 ms, as the write
- * worker paces it (without its pauses). Prints each compaction's time and
- * its longest step (what the worker cannot pause in: the event loop's
- * share of a core goes to it for that long), with their median, 90th
- * percentile and maximum. `--compact-at=N` compacts at N points instead
- * (with a slice that takes the whole head at once). Add `--cpu-prof --cpu-prof-dir=DIR` before
- * the script and read the profile with `bench/cpu_profile_summary.ts` to
- * see where a compaction's time goes.
+ * every ~25 s of it. The WAL is checkpointed around each compaction, as the
+ * store's checkpointer does every 5 s, so a commit never copies it. Each
+ * compaction runs in steps of 4 ms, as the write worker paces it (without
+ * its pauses). Prints each compaction's time and its longest step (what the
+ * worker cannot pause in: the event loop's share of a core goes to it for
+ * that long), with their median, 90th percentile and maximum, and the pages
+ * each compaction wrote to the WAL (its frames).
+ *
+ * `--compact-at=N` compacts at N points instead (with a slice that takes the
+ * whole head at once). Add `--cpu-prof --cpu-prof-dir=DIR` before the script
+ * and read the profile with `bench/cpu_profile_summary.ts` to see where a
+ * compaction's time goes.
  *
  * @module
  */
@@ -58,7 +61,8 @@ try {
   await new SqliteStore({ path }).close(); // schema
   const db = openWriteConnection(path);
   // The store's checkpointer copies the WAL into the database every few seconds on a connection of
-  // its own, so a commit never has to (see write_connection.ts); here after each compaction, untimed.
+  // its own, so a commit never has to (see write_connection.ts); here around each compaction,
+  // untimed.
   const checkpointer = openWriteConnection(path);
   const writer = new PointWriter(db, {
     compactionSlice: Math.max(COMPACTION_SLICE, compactAt + BATCH_POINTS),
@@ -80,8 +84,11 @@ try {
   };
   const took: number[] = [];
   const longestSteps: number[] = [];
+  const pages: number[] = [];
   for (let c = 0; c < compactions; c++) {
     while (writer.pendingCompaction < compactAt) writer.write(encoder.encode(nextBatch()));
+    // The WAL restarts with the compaction's transaction: its frames are what the commit wrote.
+    checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)");
     // In steps as the write worker paces it; the pauses between them are left out.
     const compaction = writer.startCompaction();
     let busy = 0;
@@ -96,20 +103,24 @@ try {
     took.push(busy);
     longestSteps.push(longest);
     if ((c + 1) % FOLD_EVERY === 0) writer.fold();
-    checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    const { log } = checkpointer.prepare("PRAGMA wal_checkpoint(PASSIVE)").get() as { log: number };
+    pages.push(log);
   }
   checkpointer.close();
   db.close();
   const ms = (n: number) => n.toFixed(0);
-  const spread = (values: number[]) => {
+  const spread = (values: number[], unit = " ms") => {
     const sorted = [...values].sort((a, b) => a - b);
-    return `median ${ms(percentile(sorted, 50))} ms, p90 ${ms(percentile(sorted, 90))} ms, ` +
-      `max ${ms(sorted.at(-1)!)} ms`;
+    return `median ${ms(percentile(sorted, 50))}${unit}, p90 ${
+      ms(percentile(sorted, 90))
+    }${unit}, ` +
+      `max ${ms(sorted.at(-1)!)}${unit}`;
   };
   console.log(
     `${compactions} compactions of ${compactAt.toLocaleString("en-US")} points ` +
       `(${MACHINES * METRICS.length} series, ${MSGS_PER_S.toLocaleString("en-US")} msgs/s): ` +
-      `${spread(took)}; longest step of ${STEP_MS} ms asked: ${spread(longestSteps)}`,
+      `${spread(took)}; longest step of ${STEP_MS} ms asked: ${spread(longestSteps)}; ` +
+      `pages written: ${spread(pages, "")}`,
   );
   console.log(`each, ms: ${took.map(ms).join(" ")}`);
   console.log(`longest step of each, ms: ${longestSteps.map(ms).join(" ")}`);
