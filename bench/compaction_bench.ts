@@ -14,12 +14,14 @@
  * each compaction wrote to the WAL (its frames).
  *
  * `--compact-at=N` compacts at N points instead (with a slice that takes the
- * whole head at once). Add `--cpu-prof --cpu-prof-dir=DIR` before the script
+ * whole head at once). `--wal-pages` tells which tables and indexes the last
+ * compaction's WAL pages belong to (SQLite's `dbstat`). Add `--cpu-prof --cpu-prof-dir=DIR` before the script
  * and read the profile with `bench/cpu_profile_summary.ts` to see where a
  * compaction's time goes.
  *
  * @module
  */
+import type { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { PointBatchEncoder } from "../engine/store/point_batch.ts";
 import { COMPACTION_SLICE, PointWriter } from "../engine/store/point_writer.ts";
@@ -35,6 +37,9 @@ const MSGS_PER_S = 20_000;
 const BATCH_POINTS = 20_000;
 /** Work per step of a paced compaction, as the write worker asks for (`COMPACTION_STEP_MS`). */
 const STEP_MS = 4;
+/** Sizes of the WAL file's header and of each frame's header (SQLite's WAL format). */
+const WAL_HEADER = 32;
+const FRAME_HEADER = 24;
 /** Compactions between two folds (~25 s of the stream). */
 const FOLD_EVERY = 4;
 
@@ -44,6 +49,7 @@ const { values } = parseArgs({
   options: {
     compactions: { type: "string", default: "40" },
     "compact-at": { type: "string", default: "500000" },
+    "wal-pages": { type: "boolean", default: false },
   },
 });
 const positive = (name: "compactions" | "compact-at"): number => {
@@ -103,6 +109,7 @@ try {
     took.push(busy);
     longestSteps.push(longest);
     if ((c + 1) % FOLD_EVERY === 0) writer.fold();
+    if (values["wal-pages"] && c === compactions - 1) console.log(walPagesByTree(path, db));
     const { log } = checkpointer.prepare("PRAGMA wal_checkpoint(PASSIVE)").get() as { log: number };
     pages.push(log);
   }
@@ -126,4 +133,33 @@ try {
   console.log(`longest step of each, ms: ${longestSteps.map(ms).join(" ")}`);
 } finally {
   await Deno.remove(dir, { recursive: true });
+}
+
+/**
+ * The distinct pages in the WAL, by the B-tree (table or index) and the
+ * kind of page they belong to now: "chunks leaf 7912, chunks overflow 2068, …".
+ */
+function walPagesByTree(path: string, db: DatabaseSync): string {
+  const wal = Deno.readFileSync(`${path}-wal`);
+  const pageSize = (db.prepare("PRAGMA page_size").get() as { page_size: number }).page_size;
+  const pages = new Set<number>();
+  for (
+    let at = WAL_HEADER;
+    at + FRAME_HEADER + pageSize <= wal.length;
+    at += FRAME_HEADER + pageSize
+  ) {
+    pages.add(new DataView(wal.buffer, wal.byteOffset + at, 4).getUint32(0));
+  }
+  const owner = new Map<number, string>();
+  for (const row of db.prepare("SELECT name, pageno, pagetype FROM dbstat").iterate()) {
+    const { name, pageno, pagetype } = row as { name: string; pageno: number; pagetype: string };
+    owner.set(pageno, `${name} ${pagetype}`);
+  }
+  const counts = new Map<string, number>();
+  for (const page of pages) {
+    const tree = owner.get(page) ?? "free";
+    counts.set(tree, (counts.get(tree) ?? 0) + 1);
+  }
+  return `the last compaction's ${pages.size} WAL pages: ` +
+    [...counts].sort((a, b) => b[1] - a[1]).map(([tree, n]) => `${tree} ${n}`).join(", ");
 }
